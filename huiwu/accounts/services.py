@@ -1,0 +1,168 @@
+"""Accounts: users with roles, API tokens, invitation links, login throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from huiwu.audit.services import record
+from huiwu.events.models import Event
+from huiwu.venues.models import Venue
+
+from .models import ApiToken, Invitation, LoginFailure, Membership, Role
+
+User = get_user_model()
+_INVITE_SALT = "huiwu.invitation"
+
+
+@transaction.atomic
+def add_user(
+    username: str,
+    role: str,
+    password: str | None = None,
+    *,
+    event: Event | None = None,
+    venue: Venue | None = None,
+    unit: Any = None,
+    display_name: str = "",
+    email: str = "",
+    actor: Any = None,
+) -> Any:
+    """Create (or extend) a user with one role; roles bound to a venue need `venue`."""
+    if role not in Role.values:
+        raise ValidationError(f"未知角色“{role}”，可选：{', '.join(Role.values)}。")
+    if role in (Role.COORDINATOR, Role.DOOR, Role.MAIN_UNIT) and venue is None:
+        raise ValidationError("该角色必须绑定会场，请用 --venue 指定会场代码。")
+    if venue is not None:
+        event = venue.event
+    if role == Role.MAIN_UNIT and unit is None:
+        unit = venue.host_unit
+        if unit is None:
+            raise ValidationError("主会场参会单位必须指定所属单位。")
+    if role != Role.ORGANIZER and event is None:
+        raise ValidationError("该角色必须绑定会议。")
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"display_name": display_name or username, "email": email}
+    )
+    if password:
+        user.set_password(password)
+        user.save()
+    elif created:
+        user.set_unusable_password()
+        user.save()
+    membership, _ = Membership.objects.get_or_create(user=user, role=role, event=event, venue=venue, unit=unit)
+    record("user.role_granted", actor=actor, event=event, venue=venue, obj=membership,
+           after={"user": username, "role": role})
+    return user
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_token(user: Any, name: str = "cli") -> str:
+    """Create an API token and return its key; the key itself is never stored."""
+    key = "hw_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, key_hash=_hash(key), prefix=key[:8])
+    record("token.create", actor=user, obj=token, after={"name": name, "prefix": token.prefix})
+    return key
+
+
+def user_for_token(key: str) -> Any | None:
+    """The active user behind a bearer token, or None."""
+    if not key:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# -- invitation links ------------------------------------------------------------------------
+def create_invitation(venue: Venue, *, actor: Any = None, email: str = "", role: str = Role.COORDINATOR,
+                      unit: Any = None, days: int | None = None) -> tuple[Invitation, str]:
+    """A signed, expiring, revocable link that lets one person set a password for this venue."""
+    days = days or settings.HUIWU_INVITATION_DAYS
+    inv = Invitation.objects.create(
+        venue=venue, role=role, unit=unit, email=email, created_by=actor,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    token = signing.dumps({"i": inv.pk, "v": venue.pk}, salt=_INVITE_SALT)
+    record("invitation.create", actor=actor, venue=venue, obj=inv, after={"role": role, "email": email})
+    return inv, token
+
+
+class InvitationError(Exception):
+    """The link cannot be used; the message says why, in Chinese."""
+
+
+def check_invitation(token: str) -> Invitation:
+    try:
+        data = signing.loads(token, salt=_INVITE_SALT, max_age=timedelta(days=60))
+    except signing.BadSignature as exc:
+        raise InvitationError("邀请链接无效，请向主办方索取新的链接。") from exc
+    inv = Invitation.objects.select_related("venue__event", "venue__host_unit").filter(
+        pk=data.get("i"), venue_id=data.get("v")
+    ).first()
+    if inv is None or inv.revoked_at:
+        raise InvitationError("邀请链接已被撤销，请向主办方索取新的链接。")
+    if inv.used_at:
+        raise InvitationError("该邀请链接已经使用过，请直接登录。")
+    if inv.expires_at < timezone.now():
+        raise InvitationError("邀请链接已过期，请向主办方索取新的链接。")
+    return inv
+
+
+@transaction.atomic
+def accept_invitation(token: str, username: str, password: str, display_name: str = "") -> Any:
+    inv = check_invitation(token)
+    inv = Invitation.objects.select_for_update().get(pk=inv.pk)
+    if inv.used_at:
+        raise InvitationError("该邀请链接已经使用过，请直接登录。")
+    if User.objects.filter(username=username).exists():
+        raise InvitationError(f"用户名“{username}”已被使用，请换一个。")
+    user = add_user(username, inv.role, password, venue=inv.venue, unit=inv.unit,
+                    display_name=display_name, email=inv.email)
+    inv.used_at = timezone.now()
+    inv.used_by = user
+    inv.save(update_fields=["used_at", "used_by"])
+    record("invitation.accept", actor=user, venue=inv.venue, obj=inv)
+    return user
+
+
+def revoke_invitation(inv: Invitation, actor: Any = None) -> None:
+    inv.revoked_at = timezone.now()
+    inv.save(update_fields=["revoked_at"])
+    record("invitation.revoke", actor=actor, venue=inv.venue, obj=inv)
+
+
+# -- login throttling --------------------------------------------------------------------------
+def login_blocked(username: str, ip: str | None) -> bool:
+    """Too many failures for this name or this address lately."""
+    since = timezone.now() - timedelta(seconds=settings.HUIWU_LOGIN_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(at__gte=since)
+    limit = settings.HUIWU_LOGIN_MAX_FAILURES
+    return recent.filter(username=username).count() >= limit or (
+        ip is not None and recent.filter(ip=ip).count() >= limit * 4
+    )
+
+
+def note_login_failure(username: str, ip: str | None) -> None:
+    LoginFailure.objects.create(username=username[:150], ip=ip)
+    record("login.failed", actor_label=username[:100], ip=ip)

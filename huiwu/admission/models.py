@@ -1,0 +1,1 @@
+"""Admission rules and declarations (see the admission issue)."""

@@ -1,0 +1,4 @@
+"""Placeholder replaced below."""
+from ninja import NinjaAPI
+
+api = NinjaAPI()

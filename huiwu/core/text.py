@@ -1,0 +1,78 @@
+"""Text normalisation shared by every input channel (web, API, files, mail).
+
+People type full-width digits, pad two-character names with spaces to align them, and write
+phones as `+86 138-0013-8000`. Everything typed goes through `fold` (NFKC), names through
+`clean_name`, phones through `normalize_mobile`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_DOTS = re.compile(r"[.·•・‧∙⋅]")
+
+
+def fold(value: object) -> str:
+    """NFKC-fold and trim: full-width letters, digits and punctuation become their plain forms."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_name(value: object) -> str:
+    """A person's name: folded, alignment spaces removed between CJK characters, `·` kept.
+
+    `王  立` → `王立`; `阿卜杜拉 · 艾力` → `阿卜杜拉·艾力`; Latin names keep single spaces.
+    """
+    text = fold(value)
+    text = _DOTS.sub("·", text)
+    text = re.sub(r"\s*·\s*", "·", text)
+    # drop spaces that touch a CJK character on either side
+    text = re.sub(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])", "", text)
+    return text
+
+
+class PhoneError(ValueError):
+    """The value is not a mainland-China mobile number; the message says what to fix."""
+
+
+def normalize_mobile(value: object) -> str:
+    """Return the 11-digit CN mobile number in `value` or raise PhoneError with a Chinese message.
+
+    Accepts spaces, dashes, brackets, `+86`/`0086`, full-width digits and Excel's float form.
+    """
+    raw = fold(value)
+    if not raw:
+        raise PhoneError("请填写手机号码。")
+    if re.fullmatch(r"\d{11}\.0+", raw):  # Excel stored it as a number
+        raw = raw.split(".")[0]
+    digits = re.sub(r"[\s\-–—()（）.]", "", raw)
+    if digits.startswith("0086"):
+        digits = "+86" + digits[4:]
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise PhoneError(f"手机号码“{raw}”无法识别，请填写11位手机号码。") from exc
+    national = str(number.national_number)
+    if (
+        number.country_code != 86
+        or len(national) != 11
+        or phonenumbers.number_type(number) not in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        )
+    ):
+        raise PhoneError(f"“{raw}”不是有效的手机号码，请填写11位手机号码（如 13800138000）。")
+    return national
+
+
+def mask_mobile(phone: str) -> str:
+    """138****8000: what roles that do not need the number see."""
+    if len(phone) == 11:
+        return phone[:3] + "****" + phone[7:]
+    return "****" if phone else ""

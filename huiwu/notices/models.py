@@ -1,0 +1,1 @@
+"""Notice intake keeps no tables of its own: a parsed notice becomes an Event."""

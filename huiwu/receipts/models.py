@@ -1,0 +1,133 @@
+"""Receipts (回执): who attends a venue, who runs its video rehearsal, and every filing's version."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Attendee(models.Model):
+    """A person filed to attend one venue of an event."""
+
+    class Category(models.TextChoices):
+        # main venue (the seed's 参加人员 (一))
+        MINISTRY_LEAD = "ministry_lead", _("部委司局（单位）负责人")
+        ASSOCIATION_LEAD = "association_lead", _("协会（学会）负责人")
+        INTERNATIONAL = "international", _("国际组织代表")
+        # branch venues (the seed's 参加人员 (二))
+        DEPT_LEAD = "dept_lead", _("教育行政部门分管负责人")
+        DIVISION_LEAD = "division_lead", _("相关处室负责人")
+        OPEN_UNIVERSITY = "open_university", _("开放大学负责人")
+        COMMUNITY_CENTER = "community_center", _("社区教育指导服务中心负责人")
+        COMMUNITY_EDUCATOR = "community_educator", _("社区（老年）教育工作者代表")
+        LEARNING_STAR = "learning_star", _("“百姓学习之星”“终身学习品牌项目”代表")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("参会")
+        REPLACED = "replaced", _("已更换")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    #: kept beside venue so one person filed twice in the event is found with one index
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="attendees")
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="attendees")
+    #: the unit that filed this person (a main-venue unit, or the branch's host unit)
+    filed_by_unit = models.ForeignKey(
+        "events.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("姓名"), max_length=40)
+    #: the attendee's own work unit as written on the receipt
+    unit = models.CharField(_("单位"), max_length=120)
+    position = models.CharField(_("职务"), max_length=80, blank=True)
+    category = models.CharField(_("类别"), max_length=24, choices=Category.choices, default=Category.OTHER)
+    #: 11-digit mainland mobile number, normalised; masked for roles that do not need it
+    phone = models.CharField(_("手机"), max_length=11, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    #: the attendee this one took the place of (replacement history)
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
+    )
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["venue_id", "order", "id"]
+        verbose_name = _("参会人员")
+        verbose_name_plural = _("参会人员")
+        indexes = [
+            models.Index(fields=["venue", "status"], name="attendee_venue_status"),
+            models.Index(fields=["event", "name", "phone"], name="attendee_event_person"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="attendee_name_required"),
+            models.CheckConstraint(condition=Q(phone="") | Q(phone__regex=r"^1[0-9]{10}$"), name="attendee_phone_11_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TechContact(models.Model):
+    """The person who runs a venue's video rehearsal (视频调试负责人)."""
+
+    venue = models.OneToOneField("venues.Venue", on_delete=models.CASCADE, related_name="tech_contact")
+    name = models.CharField(_("姓名"), max_length=40)
+    phone = models.CharField(_("手机"), max_length=11)
+    email = models.EmailField(_("邮箱"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(phone__regex=r"^1[0-9]{10}$"), name="techcontact_phone_11_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Receipt(models.Model):
+    """One filing by one unit for one venue; every submit is a new version with its difference."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("网页")
+        UPLOAD = "upload", _("上传文件")
+        EMAIL = "email", _("电子邮件")
+        API = "api", _("接口")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        NEEDS_REVIEW = "needs_review", _("待核对")
+        REJECTED = "rejected", _("已退回")
+
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="receipts")
+    unit = models.ForeignKey("events.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    #: 1, 2, 3 … per venue and unit
+    version = models.PositiveIntegerField(_("版本"))
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    source_file = models.FileField(_("原始文件"), upload_to="receipts/%Y/", blank=True)
+    #: SHA-256 of the source file: importing the same file twice changes nothing
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=14, choices=Status.choices, default=Status.SUBMITTED)
+    #: what was filed: {"attendees": [...], "tech_contact": {...}}
+    snapshot = models.JSONField(default=dict)
+    #: difference from the previous version: {"added": [...], "removed": [...], "changed": [...]}
+    diff = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["venue_id", "-version"]
+        verbose_name = _("回执")
+        verbose_name_plural = _("回执")
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "unit", "version"], name="receipt_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="receipt_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue} v{self.version}"

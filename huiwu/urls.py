@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from huiwu.api import api
+
+urlpatterns = [
+    path("", include("huiwu.core.urls")),
+    path("accounts/", include("huiwu.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("", include("huiwu.events.urls")),
+    path("", include("huiwu.venues.urls")),
+    path("", include("huiwu.receipts.urls")),
+    path("", include("huiwu.notices.urls")),
+    path("", include("huiwu.admission.urls")),
+    path("django-admin/", admin.site.urls),
+]
