@@ -131,3 +131,19 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.venue} v{self.version}"
+
+
+class InboundMail(models.Model):
+    """An e-mail taken in by the intake mailbox; its Message-ID makes handling happen once."""
+
+    message_id = models.CharField(max_length=300, unique=True)
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    sender = models.CharField(max_length=300, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    #: the import report sent back (and shown to the organizer)
+    result = models.JSONField(default=dict)
+    replied = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.message_id

@@ -1,0 +1,27 @@
+"""Capacity under concurrency: serialise writers per venue in the database, never in Python.
+
+PostgreSQL: `SELECT … FOR UPDATE` on the venue row inside the caller's transaction, so two
+requests adding to the same venue queue on that row while other venues proceed in parallel.
+SQLite: every transaction here is BEGIN IMMEDIATE (see settings), which already takes the
+database's single write lock before the count is read.
+
+`settings.HUIWU_CAPACITY_LOCK = False` exists only so a test can show the race it removes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from .models import Venue
+
+
+def lock_venue(venue_id: int) -> None:
+    """Take the venue's write lock for the rest of the current transaction."""
+    if not getattr(settings, "HUIWU_CAPACITY_LOCK", True):
+        return
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("lock_venue() must run inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        list(Venue.objects.select_for_update().filter(pk=venue_id).values_list("pk", flat=True))
+    # sqlite: BEGIN IMMEDIATE already holds the write lock
