@@ -125,6 +125,8 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
+HUEY["immediate"] = os.environ.get("HUIWU_QUEUE_IMMEDIATE", "") == "1"
+
 # --- mail -----------------------------------------------------------------
 EMAIL_URL = os.environ.get("HUIWU_EMAIL_URL", "")
 if EMAIL_URL.startswith("smtp://"):
@@ -153,6 +155,7 @@ USE_TZ = True
 # --- files ----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"  # never served directly: documents go through permission-checked views
 STORAGES = {

@@ -1,4 +1,106 @@
-"""Placeholder replaced below."""
-from ninja import NinjaAPI
+"""The JSON API root (/api/v1/): bearer tokens, the error format, and each app's router.
 
-api = NinjaAPI()
+Each app may define `router` in its `api.py`; it is mounted here under /api/v1/ so the
+OpenAPI document (/api/v1/openapi.json) lists every route in one place.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer
+
+from huiwu.accounts.services import user_for_token
+
+from .errors import ApiError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Utf8Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8Renderer(),
+    title="huiwu 会务 API",
+    version="1",
+    description="会议、会场、回执、参会人员。认证：Authorization: Bearer TOKEN（用 `huiwu token create NAME` 生成）。",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+def error(request, code: str, message: str, status: int, fields: dict | None = None):
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
+    )
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return error(request, exc.code, exc.message, exc.status, exc.fields)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error(request, "not_found", "找不到该资源，或您无权访问。请检查地址中的会议标识和会场代码。", 404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return error(request, "forbidden", "您的角色无权进行此操作。如需权限，请联系主办方。", 403)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return error(request, "unauthorized", "缺少或无效的访问令牌。请在请求头中提供 Authorization: Bearer TOKEN。", 401)
+
+
+@api.exception_handler(ValidationError)
+def _django_invalid(request, exc: ValidationError):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+    message = "；".join(exc.messages) or "提交的数据有误，请检查后重试。"
+    return error(request, "invalid", message, 422, fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc: NinjaValidationError):
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        fields.setdefault(".".join(loc) or "body", []).append(err.get("msg", ""))
+    names = "、".join(fields) or "请求内容"
+    return error(request, "invalid", f"请求格式不正确，请检查这些字段：{names}。", 422, fields)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    code = {404: "not_found", 403: "forbidden", 409: "conflict", 401: "unauthorized"}.get(exc.status_code, "invalid")
+    return error(request, code, str(exc.message), exc.status_code)
+
+
+for _app in settings.INSTALLED_APPS:
+    if not _app.startswith("huiwu."):
+        continue
+    try:
+        _module = importlib.import_module(f"{_app}.api")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"{_app}.api":
+            raise
+        continue
+    if hasattr(_module, "router"):
+        api.add_router("", _module.router)

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "events"
-urlpatterns: list = []
+urlpatterns = [
+    path("e/<slug:slug>/", views.notice, name="notice"),
+    path("manage/<slug:event>/", views.overview, name="overview"),
+    path("manage/<slug:event>/branches/", views.create_branches, name="create_branches"),
+]

@@ -1,0 +1,27 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+
+
+class AcceptInvitationForm(forms.Form):
+    display_name = forms.CharField(label=_("您的姓名"), max_length=60)
+    username = forms.RegexField(label=_("用户名"), regex=r"^[A-Za-z0-9_.@+-]{3,150}$", max_length=150,
+                                error_messages={"invalid": _("用户名只能包含字母、数字和 _ . @ + -，至少3位。")})
+    password = forms.CharField(label=_("设置密码"), widget=forms.PasswordInput, min_length=8)
+    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致，请重新输入。"))
+        if data.get("password"):
+            try:
+                validate_password(data["password"])
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data

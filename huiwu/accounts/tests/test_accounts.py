@@ -1,0 +1,44 @@
+from django.urls import reverse
+from django.utils import timezone
+
+from huiwu.accounts.models import Invitation, Membership
+from huiwu.accounts.services import create_invitation, revoke_invitation
+
+
+def test_login_is_rate_limited(client, organizer, settings):
+    url = reverse("accounts:login")
+    for _ in range(settings.HUIWU_LOGIN_MAX_FAILURES):
+        resp = client.post(url, {"username": "org", "password": "wrong"})
+        assert "用户名或密码不正确" in resp.content.decode()
+    resp = client.post(url, {"username": "org", "password": "pw-12345678"})  # right, but blocked
+    assert resp.status_code == 429 and "过多" in resp.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_works(client, organizer):
+    resp = client.post(reverse("accounts:login"), {"username": "org", "password": "pw-12345678"})
+    assert resp.status_code == 302 and client.session["_auth_user_id"] == str(organizer.pk)
+
+
+def test_invitation_link_lets_a_coordinator_set_a_password(client, demo_event, organizer):
+    venue = demo_event.venues.get(code="440300")
+    inv, token = create_invitation(venue, actor=organizer, email="sz@example.cn")
+    url = reverse("accounts:invitation", args=[token])
+    assert "深圳市分会场" in client.get(url).content.decode()
+    resp = client.post(url, {"display_name": "李华", "username": "sz_li", "password": "Xq7!long-pass",
+                             "password2": "Xq7!long-pass"})
+    assert resp.status_code == 302 and resp["Location"].endswith("/venues/440300/")
+    m = Membership.objects.get(user__username="sz_li")
+    assert m.role == "coordinator" and m.venue == venue
+    assert client.get(url).status_code == 410  # used once
+
+
+def test_invitation_revoked_or_expired_or_forged(client, demo_event):
+    venue = demo_event.venues.get(code="440300")
+    inv, token = create_invitation(venue)
+    revoke_invitation(inv)
+    assert "撤销" in client.get(reverse("accounts:invitation", args=[token])).content.decode()
+    inv2, token2 = create_invitation(venue)
+    Invitation.objects.filter(pk=inv2.pk).update(expires_at=timezone.now())
+    assert "过期" in client.get(reverse("accounts:invitation", args=[token2])).content.decode()
+    assert client.get(reverse("accounts:invitation", args=[token2[:-3] + "abc"])).status_code == 410

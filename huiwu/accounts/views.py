@@ -1,0 +1,66 @@
+"""Log in (throttled), log out, and accept an invitation link."""
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import AcceptInvitationForm, LoginForm
+from .tenancy import public
+
+
+def _ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+@public
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        username, ip = form.cleaned_data["username"], _ip(request)
+        if services.login_blocked(username, ip):
+            error = _("登录失败次数过多，请15分钟后再试，或联系主办方重置密码。")
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                services.note_login_failure(username, ip)
+                error = _("用户名或密码不正确。")
+            else:
+                login(request, user)
+                nxt = request.GET.get("next", "")
+                if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+                    nxt = "/"
+                return redirect(nxt)
+    return render(request, "accounts/login.html", {"form": form, "error": error}, status=429 if "过多" in error else 200)
+
+
+@public
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:login")
+
+
+@public
+def accept_invitation(request, token):
+    try:
+        inv = services.check_invitation(token)
+    except services.InvitationError as exc:
+        return render(request, "accounts/invitation.html", {"error": str(exc)}, status=410)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                token, form.cleaned_data["username"], form.cleaned_data["password"], form.cleaned_data["display_name"]
+            )
+        except services.InvitationError as exc:
+            form.add_error("username", str(exc))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("账号已设置好，请填报本会场的回执。"))
+            return redirect("venues:detail", inv.venue.event.slug, inv.venue.code)
+    return render(request, "accounts/invitation.html", {"form": form, "inv": inv})

@@ -1,0 +1,29 @@
+"""The API's error format: {"error": {"code", "message", "fields"}} with a plain Chinese message."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Raise from services or handlers; the API turns it into the PRODUCT.md error JSON."""
+
+    def __init__(self, code: str, message: str, status: int = 400, fields: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.fields = fields or {}
+
+
+class CapacityFull(ApiError):
+    def __init__(self, message: str):
+        super().__init__("capacity_full", message, 409)
+
+
+class DeadlinePassed(ApiError):
+    def __init__(self, message: str):
+        super().__init__("deadline_passed", message, 409)
+
+
+class Invalid(ApiError):
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__("invalid", message, 422, fields)

@@ -1,0 +1,58 @@
+"""`huiwu up`: init, then serve with gunicorn (several workers) and the background queue."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.core.management import BaseCommand, call_command
+
+
+class Command(BaseCommand):
+    help = "初始化并启动服务（gunicorn 多进程 + 后台队列）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HUIWU_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("HUIWU_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("HUIWU_WORKERS", "3")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("HUIWU_THREADS", "4")))
+        parser.add_argument("--historical", action="store_true", help="演示会议使用2021年的原始日期")
+        parser.add_argument("--no-queue", action="store_true", help="不启动内置后台队列")
+
+    def handle(self, *args, host, port, workers, threads, historical, no_queue, **opts):
+        call_command("init", historical=historical, stdout=self.stdout)
+        self.stdout.write(f"huiwu 正在运行：http://{host}:{port}/  （Ctrl+C 停止）")
+        self.stdout.flush()
+        queue = None
+        if not no_queue:
+            queue = subprocess.Popen([sys.executable, "-m", "huiwu.cli", "run_huey", "--quiet"])
+
+        from gunicorn.app.base import BaseApplication
+
+        from huiwu.wsgi import application
+
+        class Server(BaseApplication):
+            def load_config(self):
+                self.cfg.set("bind", f"{host}:{port}")
+                self.cfg.set("workers", workers)
+                self.cfg.set("threads", threads)
+                self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
+                self.cfg.set("timeout", 60)
+                self.cfg.set("graceful_timeout", 5)
+                self.cfg.set("accesslog", os.environ.get("HUIWU_ACCESS_LOG") or None)
+                self.cfg.set("proc_name", "huiwu")
+
+            def load(self):
+                return application
+
+        try:
+            Server().run()
+        finally:
+            if queue is not None:
+                queue.send_signal(signal.SIGTERM)
+                try:
+                    queue.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    queue.kill()

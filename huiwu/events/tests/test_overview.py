@@ -1,0 +1,36 @@
+from huiwu.venues.models import Venue
+
+
+def test_overview_lists_every_venue(client, organizer, demo_event):
+    client.force_login(organizer)
+    body = client.get(f"/manage/{demo_event.slug}/").content.decode()
+    assert body.count('data-code="') == 38
+    assert "新疆生产建设兵团分会场" in body and "0/30" in body
+
+
+def test_overview_query_count_does_not_grow_with_venues(client, organizer, demo_event, count_queries):
+    client.force_login(organizer)
+    url = f"/manage/{demo_event.slug}/"
+    client.get(url)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    Venue.objects.bulk_create([
+        Venue(event=demo_event, kind="branch", code=f"{900000 + i}", name=f"测试会场{i}", capacity=30, order=100 + i)
+        for i in range(3000 - 37)
+    ])
+    with count_queries() as big:
+        body = client.get(url).content.decode()
+    assert body.count('data-code="') == 3001
+    assert len(big) == len(small), [q["sql"] for q in big.captured_queries]
+
+
+def test_public_notice_page(client, demo_event):
+    body = client.get(f"/e/{demo_event.slug}/").content.decode()
+    assert "教育部机关北楼二层报告厅" in body and "教职成厅函〔2021〕24号" in body and "请提前 15 分钟入位" in body
+
+
+def test_create_branches_action(client, organizer, demo_event):
+    demo_event.venues.filter(kind="branch").delete()
+    client.force_login(organizer)
+    client.post(f"/manage/{demo_event.slug}/branches/", {"capacity": "30"})
+    assert demo_event.venues.filter(kind="branch").count() == 37
