@@ -260,8 +260,8 @@ SCREENSHOT_DIR = ROOT / "var" / "screenshots"
 def screenshot():
     """screenshot(page, "name") saves var/screenshots/name.png for a person to look at."""
 
-    def take(page, name: str):
+    def take(page, name: str, full_page: bool = True):
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=full_page)
 
     return take

@@ -54,7 +54,7 @@ def overview(request, event):
         "venues": len(rows),
         "filed": sum(1 for r in rows if r["filed"]),
         "attendees": sum(r["count"] for r in rows),
-        "approved": sum(1 for r in rows if r["approval_ok"]),
+        "approved": sum(1 for r in rows if r["approval_ok"] and r["code"] != "main"),
         "late": sum(1 for r in rows if r["late"]),
     }
     return render(request, "events/overview.html", {"event": event, "rows": rows, "stats": stats})

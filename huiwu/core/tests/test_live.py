@@ -1,0 +1,63 @@
+"""End to end against `huiwu up` (gunicorn, several workers) on a fresh data dir."""
+
+import json
+import urllib.request
+
+SLUG = "lifelong-learning-week-2021"
+
+
+def _get(url, token):
+    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+def test_api_lists_the_demo_event_and_its_38_venues(live_app):
+    live_app.huiwu("user", "add", "apiuser", "--role", "organizer", "--password-stdin", stdin="s3cret-pass\n")
+    token = live_app.huiwu("token", "create", "apiuser").strip()
+    events = _get(live_app.url + "/api/v1/events", token)
+    assert [e["slug"] for e in events] == [SLUG]
+    venues = _get(f"{live_app.url}/api/v1/events/{SLUG}/venues", token)
+    codes = [v["code"] for v in venues]
+    assert len(codes) == 38 and codes[0] == "main"
+    assert {"110000", "650000", "210200", "370200", "330200", "350200", "440300", "660000"} <= set(codes)
+    spec = json.loads(urllib.request.urlopen(live_app.url + "/api/v1/openapi.json").read())
+    assert "/api/v1/events/{event}/venues" in spec["paths"]
+
+
+def test_coordinator_token_sees_only_its_venue(live_app):
+    live_app.huiwu("user", "add", "gd", "--role", "coordinator", "--venue", "440000", "--password-stdin",
+                   stdin="s3cret-pass\n")
+    token = live_app.huiwu("token", "create", "gd").strip()
+    venues = _get(f"{live_app.url}/api/v1/events/{SLUG}/venues", token)
+    assert [v["code"] for v in venues] == ["440000"]
+
+
+def test_up_printed_a_one_time_password_and_serves_static(live_app, organizer_password):
+    assert len(organizer_password) >= 12
+    css = urllib.request.urlopen(live_app.url + "/static/huiwu/app.css").read()
+    assert b"--accent" in css
+
+
+def test_organizer_sees_the_37_branch_venues_in_a_browser(live_app, organizer_password, browser, phone,
+                                                           login, screenshot):
+    page = browser.new_page()
+    login(page, live_app.url, "organizer", organizer_password)
+    page.goto(f"{live_app.url}/manage/{SLUG}/")
+    rows = page.locator("#venues tbody tr")
+    assert rows.count() == 38
+    assert page.locator("#venues tbody tr[data-code='660000']").inner_text().count("新疆生产建设兵团") >= 1
+    branch = [c for c in page.locator("#venues tbody tr").evaluate_all("rs => rs.map(r => r.dataset.code)")
+              if c != "main"]
+    assert len(branch) == 37
+    # nothing overflows the viewport horizontally outside the scrollable table
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(page, "overview-desktop")
+    m = phone.new_page()
+    login(m, live_app.url, "organizer", organizer_password)
+    m.goto(f"{live_app.url}/manage/{SLUG}/")
+    assert m.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(m, "overview-phone", full_page=False)
+    m.goto(f"{live_app.url}/e/{SLUG}/")
+    assert "教育部机关北楼二层报告厅" in m.content()
+    screenshot(m, "notice-phone")
