@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiwu.accounts.tenancy import public, scoped
 from huiwu.venues.models import Venue
-from huiwu.venues.services import overview_queryset
+from huiwu.venues.services import overview_rows
 
 from . import services
 from .models import Event
+from .overview import render_rows, summarise
 
 
 @public
@@ -29,35 +29,15 @@ def notice(request, slug):
     })
 
 
-def _row(v: Venue, now, deadline) -> dict:
-    tc = getattr(v, "tech_contact", None)
-    approval_needed = v.kind == Venue.Kind.BRANCH
-    late = v.last_receipt_at is None and deadline is not None and now > (v.deadline_extended_to or deadline)
-    changed = max(filter(None, [v.updated_at, v.last_receipt_at]))
-    return {
-        "code": v.code, "name": v.name, "unit": v.host_unit.name if v.host_unit_id else "",
-        "approval": v.get_approval_status_display() if approval_needed else "—",
-        "approval_ok": v.approval_status == Venue.Approval.APPROVED,
-        "filed": v.last_receipt_version, "count": v.active_count, "capacity": v.capacity,
-        "full": v.active_count >= v.capacity, "tech": tc.name if tc else "", "late": late,
-        "changed": changed,
-    }
-
-
 @scoped("event.manage")
 def overview(request, event):
     """One row per venue: approval, receipt filed, attendees/capacity, tech contact, last change."""
-    now = timezone.now()
+    rows = overview_rows(event)
     deadline = event.registration_deadline
-    rows = [_row(v, now, deadline) for v in overview_queryset(event)]
-    stats = {
-        "venues": len(rows),
-        "filed": sum(1 for r in rows if r["filed"]),
-        "attendees": sum(r["count"] for r in rows),
-        "approved": sum(1 for r in rows if r["approval_ok"] and r["code"] != "main"),
-        "late": sum(1 for r in rows if r["late"]),
-    }
-    return render(request, "events/overview.html", {"event": event, "rows": rows, "stats": stats})
+    return render(request, "events/overview.html", {
+        "event": event, "stats": summarise(rows, deadline),
+        "table_rows": render_rows(rows, event.slug, deadline),
+    })
 
 
 @require_POST

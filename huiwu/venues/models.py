@@ -82,3 +82,6 @@ class VenueUnit(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["venue", "unit"], name="venueunit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.venue} · {self.unit}"
