@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from huiwu.accounts import urls as accounts_urls
 from huiwu.api import api
 
 urlpatterns = [
     path("", include("huiwu.core.urls")),
     path("accounts/", include("huiwu.accounts.urls")),
+    path("", include((accounts_urls.manage_urlpatterns, "accounts_manage"))),
     path("api/v1/", api.urls),
     path("", include("huiwu.events.urls")),
     path("", include("huiwu.venues.urls")),

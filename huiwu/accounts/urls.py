@@ -8,3 +8,8 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("invite/<str:token>/", views.accept_invitation, name="invitation"),
 ]
+
+# mounted at the site root by huiwu/urls.py
+manage_urlpatterns = [
+    path("manage/<slug:event>/venues/<str:venue>/invitations/", views.invitations, name="invitations"),
+]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import AcceptInvitationForm, LoginForm
-from .tenancy import public
+from .tenancy import public, scoped
 
 
 def _ip(request):
@@ -64,3 +64,27 @@ def accept_invitation(request, token):
             messages.success(request, _("账号已设置好，请填报本会场的回执。"))
             return redirect("venues:detail", inv.venue.event.slug, inv.venue.code)
     return render(request, "accounts/invitation.html", {"form": form, "inv": inv})
+
+
+@scoped("event.manage")
+def invitations(request, event, venue):
+    """The organizer's list of a venue's invitation links: create, see use, revoke."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from .models import Invitation
+
+    link = ""
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            inv = Invitation.objects.filter(venue=venue, pk=request.POST["revoke"]).first()
+            if inv is not None and inv.revoked_at is None:
+                services.revoke_invitation(inv, actor=request.user)
+                messages.success(request, _("邀请链接已撤销。"))
+            return redirect("accounts_manage:invitations", event.slug, venue.code)
+        _inv, token = services.create_invitation(venue, actor=request.user, email=request.POST.get("email", "").strip())
+        link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
+    rows = Invitation.objects.filter(venue=venue).select_related("used_by").order_by("-created_at")
+    return render(request, "accounts/invitations.html", {
+        "event": event, "venue": venue, "rows": rows, "link": link, "now": timezone.now(),
+    })

@@ -42,3 +42,14 @@ def test_invitation_revoked_or_expired_or_forged(client, demo_event):
     Invitation.objects.filter(pk=inv2.pk).update(expires_at=timezone.now())
     assert "过期" in client.get(reverse("accounts:invitation", args=[token2])).content.decode()
     assert client.get(reverse("accounts:invitation", args=[token2[:-3] + "abc"])).status_code == 410
+
+
+def test_organizer_manages_invitation_links(client, organizer, demo_event):
+    client.force_login(organizer)
+    url = f"/manage/{demo_event.slug}/venues/350200/invitations/"
+    body = client.post(url, {"email": "xm@example.cn"}).content.decode()
+    assert "/accounts/invite/" in body and "xm@example.cn" in body
+    inv = Invitation.objects.get(venue__code="350200")
+    client.post(url, {"revoke": inv.pk})
+    inv.refresh_from_db()
+    assert inv.revoked_at is not None

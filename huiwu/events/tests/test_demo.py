@@ -38,3 +38,17 @@ def test_create_branch_venues_is_one_idempotent_action(demo_event):
     assert sorted(v.code for v in created) == ["440300", "660000"]
     assert create_branch_venues(demo_event) == []
     assert demo_event.venues.count() == 38
+
+
+def test_create_branches_command(demo_event):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    demo_event.venues.filter(kind="branch").delete()
+    out = StringIO()
+    call_command("venues", "create-branches", demo_event.slug, "--capacity", "20", stdout=out)
+    assert "37" in out.getvalue()
+    codes = list(demo_event.venues.filter(kind="branch").order_by("order").values_list("code", flat=True))
+    assert len(codes) == 37 and codes[0] == "110000" and codes[-1] == "660000"
+    assert set(demo_event.venues.filter(kind="branch").values_list("capacity", flat=True)) == {20}
