@@ -43,6 +43,22 @@ class Command(BaseCommand):
                 self.cfg.set("graceful_timeout", 5)
                 self.cfg.set("accesslog", os.environ.get("HUIWU_ACCESS_LOG") or None)
                 self.cfg.set("proc_name", "huiwu")
+                self.cfg.set("control_socket_disable", True)  # no socket in $HOME; nothing uses it
+                # gunicorn's own log lines in the same JSON shape as the app's
+                self.cfg.set("logconfig_dict", {
+                    "version": 1, "disable_existing_loggers": False,
+                    "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                                            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                                            "rename_fields": {"asctime": "time", "levelname": "level",
+                                                              "name": "logger"}}},
+                    "handlers": {
+                        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+                        "error_console": {"class": "logging.StreamHandler", "formatter": "json"},
+                    },
+                    "root": {"handlers": ["console"], "level": "INFO"},
+                    "loggers": {"gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False},
+                                "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+                })
 
             def load(self):
                 return application
