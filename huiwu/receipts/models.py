@@ -147,3 +147,53 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return self.message_id
+
+
+class ReceiptDraft(models.Model):
+    """A coordinator's unsent edits of one unit's receipt: kept as typed, so a failed submit loses nothing."""
+
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="receipt_drafts")
+    unit = models.ForeignKey("events.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    #: the attendee rows as typed: [{"name", "unit", "position", "phone", "category"}, ...]
+    rows = models.JSONField(default=list, blank=True)
+    #: {"name", "phone", "email"} as typed
+    tech_contact = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["venue", "unit"], name="receiptdraft_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.venue} draft"
+
+
+class OutboxMail(models.Model):
+    """An e-mail to send, written in the same transaction as the change it reports (never lost).
+
+    The queue sends it and marks it sent; while the SMTP server is down it stays unsent and is
+    retried by the task's retries and by a periodic task that re-queues every unsent row.
+    """
+
+    kind = models.CharField(max_length=40, blank=True)
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    #: [{"name", "mimetype", "content_b64"}]
+    attachments = models.JSONField(default=list, blank=True)
+    event = models.ForeignKey("events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    venue = models.ForeignKey("venues.Venue", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    #: a sender claims the row until this moment, so two workers do not send it twice
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {', '.join(self.to)}"

@@ -1,0 +1,670 @@
+"""Receipts: validating, filing and changing who attends a venue — the only code that writes them.
+
+Every channel (web form, API, uploaded file, e-mail) ends here, so the rules are the same
+everywhere: text is NFKC-folded, phones become 11 digits, the deadline is the venue's
+effective deadline (organizers may still change things, and that is audited), and capacity is
+checked under the venue's database lock in the same transaction as the insert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from huiwu.accounts.models import Invitation, Membership, Role
+from huiwu.accounts.tenancy import Access
+from huiwu.audit.services import record
+from huiwu.core.errors import CapacityFull, DeadlinePassed, Invalid
+from huiwu.core.mail import queue_mail
+from huiwu.core.text import PhoneError, clean_name, fold, mask_mobile, normalize_mobile
+from huiwu.events.models import Event, Unit
+from huiwu.events.services import effective_deadline
+from huiwu.venues.locking import lock_venue
+from huiwu.venues.models import Venue, VenueUnit
+
+from .models import Attendee, Receipt, ReceiptDraft, TechContact
+
+FIELDS = ("name", "unit", "position", "phone", "category")
+FIELD_LABELS = {"name": "姓名", "unit": "单位", "position": "职务", "phone": "手机", "category": "类别",
+                "email": "邮箱"}
+MAX_LEN = {"name": 40, "unit": 120, "position": 80}
+MAX_ROWS = 500
+CATEGORY_BY_LABEL = {fold(str(label)): value for value, label in Attendee.Category.choices}
+
+
+# -- validation ---------------------------------------------------------------------------------
+def _category(value: Any) -> tuple[str, str | None]:
+    text = fold(value)
+    if not text:
+        return Attendee.Category.OTHER, None
+    if text in Attendee.Category.values:
+        return text, None
+    if text in CATEGORY_BY_LABEL:
+        return CATEGORY_BY_LABEL[text], None
+    for label, val in CATEGORY_BY_LABEL.items():  # “相关处室负责人” typed without the quotes etc.
+        if text.replace("“", "").replace("”", "") == label.replace("“", "").replace("”", ""):
+            return val, None
+    return Attendee.Category.OTHER, f"类别“{text}”无法识别，请从列表中选择，或留空（记为“其他”）。"
+
+
+def validate_attendee(data: dict) -> tuple[dict, list[dict]]:
+    """Fold and check one attendee; returns (clean dict, [{"field", "message"}]) and never raises.
+
+    name and unit are required; phone is optional but must be a CN mobile when given.
+    """
+    data = data or {}
+    errors: list[dict] = []
+    name = clean_name(data.get("name"))
+    unit = fold(data.get("unit"))
+    position = fold(data.get("position"))
+    if not name:
+        errors.append({"field": "name", "message": "请填写姓名。"})
+    elif len(name) < 2:
+        errors.append({"field": "name", "message": f"姓名“{name}”太短，请填写完整姓名。"})
+    if not unit:
+        errors.append({"field": "unit", "message": "请填写单位。"})
+    for key, value in (("name", name), ("unit", unit), ("position", position)):
+        if len(value) > MAX_LEN[key]:
+            errors.append({"field": key, "message": f"{FIELD_LABELS[key]}太长（{len(value)}字），最多{MAX_LEN[key]}字，请精简。"})
+    phone = ""
+    if fold(data.get("phone")):
+        try:
+            phone = normalize_mobile(data.get("phone"))
+        except PhoneError as exc:
+            errors.append({"field": "phone", "message": str(exc)})
+    category, cat_error = _category(data.get("category"))
+    if cat_error:
+        errors.append({"field": "category", "message": cat_error})
+    clean = {"name": name, "unit": unit, "position": position, "phone": phone, "category": category}
+    return clean, errors
+
+
+def validate_tech_contact(data: dict | None) -> tuple[dict, list[dict]]:
+    """The rehearsal contact needs a name and an 11-digit mobile (the seed asks for the mobile)."""
+    data = data or {}
+    errors: list[dict] = []
+    name = clean_name(data.get("name"))
+    email = fold(data.get("email"))
+    if not name:
+        errors.append({"field": "name", "message": "请填写视频调试负责人的姓名。"})
+    elif len(name) > MAX_LEN["name"]:
+        errors.append({"field": "name", "message": f"姓名太长，最多{MAX_LEN['name']}字。"})
+    phone = ""
+    try:
+        phone = normalize_mobile(data.get("phone"))
+    except PhoneError as exc:
+        errors.append({"field": "phone", "message": "视频调试负责人：" + str(exc)})
+    if email and ("@" not in email or len(email) > 200 or " " in email):
+        errors.append({"field": "email", "message": f"邮箱“{email}”格式不正确。"})
+    return {"name": name, "phone": phone, "email": email}, errors
+
+
+def _fields_of(errors: list[dict]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for e in errors:
+        out.setdefault(e["field"], []).append(e["message"])
+    return out
+
+
+def _invalid(errors: list[dict]) -> Invalid:
+    return Invalid("".join(e["message"] for e in errors), _fields_of(errors))
+
+
+# -- who, when, how many ---------------------------------------------------------------------------
+def is_organizer(actor: Any, event: Event) -> bool:
+    return bool(actor is not None and getattr(actor, "is_authenticated", False)
+                and Access.for_user(actor).is_organizer(event))
+
+
+def format_deadline(venue: Venue, moment: datetime) -> str:
+    local = moment.astimezone(ZoneInfo(venue.event.time_zone or settings.TIME_ZONE))
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def check_deadline(venue: Venue, actor: Any = None, *, what: str = "回执") -> bool:
+    """Raise DeadlinePassed after the venue's effective deadline; organizers pass (returns True then).
+
+    The caller records the override in its audit entry.
+    """
+    deadline = effective_deadline(venue)
+    if deadline is None or timezone.now() <= deadline:
+        return False
+    if is_organizer(actor, venue.event):
+        return True
+    raise DeadlinePassed(
+        f"{venue.name}的{what}已于{format_deadline(venue, deadline)}（{venue.event.time_zone}）截止，"
+        "无法再提交或修改。如需延期，请联系主办方。"
+    )
+
+
+def filing_unit(venue: Venue, unit: Unit | None) -> Unit | None:
+    """The unit whose list is filed: a branch's host unit; at the main venue an invited unit."""
+    if venue.kind == Venue.Kind.BRANCH:
+        if unit is not None and venue.host_unit_id and unit.pk != venue.host_unit_id:
+            raise _invalid([{"field": "unit", "message": f"{venue.name}的回执只能由承办单位填报。"}])
+        return venue.host_unit
+    if unit is None:
+        raise _invalid([{"field": "unit", "message": "主会场由各参会单位分别填报，请指明填报单位。"}])
+    if unit.pk != venue.host_unit_id and not VenueUnit.objects.filter(venue=venue, unit=unit).exists():
+        raise _invalid([{"field": "unit", "message": f"“{unit.name}”不在主会场的受邀单位中，请联系主办方。"}])
+    return unit
+
+
+def unit_for(actor: Any, venue: Venue, unit_id: int | None = None) -> Unit | None:
+    """The unit an actor files for at this venue (main-venue units are bound to theirs)."""
+    if venue.kind == Venue.Kind.BRANCH:
+        return venue.host_unit
+    allowed = Access.for_user(actor).unit_ids(venue.event, venue)
+    if allowed is None:  # organizer (or coordinator): any invited unit
+        if unit_id:
+            unit = Unit.objects.filter(pk=unit_id).first()
+            if unit is None:
+                raise _invalid([{"field": "unit", "message": "找不到该填报单位。"}])
+            return unit
+        return venue.host_unit
+    if not allowed:
+        raise PermissionDenied("venue.edit")
+    if unit_id and unit_id not in allowed:
+        raise PermissionDenied("venue.edit")
+    return Unit.objects.get(pk=unit_id or sorted(allowed)[0])
+
+
+def unit_queryset(venue: Venue, unit: Unit | None):
+    """The attendees a unit answers for: everyone at a branch, the unit's own list at the main venue."""
+    qs = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE)
+    if venue.kind == Venue.Kind.MAIN:
+        qs = qs.filter(filed_by_unit=unit)
+    return qs
+
+
+def _quota(venue: Venue, unit: Unit | None) -> int:
+    if venue.kind != Venue.Kind.MAIN or unit is None:
+        return 0
+    return VenueUnit.objects.filter(venue=venue, unit=unit).values_list("quota", flat=True).first() or 0
+
+
+def check_capacity(venue: Venue, unit: Unit | None, new_total: int) -> None:
+    """Raise CapacityFull when the unit's list of `new_total` people does not fit the venue.
+
+    Call under lock_venue() when the result decides a write.
+    """
+    active = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE)
+    others = active.exclude(pk__in=unit_queryset(venue, unit).values("pk")).count() if venue.kind == Venue.Kind.MAIN else 0
+    if others + new_total > venue.capacity:
+        free = max(0, venue.capacity - others)
+        if others:
+            msg = (f"{venue.name}人数上限为{venue.capacity}人，其他单位已报{others}人，本单位最多还能报{free}人，"
+                   f"本次为{new_total}人。请删减后再提交。")
+        else:
+            msg = f"{venue.name}人数上限为{venue.capacity}人，本次为{new_total}人，超出{new_total - venue.capacity}人。请删减后再提交。"
+        raise CapacityFull(msg)
+    quota = _quota(venue, unit)
+    if quota and new_total > quota:
+        raise CapacityFull(f"本单位在{venue.name}的名额为{quota}人，本次为{new_total}人。请删减后再提交，或联系主办方调整名额。")
+
+
+# -- results ----------------------------------------------------------------------------------------
+@dataclass
+class SubmitResult:
+    """What a filing did: status accepted|rejected, the new version, row errors, warnings, diff."""
+
+    status: str
+    receipt: Receipt | None = None
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    diff: dict = field(default_factory=lambda: {"added": [], "removed": [], "changed": []})
+    attendees: list[dict] = field(default_factory=list)
+    tech_contact: dict | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "accepted"
+
+
+def person_key(row: dict) -> tuple[str, str]:
+    return (row.get("name", ""), row.get("phone", ""))
+
+
+def compute_diff(before: list[dict], after: list[dict]) -> dict:
+    """Who was added, removed, or changed (same name and mobile, other unit/position/category)."""
+    old = {person_key(r): r for r in before}
+    new = {person_key(r): r for r in after}
+    strip = lambda r: {k: r.get(k, "") for k in FIELDS}  # noqa: E731
+    added = [strip(r) for k, r in new.items() if k not in old]
+    removed = [strip(r) for k, r in old.items() if k not in new]
+    changed = []
+    for k, r in new.items():
+        if k in old:
+            delta = {f: [old[k].get(f, ""), r.get(f, "")] for f in ("unit", "position", "category")
+                     if old[k].get(f, "") != r.get(f, "")}
+            if delta:
+                changed.append({"name": r["name"], "phone": r["phone"], "changes": delta})
+    return {"added": added, "removed": removed, "changed": changed}
+
+
+def attendee_dict(a: Attendee, *, show_phone: bool = True) -> dict:
+    return {"id": a.pk, "name": a.name, "unit": a.unit, "position": a.position,
+            "phone": a.phone if show_phone else mask_mobile(a.phone), "category": a.category}
+
+
+def _duplicate_warnings(event: Event, venue: Venue, unit: Unit | None, rows: list[dict]) -> list[str]:
+    """People (same name and mobile) already filed at another venue, or by another unit, of the event."""
+    with_phone = [r for r in rows if r["phone"]]
+    if not with_phone:
+        return []
+    names = {r["name"] for r in with_phone}
+    elsewhere = Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE, name__in=names)
+    elsewhere = elsewhere.exclude(pk__in=unit_queryset(venue, unit).values("pk"))
+    seen = {(a.name, a.phone): a.venue.name for a in elsewhere.select_related("venue")}
+    out = []
+    for i, r in enumerate(rows, start=1):
+        where = seen.get((r["name"], r["phone"]))
+        if where:
+            out.append(f"第{i}行 {r['name']}（{mask_mobile(r['phone'])}）已在{where}报名，同一人不能重复参会，请核实。")
+    return out
+
+
+# -- filing a whole receipt -------------------------------------------------------------------------
+def _validate_rows(attendees: list[dict]) -> tuple[list[dict], list[dict]]:
+    clean_rows, errors = [], []
+    if len(attendees) > MAX_ROWS:
+        return [], [{"row": None, "field": "attendees", "message": f"名单超过{MAX_ROWS}行，请检查文件。"}]
+    seen: dict[tuple[str, str], int] = {}
+    for i, data in enumerate(attendees, start=1):
+        clean, errs = validate_attendee(data)
+        errors.extend({"row": i, **e} for e in errs)
+        if not errs:
+            key = person_key(clean)
+            if key in seen:
+                errors.append({"row": i, "field": "name",
+                               "message": f"{clean['name']}与第{seen[key]}行重复（同名同手机号），请删除其中一行。"})
+            seen.setdefault(key, i)
+        clean_rows.append(clean)
+    return clean_rows, errors
+
+
+def submit_receipt(
+    venue: Venue,
+    *,
+    unit: Unit | None = None,
+    attendees: list[dict],
+    tech_contact: dict | None,
+    channel: str,
+    actor: Any = None,
+    source_file: Any = None,
+    source_sha256: str = "",
+    dry_run: bool = False,
+) -> SubmitResult:
+    """File a unit's FULL list of attendees at a venue as a new receipt version.
+
+    Row problems come back as `errors` (row = 1-based index in `attendees`) with status
+    "rejected" and nothing written; a passed deadline or a full venue raise DeadlinePassed /
+    CapacityFull. Unchanged people keep their ids (matched on name + mobile). The same source
+    file filed twice is a no-op. `dry_run` checks everything and writes nothing.
+    """
+    event = venue.event
+    try:
+        unit = filing_unit(venue, unit)
+    except Invalid as exc:
+        return SubmitResult("rejected", errors=[{"row": None, "field": "unit", "message": exc.message}])
+    if channel not in Receipt.Channel.values:
+        return SubmitResult("rejected", errors=[{"row": None, "field": "channel", "message": f"未知的填报渠道“{channel}”。"}])
+    latest = Receipt.objects.filter(venue=venue, unit=unit).order_by("-version").first()
+    if source_sha256 and latest is not None and latest.source_sha256 == source_sha256:
+        return SubmitResult("accepted", receipt=latest, warnings=["相同文件已导入，未作更改。"],
+                            attendees=latest.snapshot.get("attendees", []),
+                            tech_contact=latest.snapshot.get("tech_contact"))
+
+    clean_rows, errors = _validate_rows(list(attendees or []))
+    if not attendees and not errors:
+        errors.append({"row": None, "field": "attendees", "message": "回执中没有参会人员，请至少填写一人。"})
+    tc_clean = None
+    if tech_contact and any(fold(v) for v in tech_contact.values()):
+        tc_clean, tc_errors = validate_tech_contact(tech_contact)
+        errors.extend({"row": None, "field": f"tech_contact.{e['field']}", "message": e["message"]} for e in tc_errors)
+    elif venue.kind == Venue.Kind.BRANCH and not TechContact.objects.filter(venue=venue).exists():
+        errors.append({"row": None, "field": "tech_contact",
+                       "message": "请填写会场视频调试负责人的姓名和手机。"})
+    result = SubmitResult("rejected", errors=errors, attendees=clean_rows, tech_contact=tc_clean)
+    result.warnings = _duplicate_warnings(event, venue, unit, clean_rows) if not errors else []
+    override = check_deadline(venue, actor)
+    if errors:
+        return result
+    before = latest.snapshot.get("attendees", []) if latest else []
+    result.diff = compute_diff(before, clean_rows)
+    if dry_run:
+        check_capacity(venue, unit, len(clean_rows))
+        result.status = "accepted"
+        return result
+
+    with transaction.atomic():
+        lock_venue(venue.pk)
+        check_capacity(venue, unit, len(clean_rows))
+        version = (Receipt.objects.filter(venue=venue, unit=unit).aggregate(v=Max("version"))["v"] or 0) + 1
+        kept = _replace_attendees(venue, unit, clean_rows)
+        if tc_clean:
+            _save_tech_contact(venue, tc_clean)
+        tc = TechContact.objects.filter(venue=venue).first()
+        receipt = Receipt(
+            venue=venue, unit=unit, version=version, channel=channel, source_sha256=source_sha256,
+            submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            snapshot={"attendees": kept, "tech_contact": {"name": tc.name, "phone": tc.phone} if tc else None},
+            diff=result.diff,
+        )
+        if source_file is not None:
+            receipt.source_file.save(getattr(source_file, "name", "") or f"receipt-{venue.code}", source_file, save=False)
+        receipt.save()
+        record("receipt.submit", actor=actor, event=event, venue=venue, obj=receipt,
+               after={"version": version, "channel": channel, "attendees": len(kept),
+                      "added": len(result.diff["added"]), "removed": len(result.diff["removed"]),
+                      "changed": len(result.diff["changed"]), "unit": unit.name if unit else ""},
+               note="主办方在截止后修改" if override else "")
+        notify_receipt(receipt, actor)
+    result.status, result.receipt, result.attendees = "accepted", receipt, kept
+    return result
+
+
+def _replace_attendees(venue: Venue, unit: Unit | None, rows: list[dict]) -> list[dict]:
+    """Make the unit's active list equal `rows`; people with the same name + mobile keep their id."""
+    current = {person_key(attendee_dict(a)): a for a in unit_queryset(venue, unit)}
+    kept: list[dict] = []
+    seen: set[int] = set()
+    to_create: list[Attendee] = []
+    for order, row in enumerate(rows, start=1):
+        a = current.get(person_key(row))
+        if a is not None and a.pk not in seen:
+            seen.add(a.pk)
+            changed = [f for f in ("unit", "position", "category") if getattr(a, f) != row[f]]
+            if changed or a.order != order:
+                for f in changed:
+                    setattr(a, f, row[f])
+                a.order = order
+                a.save(update_fields=[*changed, "order", "updated_at"])
+            kept.append({"id": a.pk, **row})
+        else:
+            new = Attendee(event_id=venue.event_id, venue=venue, filed_by_unit=unit, order=order, **row)
+            to_create.append(new)
+            kept.append(new)  # replaced by its dict after the insert
+    gone = [a.pk for a in current.values() if a.pk not in seen]
+    if gone:
+        Attendee.objects.filter(pk__in=gone).update(status=Attendee.Status.WITHDRAWN, updated_at=timezone.now())
+    for a in to_create:
+        a.save()
+    return [x if isinstance(x, dict) else {"id": x.pk, **{f: getattr(x, f) for f in FIELDS}} for x in kept]
+
+
+def _save_tech_contact(venue: Venue, clean: dict) -> TechContact:
+    tc, _ = TechContact.objects.update_or_create(
+        venue=venue, defaults={"name": clean["name"], "phone": clean["phone"], "email": clean.get("email", "")}
+    )
+    return tc
+
+
+# -- one attendee at a time (API, web editing) ---------------------------------------------------
+def _insert_attendee(venue: Venue, unit: Unit | None, clean: dict, *, check_room: bool) -> Attendee:
+    if check_room:
+        current = unit_queryset(venue, unit).count() if venue.kind == Venue.Kind.MAIN else None
+        _check_one_more(venue, unit, current)
+    if Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE, name=clean["name"],
+                               phone=clean["phone"]).exists():
+        raise _invalid([{"field": "name", "message": f"{clean['name']}已在本会场名单中，无需重复添加。"}])
+    order = (Attendee.objects.filter(venue=venue).aggregate(m=Max("order"))["m"] or 0) + 1
+    return Attendee.objects.create(event_id=venue.event_id, venue=venue, filed_by_unit=unit, order=order, **clean)
+
+
+def _check_one_more(venue: Venue, unit: Unit | None, unit_count: int | None) -> None:
+    """Capacity for one more person: the venue total, and the unit's quota at the main venue."""
+    total = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE).count()
+    if total >= venue.capacity:
+        raise CapacityFull(f"{venue.name}已满：人数上限为{venue.capacity}人，已报{total}人。"
+                           "如需更换人员，请先删除一人再添加。")
+    quota = _quota(venue, unit)
+    if quota and unit_count is not None and unit_count >= quota:
+        raise CapacityFull(f"本单位在{venue.name}的名额为{quota}人，已报满。请先删除一人再添加，或联系主办方调整名额。")
+
+
+def add_attendee(venue: Venue, data: dict, *, unit: Unit | None = None, actor: Any = None,
+                 channel: str = "api") -> Attendee:
+    """Add one person: the capacity-critical path (lock the venue, count, insert, one transaction).
+
+    With settings.HUIWU_CAPACITY_LOCK off (tests only) the count runs in its own transaction
+    before the insert, which is the race the lock exists to remove.
+    """
+    clean, errors = validate_attendee(data)
+    if errors:
+        raise _invalid(errors)
+    unit = filing_unit(venue, unit)
+    override = check_deadline(venue, actor)
+    if getattr(settings, "HUIWU_CAPACITY_LOCK", True):
+        with transaction.atomic():
+            lock_venue(venue.pk)
+            attendee = _insert_attendee(venue, unit, clean, check_room=True)
+            _after_change("attendee.create", attendee, actor, override, after=attendee_dict(attendee), channel=channel)
+    else:
+        current = unit_queryset(venue, unit).count() if venue.kind == Venue.Kind.MAIN else None
+        _check_one_more(venue, unit, current)
+        with transaction.atomic():
+            attendee = _insert_attendee(venue, unit, clean, check_room=False)
+            _after_change("attendee.create", attendee, actor, override, after=attendee_dict(attendee), channel=channel)
+    attendee.warnings = _duplicate_warnings(venue.event, venue, unit, [clean])
+    return attendee
+
+
+def update_attendee(attendee: Attendee, data: dict, *, actor: Any = None) -> Attendee:
+    """Change one person's details (a PATCH: fields not given stay as they are)."""
+    venue = attendee.venue
+    before = attendee_dict(attendee)
+    merged = {**before, **{k: v for k, v in (data or {}).items() if k in FIELDS and v is not None}}
+    clean, errors = validate_attendee(merged)
+    if errors:
+        raise _invalid(errors)
+    override = check_deadline(venue, actor)
+    with transaction.atomic():
+        lock_venue(venue.pk)
+        if person_key(clean) != person_key(before) and Attendee.objects.filter(
+            venue=venue, status=Attendee.Status.ACTIVE, name=clean["name"], phone=clean["phone"]
+        ).exclude(pk=attendee.pk).exists():
+            raise _invalid([{"field": "name", "message": f"{clean['name']}已在本会场名单中。"}])
+        for f in FIELDS:
+            setattr(attendee, f, clean[f])
+        attendee.save()
+        _after_change("attendee.update", attendee, actor, override, before=before, after=attendee_dict(attendee))
+    return attendee
+
+
+def remove_attendee(attendee: Attendee, *, actor: Any = None) -> None:
+    """Withdraw one person (kept for history, no longer counted)."""
+    venue = attendee.venue
+    override = check_deadline(venue, actor)
+    with transaction.atomic():
+        attendee.status = Attendee.Status.WITHDRAWN
+        attendee.save(update_fields=["status", "updated_at"])
+        _after_change("attendee.remove", attendee, actor, override, before=attendee_dict(attendee))
+
+
+def set_tech_contact(venue: Venue, data: dict, *, actor: Any = None) -> TechContact:
+    """Name the venue's rehearsal contact (name and mobile)."""
+    clean, errors = validate_tech_contact(data)
+    if errors:
+        raise _invalid(errors)
+    override = check_deadline(venue, actor, what="视频调试负责人")
+    with transaction.atomic():
+        old = TechContact.objects.filter(venue=venue).first()
+        before = {"name": old.name, "phone": old.phone} if old else None
+        tc = _save_tech_contact(venue, clean)
+        record("techcontact.set", actor=actor, event=venue.event, venue=venue, obj=tc, before=before,
+               after={"name": tc.name, "phone": tc.phone}, note="主办方在截止后修改" if override else "")
+        if is_organizer(actor, venue.event):
+            notify_organizer_change(venue, f"视频调试负责人改为：{tc.name} {mask_mobile(tc.phone)}")
+    return tc
+
+
+def _after_change(action: str, attendee: Attendee, actor: Any, override: bool, *, before: Any = None,
+                  after: Any = None, channel: str = "") -> None:
+    venue = attendee.venue
+    record(action, actor=actor, event=venue.event, venue=venue, obj=attendee, before=before, after=after,
+           note=("主办方在截止后修改" if override else "") + (f" via {channel}" if channel else ""))
+    if is_organizer(actor, venue.event):
+        verb = {"attendee.create": "新增", "attendee.update": "修改", "attendee.remove": "删除"}[action]
+        notify_organizer_change(venue, f"{verb}参会人员：{attendee.name}（{attendee.unit}）",
+                                unit=attendee.filed_by_unit if venue.kind == Venue.Kind.MAIN else None)
+
+
+# -- drafts -------------------------------------------------------------------------------------------
+def get_draft(venue: Venue, unit: Unit | None) -> ReceiptDraft | None:
+    return ReceiptDraft.objects.filter(venue=venue, unit=unit).first()
+
+
+def current_rows(venue: Venue, unit: Unit | None) -> tuple[list[dict], dict]:
+    """What the editing page starts from: the draft if there is one, else the filed list."""
+    draft = get_draft(venue, unit)
+    if draft is not None:
+        return draft.rows, draft.tech_contact
+    rows = [{f: getattr(a, f) for f in FIELDS} for a in unit_queryset(venue, unit).order_by("order", "id")]
+    tc = TechContact.objects.filter(venue=venue).first()
+    return rows, ({"name": tc.name, "phone": tc.phone, "email": tc.email} if tc else {})
+
+
+def save_draft(venue: Venue, unit: Unit | None, rows: list[dict], tech_contact: dict, *, actor: Any = None) -> ReceiptDraft:
+    """Keep the rows exactly as typed (trimmed, empty rows dropped); no validation, nothing filed."""
+    keep = []
+    for r in rows[:MAX_ROWS]:
+        row = {f: str(r.get(f) or "").strip()[:200] for f in FIELDS}
+        if any(row[f] for f in ("name", "unit", "position", "phone")):
+            keep.append(row)
+    tc = {k: str((tech_contact or {}).get(k) or "").strip()[:200] for k in ("name", "phone", "email")}
+    draft, _ = ReceiptDraft.objects.update_or_create(
+        venue=venue, unit=unit, defaults={"rows": keep, "tech_contact": tc, "updated_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    return draft
+
+
+def submit_draft(venue: Venue, unit: Unit | None, *, actor: Any = None, channel: str = "web") -> SubmitResult:
+    """File the draft; on success the draft is gone, on failure it stays exactly as it was."""
+    draft = get_draft(venue, unit)
+    if draft is None:
+        rows, tc = current_rows(venue, unit)
+    else:
+        rows, tc = draft.rows, draft.tech_contact
+    result = submit_receipt(venue, unit=unit, attendees=rows, tech_contact=tc, channel=channel, actor=actor)
+    if result.accepted and draft is not None:
+        ReceiptDraft.objects.filter(pk=draft.pk, updated_at=draft.updated_at).delete()
+    return result
+
+
+# -- deadline extension -------------------------------------------------------------------------------
+def grant_extension(venue: Venue, until: datetime | None, *, actor: Any = None) -> Venue:
+    """The organizer lets one venue file until `until` (None removes the extension); audited."""
+    if until is not None and venue.event.registration_deadline and until <= venue.event.registration_deadline:
+        raise _invalid([{"field": "until", "message": "延期时间必须晚于会议的回执截止时间。"}])
+    before = venue.deadline_extended_to
+    Venue.objects.filter(pk=venue.pk).update(deadline_extended_to=until, updated_at=timezone.now())
+    venue.deadline_extended_to = until
+    record("venue.extend_deadline", actor=actor, event=venue.event, venue=venue, obj=venue,
+           before={"until": before.isoformat() if before else None},
+           after={"until": until.isoformat() if until else None})
+    if until is not None:
+        notify_venue(venue, f"{venue.event.title}：{venue.name}回执截止时间已延长",
+                     f"主办方已将{venue.name}的回执截止时间延长至{format_deadline(venue, until)}。请在此之前登录系统完成填报。",
+                     kind="extension")
+    return venue
+
+
+# -- notifications ------------------------------------------------------------------------------------
+def coordinator_emails(venue: Venue, unit: Unit | None = None) -> list[str]:
+    """Who hears about a venue: its coordinators (or the unit's people at the main venue),
+    the rehearsal contact, and the addresses invitations were sent to."""
+    members = Membership.objects.filter(venue=venue, role__in=[Role.COORDINATOR, Role.MAIN_UNIT])
+    invites = Invitation.objects.filter(venue=venue, revoked_at__isnull=True).exclude(email="")
+    if venue.kind == Venue.Kind.MAIN and unit is not None:
+        members = members.filter(unit=unit)
+        invites = invites.filter(unit=unit)
+    emails = list(members.exclude(user__email="").values_list("user__email", flat=True))
+    emails += list(invites.values_list("email", flat=True))
+    if venue.kind == Venue.Kind.BRANCH:
+        emails += list(TechContact.objects.filter(venue=venue).exclude(email="").values_list("email", flat=True))
+    return emails
+
+
+def notify_venue(venue: Venue, subject: str, body: str, *, kind: str, unit: Unit | None = None,
+                 extra: list[str] | None = None) -> Any:
+    return queue_mail([*coordinator_emails(venue, unit), *(extra or [])], subject, body,
+                      kind=kind, event=venue.event, venue=venue)
+
+
+def receipt_text(receipt: Receipt) -> str:
+    venue = receipt.venue
+    snap = receipt.snapshot
+    lines = [f"{venue.event.title}", f"{venue.name}（{venue.code}）回执 第{receipt.version}版",
+             f"提交时间：{format_deadline(venue, receipt.submitted_at)}", "",
+             f"参会人员 {len(snap.get('attendees', []))} 人："]
+    cats = dict(Attendee.Category.choices)
+    for i, a in enumerate(snap.get("attendees", []), start=1):
+        lines.append(f"{i}. {a['name']}  {a['unit']}  {a.get('position') or ''}  {mask_mobile(a.get('phone', ''))}"
+                     f"  [{cats.get(a.get('category'), '')}]")
+    tc = snap.get("tech_contact")
+    lines += ["", f"视频调试负责人：{tc['name']} {mask_mobile(tc['phone'])}" if tc else "视频调试负责人：未填写"]
+    d = receipt.diff or {}
+    if receipt.version > 1:
+        lines += ["", "与上一版相比：",
+                  "新增：" + ("、".join(a["name"] for a in d.get("added", [])) or "无"),
+                  "删除：" + ("、".join(a["name"] for a in d.get("removed", [])) or "无"),
+                  "修改：" + ("、".join(a["name"] for a in d.get("changed", [])) or "无")]
+    return "\n".join(lines)
+
+
+def notify_receipt(receipt: Receipt, actor: Any = None) -> Any:
+    """Confirmation to the venue's coordinator(s) (and the person who filed) after a submit."""
+    venue = receipt.venue
+    deadline = effective_deadline(venue)
+    by_org = is_organizer(actor, venue.event)
+    head = "主办方修改了本会场的回执，内容如下。" if by_org else "您的回执已收到，内容如下。"
+    tail = (f"\n\n如需修改，请在{format_deadline(venue, deadline)}前登录系统。" if deadline else "")
+    extra = [actor.email] if getattr(actor, "email", "") and not by_org else []
+    return notify_venue(venue, f"回执确认：{venue.name} 第{receipt.version}版", head + "\n\n" + receipt_text(receipt) + tail,
+                        kind="receipt.confirmation", unit=receipt.unit if venue.kind == Venue.Kind.MAIN else None,
+                        extra=extra)
+
+
+def notify_organizer_change(venue: Venue, what: str, unit: Unit | None = None) -> Any:
+    return notify_venue(venue, f"主办方修改了{venue.name}的回执", f"{venue.event.title}\n\n主办方对{venue.name}作了如下修改：\n{what}\n\n如有疑问，请联系主办方。",
+                        kind="receipt.organizer_change", unit=unit)
+
+
+def remind_unfiled(event: Event, *, actor: Any = None) -> dict:
+    """E-mail every venue (every invited unit at the main venue) that has not filed yet."""
+    filed = set(Receipt.objects.filter(venue__event=event).values_list("venue_id", "unit_id"))
+    sent, no_address = 0, []
+    with transaction.atomic():
+        for venue in event.venues.select_related("host_unit", "event").order_by("order", "id"):
+            units: list[Unit | None]
+            if venue.kind == Venue.Kind.MAIN:
+                units = [vu.unit for vu in venue.invited_units.select_related("unit")]
+            else:
+                units = [venue.host_unit]
+            for unit in units:
+                if (venue.pk, unit.pk if unit else None) in filed:
+                    continue
+                deadline = effective_deadline(venue)
+                when = format_deadline(venue, deadline) if deadline else "截止时间前"
+                who = unit.name if unit else venue.name
+                row = notify_venue(
+                    venue, f"提醒：请尽快填报{venue.name}回执",
+                    f"{event.title}\n\n{who}：主办方尚未收到您在{venue.name}的回执。请于{when}前登录系统，"
+                    "填报参会人员（姓名、单位、职务）和视频调试负责人（手机）。",
+                    kind="receipt.reminder", unit=unit if venue.kind == Venue.Kind.MAIN else None,
+                )
+                if row is None:
+                    no_address.append(f"{venue.name}" + (f"·{unit.name}" if venue.kind == Venue.Kind.MAIN and unit else ""))
+                else:
+                    sent += 1
+        record("receipt.remind", actor=actor, event=event, after={"sent": sent, "no_address": no_address})
+    return {"sent": sent, "no_address": no_address}
