@@ -1,0 +1,1 @@
+"""Receipt documents: safe reading of filed .docx/.xlsx/.csv (and legacy formats), templates, import."""

@@ -1,0 +1,228 @@
+"""Opening untrusted receipt files with limits, before any parser sees them.
+
+People e-mail and upload whatever they have; some of it is broken, some hostile. Every file
+goes through `check_file` first: size, what its bytes say it is (not what its name says),
+macros, and for .docx/.xlsx the zip directory (member count, declared sizes, ratios,
+encryption) — all from the directory, before a single byte is decompressed. XML parts are
+read through `SafeZip.read`, which caps the bytes it inflates and refuses any `<!DOCTYPE`
+(the door for entity expansion and external entities), and then parsed with a hardened
+lxml parser. Each refusal is an `UnsafeFile` with a plain Chinese message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from lxml import etree
+
+# openpyxl reads XML through defusedxml only when defusedxml is installed; the templates and
+# tests use openpyxl, so make its absence a configuration error rather than a silent risk.
+if not openpyxl.DEFUSEDXML:  # pragma: no cover - the dependency is pinned
+    raise ImproperlyConfigured("defusedxml must be installed so openpyxl parses XML safely")
+
+#: most zip members a receipt may have (a real .docx has ~15, an .xlsx with a few sheets ~30)
+MAX_MEMBERS = 1000
+#: most bytes one member may inflate to, and all members together
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+#: largest compression ratio allowed for a member bigger than RATIO_FLOOR bytes
+MAX_RATIO = 200
+RATIO_FLOOR = 1024 * 1024
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MACRO_EXTENSIONS = {"docm", "dotm", "xlsm", "xltm", "xlam", "xlsb", "pptm"}
+SUPPORTED = {"docx", "xlsx", "csv", "doc", "xls", "wps", "et"}
+
+_KIND_NAMES = {
+    "docx": "Word（.docx）", "xlsx": "Excel（.xlsx）", "csv": "CSV（.csv）",
+    "doc": "Word（.doc）", "xls": "Excel（.xls）", "wps": "WPS 文字（.wps）", "et": "WPS 表格（.et）",
+}
+
+
+class UnsafeFile(Exception):
+    """The file is refused; `message` says in plain Chinese why and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def extension(filename: str) -> str:
+    name = (filename or "").strip().lower()
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def xml_parser() -> etree.XMLParser:
+    """An lxml parser that never expands entities, loads DTDs, touches the network or grows huge trees."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+        dtd_validation=False, remove_comments=True, remove_pis=True,
+    )
+
+
+def _refuse_doctype(data: bytes, part: str) -> None:
+    head = data
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:64]:
+        try:
+            head = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UnsafeFile(_("文件内部的 %(part)s 编码无法识别，文件可能已损坏。") % {"part": part}) from exc
+    lowered = head.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        raise UnsafeFile(
+            _("文件内部的 %(part)s 含有 DOCTYPE 声明，出于安全原因拒收。请用 Word、WPS 或 Excel 另存为新文件后重新提交。")
+            % {"part": part}
+        )
+
+
+def parse_xml(data: bytes, part: str = "XML"):
+    """Parse one XML part after refusing DOCTYPE; returns the root element."""
+    _refuse_doctype(data, part)
+    try:
+        return etree.fromstring(data, xml_parser())
+    except etree.XMLSyntaxError as exc:
+        raise UnsafeFile(_("文件内部的 %(part)s 格式有误，文件可能已损坏。请重新保存后提交。") % {"part": part}) from exc
+
+
+@dataclass
+class SafeZip:
+    """A zip whose directory passed the limits; members are read with a cap on inflated bytes."""
+
+    zf: zipfile.ZipFile
+    names: set[str]
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def read(self, name: str) -> bytes:
+        info = self.zf.getinfo(name)
+        try:
+            with self.zf.open(info) as member:
+                data = member.read(min(info.file_size, MAX_MEMBER_BYTES) + 1)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
+            raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
+        except Exception as exc:  # zlib.error and friends
+            raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
+        if len(data) > info.file_size or len(data) > MAX_MEMBER_BYTES:
+            raise UnsafeFile(_("文件内部内容与其声明的大小不符，疑似压缩炸弹，已拒收。"))
+        return data
+
+    def read_xml(self, name: str):
+        return parse_xml(self.read(name), name)
+
+
+def open_zip(data: bytes, kind: str) -> SafeZip:
+    """Check an OOXML zip's directory against the limits; nothing is inflated here."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise UnsafeFile(_("文件不完整或已损坏（可能没有传完）。请重新保存或重新发送完整的文件。")) from exc
+    if len(infos) > MAX_MEMBERS:
+        raise UnsafeFile(_("文件内部包含的部件过多（%(n)d 个），不像正常的回执文件，已拒收。") % {"n": len(infos)})
+    total = 0
+    names = set()
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise UnsafeFile(_("文件已加密，请取消密码后重新提交。"))
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise UnsafeFile(_("文件内部有一个部件解压后过大（%(mb)d MB），疑似压缩炸弹，已拒收。")
+                             % {"mb": info.file_size // (1024 * 1024)})
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise UnsafeFile(_("文件内部有一个部件压缩比异常（超过 %(r)d 倍），疑似压缩炸弹，已拒收。") % {"r": MAX_RATIO})
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise UnsafeFile(_("文件解压后总大小过大，疑似压缩炸弹，已拒收。"))
+        lowered = info.filename.lower()
+        if lowered.endswith("vbaproject.bin") or lowered.endswith("vbadata.xml"):
+            raise UnsafeFile(_("文件含有宏（VBA），出于安全原因拒收。请另存为不含宏的 .docx 或 .xlsx 后重新提交。"))
+        names.add(info.filename)
+    safe = SafeZip(zf, names)
+    if "[Content_Types].xml" not in names:
+        raise UnsafeFile(_("这不是有效的 %(kind)s 文件（缺少内容类型清单）。请用 Word、WPS 或 Excel 另存后重新提交。")
+                         % {"kind": _KIND_NAMES[kind]})
+    content_types = safe.read("[Content_Types].xml")
+    _refuse_doctype(content_types, "[Content_Types].xml")
+    if b"macroenabled" in content_types.lower() or b"vbaproject" in content_types.lower():
+        raise UnsafeFile(_("文件含有宏（VBA），出于安全原因拒收。请另存为不含宏的 .docx 或 .xlsx 后重新提交。"))
+    has_word = "word/document.xml" in names or any(n.endswith("/document.xml") for n in names)
+    has_excel = "xl/workbook.xml" in names or any(n.endswith("/workbook.xml") for n in names)
+    if kind == "docx" and not has_word:
+        if has_excel:
+            raise UnsafeFile(_("文件名是 .docx，但内容是 Excel 表格。请把扩展名改为 .xlsx 后重新提交。"))
+        raise UnsafeFile(_("这不是有效的 Word（.docx）文件。请用 Word 或 WPS 另存为 .docx 后重新提交。"))
+    if kind == "xlsx" and not has_excel:
+        if has_word:
+            raise UnsafeFile(_("文件名是 .xlsx，但内容是 Word 文档。请把扩展名改为 .docx 后重新提交。"))
+        raise UnsafeFile(_("这不是有效的 Excel（.xlsx）文件。请用 Excel 或 WPS 另存为 .xlsx 后重新提交。"))
+    return safe
+
+
+def _looks_like_text(data: bytes) -> bool:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = data[:4096]
+    if b"\x00" in sample:
+        return False
+    binary = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    return binary <= len(sample) // 100
+
+
+def _what_it_is(data: bytes) -> str:
+    if data[:4] in ZIP_MAGIC:
+        return "zip"
+    if data[:8] == OLE_MAGIC:
+        return "ole"
+    if data[:2] == b"MZ" or data[:4] == b"\x7fELF" or data[:4] in (b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe"):
+        return "program"
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    if data[:5] == b"{\\rtf":
+        return "rtf"
+    if data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image"
+    if data[:6] in (b"Rar!\x1a\x07", b"7z\xbc\xaf'\x1c") or data[:2] == b"\x1f\x8b":
+        return "archive"
+    return "text" if _looks_like_text(data) else "binary"
+
+
+_WHAT_NAMES = {
+    "zip": "压缩包或 Office 新格式文件", "ole": "旧版 Office（.doc/.xls/.wps）文件", "program": "可执行程序",
+    "pdf": "PDF 文件", "rtf": "RTF 文档", "image": "图片", "archive": "压缩包", "text": "纯文本",
+    "binary": "无法识别的二进制文件",
+}
+
+
+def check_file(data: bytes, filename: str) -> str:
+    """Return the file's kind (docx, xlsx, csv, doc, xls, wps, et) or raise UnsafeFile."""
+    limit = settings.HUIWU_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise UnsafeFile(_("文件太大（%(size).1f MB），上限为 %(limit).1f MB。请删去无关内容后重新提交。")
+                         % {"size": len(data) / 1048576, "limit": limit / 1048576})
+    if not data:
+        raise UnsafeFile(_("文件是空的（0 字节）。请检查附件后重新提交。"))
+    ext = extension(filename)
+    if ext in MACRO_EXTENSIONS:
+        raise UnsafeFile(_("不接收含宏的文件（.%(ext)s）。请另存为 .docx 或 .xlsx 后重新提交。") % {"ext": ext})
+    if ext not in SUPPORTED:
+        raise UnsafeFile(_("不支持的文件类型“%(name)s”。请提交 Word（.docx/.doc）、Excel（.xlsx/.xls）、WPS 或 CSV 文件。")
+                         % {"name": filename or "?"})
+    what = _what_it_is(data)
+    expected = {"docx": "zip", "xlsx": "zip", "csv": "text", "doc": "ole", "xls": "ole", "wps": "ole", "et": "ole"}[ext]
+    if ext == "doc" and what == "rtf":
+        return ext  # Word saves RTF under .doc; LibreOffice reads it
+    if what != expected:
+        if what == "ole" and ext in ("docx", "xlsx") and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d" in data:
+            raise UnsafeFile(_("文件设置了打开密码（已加密），请取消密码后重新提交。"))
+        raise UnsafeFile(
+            _("文件名是“%(name)s”，但内容是%(what)s，不是 %(kind)s 文件，已拒收。请用 Word、WPS 或 Excel 正常保存后重新提交。")
+            % {"name": filename, "what": _WHAT_NAMES[what], "kind": _KIND_NAMES[ext]}
+        )
+    return ext
