@@ -1,0 +1,1360 @@
+"""Read an official conference notice (通知) into the fields huiwu needs to set the event up.
+
+Pure Python (no Django): `parse(text) -> dict` gives PRODUCT.md's `huiwu notice parse --json`
+schema; `parse_with_sources(text) -> (result, sources, normalised_text)` also says which part of the
+normalised text each field came from (for the web review).
+
+The grammar is one plain function per field family, all working on the normalised text
+(`normalise`: NFKC, traditional → simplified with OpenCC t2s, hard-wrapped lines joined):
+
+  find_body          where the notice itself starts and ends, so site menus, related-news lists
+                     and footers never feed dates, phones or e-mails into the result
+  title_fields       title, doc number, issuer, issued date
+  addressees         the addressee line (主送单位)
+  theme              the theme in quotes after 主题
+  event_time         the meeting's start and end
+  meeting_format     hybrid (线上线下) / main and branch venues
+  main_venue         place, capacity, minutes to arrive early
+  branch_venues      host units, capacity per branch, whether local approval is required
+  registration       deadline, e-mail, asked fields
+  rehearsal          the video test window and its contact
+  contacts           people to call, their units, phones and faxes
+  attachments        the 附件 list
+  admission_rules    epidemic rules
+
+Conventions of the output (the contract with the rest of huiwu):
+
+* Nothing is guessed: a field the notice does not give is null (lists: []).
+* Date-times are ISO 8601 with the +08:00 offset: "2021-11-23T10:00:00+08:00". When the notice
+  gives a day but no time of day ("11月20日前"), the value is the bare ISO date "2021-11-20":
+  the parser does not invent a time; whoever stores it decides (huiwu's service reads a date-only
+  deadline as the end of that day, and asks the organizer for a start time).
+* A date without a year takes the notice's year (the signature date, else the doc number's
+  year); a date more than 60 days before the notice date is read as next year's (a January
+  meeting in a December notice).
+* Text values are the notice's own words after NFKC (full-width punctuation becomes ASCII:
+  "庆建党百年华诞,谱终身学习新篇").
+* Phones: mobiles are 11 digits ("18500219116"); landlines are "area-number" with the area code
+  as written or, when omitted, the area code of the landline before it in the same contact
+  ("010—66096253;66020434(传真)" → phone "010-66096253", fax "010-66020434"); an extension is
+  appended with "-" ("010-66096253-8001"). A landline given without any area code stays bare.
+* registration.fields uses stable English keys, in the notice's order: name, gender, ethnicity,
+  unit, position, professional_title, phone, email, id_number for each attendee; and
+  tech_contact_name, tech_contact_phone for the video-test contact.
+
+Admission rule shapes (consumed by huiwu.admission; every rule has `kind` and `venues`, one of
+"all" / "main" / "branch"; windows count back from the meeting's start):
+
+  {"kind": "symptoms",          "window_days": 14 | null, "venues": ...}
+  {"kind": "risk_area_contact", "window_days": 14 | null, "venues": ...}
+  {"kind": "risk_area_stay",    "window_days": 14 | null, "venues": ...}
+  {"kind": "health_code",       "color": "green", "issuer": "北京健康宝" | null, "venues": ...}
+  {"kind": "itinerary_code",    "venues": ...}
+  {"kind": "nucleic_acid_test", "window_hours": 48 | null,
+                                "applies_to": "all" | "returned_from_travel", "venues": ...}
+
+Rules come in that kind order (then in the order of the text); one rule per kind and scope.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from typing import Any
+
+TZ = timezone(timedelta(hours=8))
+Span = tuple[int, int]
+
+# ---------------------------------------------------------------------------------------------
+# normalisation
+# ---------------------------------------------------------------------------------------------
+
+_HEAD_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+[.、]|附\s*件|联\s*系|电\s*话|传\s*真|"
+    r"手\s*机|邮\s*箱|电子邮箱|地\s*址|[^\s]{2,8}[:])"
+)
+_SENTENCE_END = "。;:!?”\")"
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """NFKC, traditional → simplified, unified line breaks, hard-wrapped paragraph lines joined."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "").replace("\ufeff", "")
+    text = _t2s().convert(text)
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and len(prev.strip()) >= 28
+            and prev.rstrip()[-1:] not in _SENTENCE_END
+            and line.strip()
+            and line[:1] not in " \t"
+            and not _HEAD_START.match(line)
+        ):
+            out[-1] = prev.rstrip() + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers, dates and times
+# ---------------------------------------------------------------------------------------------
+
+_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+CN_NUM = r"[〇零○一二两三四五六七八九十百千]+"
+NUM = rf"(?:\d+|{CN_NUM})"
+
+
+def cn_int(s: str) -> int | None:
+    """'30' / '三十' / '一百二十' / '二〇二一' → int; None when it is not a number."""
+    s = s.strip()
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    if all(c in _CN_DIGIT for c in s):  # digit by digit: 二〇二一
+        return int("".join(str(_CN_DIGIT[c]) for c in s))
+    total, current = 0, 0
+    for c in s:
+        if c in _CN_DIGIT:
+            current = _CN_DIGIT[c]
+        elif c in _CN_UNIT:
+            total += (current or 1) * _CN_UNIT[c]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+DASH = r"(?:\s*(?:[-~—–―−]+|至|到)\s*)"
+_WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)"
+DATE_RE = (
+    rf"(?:(?:\d{{4}}|[〇零○一二三四五六七八九]{{4}})\s*年\s*)?{NUM}\s*月\s*{NUM}\s*[日号]{_WEEKDAY}?"
+    rf"|\d{{4}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{1,2}}(?!\d){_WEEKDAY}?"
+)
+_PERIOD = r"(?:上午|下午|晚上|中午|早上|早晨|凌晨|傍晚|晚间|夜间|午后|晚)"
+TIME_RE = (
+    rf"(?:{_PERIOD}\s*)?(?:\d{{1,2}}\s*:\s*\d{{2}}(?!\d)"
+    rf"|{NUM}\s*[时点](?:\s*(?:{NUM}\s*分|半|整))?)"
+)
+DAY_ONLY_RE = rf"{NUM}\s*[日号]{_WEEKDAY}?"
+WHEN_RE = re.compile(
+    rf"(?P<d1>{DATE_RE})?\s*(?P<t1>{TIME_RE})?"
+    rf"(?:(?P<dash>{DASH})(?P<d2>{DATE_RE}|{DAY_ONLY_RE})?\s*(?P<t2>{TIME_RE})?)?"
+    rf"(?P<before>\s*(?:之前|以前|前))?"
+)
+_DATE_PARTS = re.compile(
+    rf"(?:(?P<y>\d{{4}}|[〇零○一二三四五六七八九]{{4}})\s*年\s*)?(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]"
+    rf"|(?P<y2>\d{{4}})\s*[-/.]\s*(?P<m2>\d{{1,2}})\s*[-/.]\s*(?P<d2>\d{{1,2}})"
+    rf"|(?P<d3>{NUM})\s*[日号]"
+)
+_TIME_PARTS = re.compile(
+    rf"(?P<p>{_PERIOD})?\s*(?:(?P<h>\d{{1,2}})\s*:\s*(?P<mi>\d{{2}})"
+    rf"|(?P<h2>{NUM})\s*[时点](?:\s*(?P<mi2>{NUM})\s*分|\s*(?P<half>半))?)"
+)
+_PM = {"下午", "晚上", "傍晚", "晚间", "夜间", "午后", "晚"}
+
+
+@dataclass
+class When:
+    """A date/time expression found in the text."""
+
+    start_day: date | None
+    start_time: time | None
+    end_day: date | None
+    end_time: time | None
+    before: bool
+    span: Span
+
+    def start_iso(self) -> str | None:
+        return _iso(self.start_day, self.start_time)
+
+    def end_iso(self) -> str | None:
+        if self.end_day is None and self.end_time is None:
+            return None
+        return _iso(self.end_day or self.start_day, self.end_time)
+
+
+def _iso(day: date | None, t: time | None) -> str | None:
+    if day is None:
+        return None
+    if t is None:
+        return day.isoformat()
+    return datetime.combine(day, t, tzinfo=TZ).isoformat()
+
+
+def _resolve_day(y: int | None, m: int, d: int, ref: Ref) -> date | None:
+    try:
+        if y is not None:
+            return date(y, m, d)
+        if ref.day is not None:
+            cand = date(ref.day.year, m, d)
+            if cand < ref.day - timedelta(days=60):
+                cand = date(ref.day.year + 1, m, d)
+            return cand
+        if ref.year is not None:
+            return date(ref.year, m, d)
+    except ValueError:
+        return None
+    return None
+
+
+def _parse_date(s: str, ref: Ref, month_of: date | None = None) -> date | None:
+    m = _DATE_PARTS.search(s)
+    if not m:
+        return None
+    if m.group("y2"):
+        try:
+            return date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
+        except ValueError:
+            return None
+    if m.group("d3") is not None and m.group("m") is None:
+        if month_of is None:
+            return None
+        d = cn_int(m.group("d3"))
+        try:
+            return date(month_of.year, month_of.month, d or 0)
+        except ValueError:
+            return None
+    y = cn_int(m.group("y")) if m.group("y") else None
+    mo, d = cn_int(m.group("m")), cn_int(m.group("d"))
+    if not mo or not d:
+        return None
+    return _resolve_day(y, mo, d, ref)
+
+
+def _parse_time(s: str, inherit: str | None = None, after: time | None = None) -> tuple[time | None, str | None]:
+    m = _TIME_PARTS.search(s)
+    if not m:
+        return None, None
+    period = m.group("p")
+    if m.group("h") is not None:
+        h, mi = int(m.group("h")), int(m.group("mi"))
+    else:
+        h = cn_int(m.group("h2"))
+        mi = 30 if m.group("half") else (cn_int(m.group("mi2")) if m.group("mi2") else 0)
+        if h is None or mi is None:
+            return None, None
+    own = period
+    period = period or inherit
+    if period in _PM and h < 12:
+        h += 12
+    elif period == "中午" and h < 6:
+        h += 12
+    if after is not None and own is None and h < after.hour and h + 12 < 24:
+        h += 12  # "上午11:00-1:00" is 13:00
+    if not (0 <= h <= 24 and 0 <= mi < 60):
+        return None, None
+    if h == 24:
+        h, mi = 23, 59
+    return time(h, mi), period
+
+
+@dataclass
+class Ref:
+    """What undated days are read against: the notice's date, or at least its year."""
+
+    day: date | None = None
+    year: int | None = None
+
+
+def find_whens(text: str, start: int, end: int, ref: Ref) -> list[When]:
+    """Every date/time expression in text[start:end] that has a date or a time of day."""
+    out: list[When] = []
+    for m in WHEN_RE.finditer(text, start, end):
+        if not (m.group("d1") or m.group("t1")):
+            continue
+        if not m.group("d1") and m.group("t1") and not re.search(r"[:时点]", m.group("t1")):
+            continue
+        d1 = _parse_date(m.group("d1"), ref) if m.group("d1") else None
+        if m.group("d1") and d1 is None:
+            continue
+        t1, period = _parse_time(m.group("t1")) if m.group("t1") else (None, None)
+        d2 = _parse_date(m.group("d2"), ref, month_of=d1) if m.group("d2") else None
+        t2 = None
+        if m.group("t2"):
+            t2, _ = _parse_time(m.group("t2"), inherit=period, after=t1)
+        if m.group("dash") and not (d2 or t2):
+            # "11月22日-" with nothing usable after the dash: keep only the first part
+            end_pos = m.start("dash")
+        else:
+            end_pos = m.end()
+        if d2 and d1 and d2 < d1 and m.group("d2") and "月" not in m.group("d2"):
+            d2 = None
+        out.append(When(d1, t1, d2, t2, bool(m.group("before")), (m.start(), end_pos)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the document: body bounds, paragraphs and sentences
+# ---------------------------------------------------------------------------------------------
+
+DOC_NO_RE = re.compile(
+    r"[\u4e00-\u9fff]{1,14}\s*[〔\[【(（]\s*(?:\d{4})\s*[〕\]】)）]\s*(?:第\s*)?\d{1,4}\s*号"
+)
+_DATE_LINE = re.compile(
+    r"^\s*(?P<who>[^\n\d]{2,40}?)?\s*(?P<date>(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*"
+    rf"{NUM}\s*月\s*{NUM}\s*日)\s*$"
+)
+_CHROME = re.compile(
+    r"更多\s*>>|相关(?:新闻|阅读|链接|文章|文件|推荐)|上一篇|下一篇|责任编辑|【\s*(?:打印|关闭)|打印本页|关闭窗口|"
+    r"版权所有|ICP\s*备|网站地图|扫描二维码|分享到|主办单位\s*:|网站标识码|公网安备"
+)
+_TITLE_END = re.compile(r"(?:通知|通告|公告|通函|函|的函|启事|安排)$")
+_ORG_SUFFIX = re.compile(
+    r"(?:厅|局|委|委员会|部|处|院|校|学|会|中心|单位|部门|机构|政府|办|办公室|公司|集团|站|馆|所|社|团|队|司|科|组|室|处室)$"
+)
+
+
+@dataclass
+class Doc:
+    """The normalised text, where the notice's body lies in it, and its reference date."""
+
+    text: str
+    start: int = 0
+    end: int = 0
+    ref: Ref = field(default_factory=Ref)
+    title_span: Span | None = None
+    doc_no_span: Span | None = None
+    addressee_span: Span | None = None
+    signature_span: Span | None = None
+
+    def lines(self, start: int | None = None, end: int | None = None) -> list[tuple[int, int]]:
+        """(start, end) of each non-empty line inside [start, end) (default: the body)."""
+        start = self.start if start is None else start
+        end = self.end if end is None else end
+        out = []
+        pos = start
+        for line in self.text[start:end].split("\n"):
+            s, e = pos, pos + len(line)
+            pos = e + 1
+            stripped = line.strip()
+            if stripped:
+                lead = len(line) - len(line.lstrip())
+                out.append((s + lead, s + lead + len(stripped)))
+        return out
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentences of the body: split at 。;!? and line ends."""
+        out = []
+        for ls, le in self.lines():
+            pos = ls
+            for m in re.finditer(r"[^。;!?]+[。;!?]?", self.text[ls:le]):
+                s, e = ls + m.start(), ls + m.end()
+                seg = self.text[s:e]
+                lead = len(seg) - len(seg.lstrip())
+                if seg.strip():
+                    out.append((s + lead, s + lead + len(seg.strip())))
+                pos = e
+            del pos
+        return out
+
+    def paragraph_of(self, pos: int) -> Span:
+        s = self.text.rfind("\n", 0, pos) + 1
+        e = self.text.find("\n", pos)
+        return (s, len(self.text) if e < 0 else e)
+
+    def sub(self, span: Span) -> str:
+        return self.text[span[0]:span[1]]
+
+
+def _is_addressee_line(line: str) -> bool:
+    s = line.strip()
+    if not s.endswith(":") or len(s) < 4 or len(s) > 300:
+        return False
+    body = s[:-1].strip()
+    if re.search(r"如下|通知|要求|事项|安排|内容|说明|附件|联系|电话|时间|地点|形式|主题|方式|人员|邮箱|回执", body):
+        return False
+    if body.startswith("各"):
+        return True
+    parts = [p for p in re.split(r"[,、;]", body) if p.strip()]
+    return bool(parts) and _ORG_SUFFIX.search(re.sub(r"\([^)]*\)$", "", parts[-1].strip())) is not None
+
+
+def _pick_addressee(text: str, lines: list[Span]) -> int | None:
+    """The addressee line: '各…,…:' is sure; a lone 'X单位:' only right after a title or doc number."""
+    best, best_score = None, -1
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        if not _is_addressee_line(line):
+            continue
+        score = (2 if line.strip().startswith("各") else 0) + (1 if re.search(r"[,、]", line) else 0)
+        if score == 0:
+            near = lines[max(0, i - 2):i]
+            if not any(_title_candidate(text[a:b]) or DOC_NO_RE.search(text[a:b]) for a, b in near):
+                continue
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _title_candidate(line: str) -> bool:
+    s = line.strip().strip("《》\"“”")
+    return 6 <= len(s) <= 120 and "关于" in s and _TITLE_END.search(s) is not None and "。" not in s
+
+
+def find_body(text: str) -> Doc:
+    """Locate the notice inside a page: from the doc number / addressee line (or the title)
+    to the signature date. Everything outside is site chrome and is never read."""
+    doc = Doc(text=text, start=0, end=len(text))
+    lines = doc.lines(0, len(text))
+    addressee_idx = _pick_addressee(text, lines)
+    doc_no_idx = None
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        m = DOC_NO_RE.search(line)
+        if m and (m.group(0).strip() == line.strip()
+                  or re.match(r"^\s*(?:文\s*号|发文字号|发文编号)\s*:", line)):
+            if addressee_idx is not None and i > addressee_idx:
+                break
+            doc_no_idx = i
+            doc.doc_no_span = (s + m.start(), s + m.end())
+            if addressee_idx is None:
+                break
+    # the title: the nearest title-like line before the anchor
+    anchor = next((i for i in (doc_no_idx, addressee_idx) if i is not None), None)
+    if anchor is None:
+        # no doc number nor addressee: the first long paragraph ends the header
+        anchor = next((i for i, (s, e) in enumerate(lines)
+                       if e - s >= 40 and text[e - 1] in "。:" and not _title_candidate(text[s:e])), len(lines))
+    title_idx = None
+    for i in range(min(anchor, len(lines)) - 1, -1, -1):
+        s, e = lines[i]
+        if _title_candidate(text[s:e]) or re.match(r"^\s*(?:标\s*题|名\s*称)\s*:", text[s:e]):
+            title_idx = i
+            break
+    if title_idx is None:
+        title_idx = next((i for i, (s, e) in enumerate(lines) if _title_candidate(text[s:e])), None)
+    if title_idx is not None:
+        s, e = lines[title_idx]
+        label = re.match(r"^\s*(?:标\s*题|名\s*称)\s*:\s*", text[s:e])
+        if label:
+            s += label.end()
+        # a title wrapped over two lines: "…关于举办…\n…的通知"
+        if "关于" not in text[s:e] and title_idx > 0:
+            ps, pe = lines[title_idx - 1]
+            if "关于" in text[ps:pe] and pe - ps < 60:
+                s = ps
+        doc.title_span = (s, e)
+    if addressee_idx is not None:
+        doc.addressee_span = lines[addressee_idx]
+    starts = [lines[i][0] for i in (doc_no_idx, addressee_idx) if i is not None]
+    if starts:
+        doc.start = min(starts)
+        if doc_no_idx is not None and addressee_idx is not None and addressee_idx - doc_no_idx > 6:
+            doc.start = lines[addressee_idx][0]  # a doc number in a far-away info table
+    elif title_idx is not None:
+        doc.start = lines[title_idx][1]
+    # the end: the signature date, or the first piece of chrome
+    body_lines = [(s, e) for (s, e) in lines if s >= doc.start]
+    end = len(text)
+    for j, (s, e) in enumerate(body_lines):
+        m = _DATE_LINE.match(text[s:e])
+        if m and j > 0:
+            who = (m.group("who") or "").strip()
+            sig_start = s + m.start("date")
+            if not who and j > 0:
+                ps, pe = body_lines[j - 1]
+                prev = text[ps:pe]
+                if len(prev) <= 40 and not re.search(r"[。,;:.]", prev) and not re.match(r"^\s*\d", prev):
+                    who = prev.strip()
+                    sig_start = ps
+            doc.signature_span = (sig_start, e)
+            end = e
+            # "(此件主动公开)" and "(联系人: …)" under the date still belong to the notice
+            for s2, e2 in body_lines[j + 1:j + 4]:
+                if text[s2] == "(" and re.search(r"此件|公开|联系|电话", text[s2:e2]):
+                    end = e2
+                else:
+                    break
+            break
+        if _CHROME.search(text[s:e]) and s > doc.start:
+            end = s
+            break
+    doc.end = end
+    return doc
+
+
+# ---------------------------------------------------------------------------------------------
+# field families
+# ---------------------------------------------------------------------------------------------
+
+
+def title_fields(doc: Doc) -> dict[str, tuple[Any, Span | None]]:
+    """Title, doc number, issuer (signature, else the title's 'X关于'), issued date (signature)."""
+    out: dict[str, tuple[Any, Span | None]] = {}
+    title = doc.sub(doc.title_span).replace("\n", "").strip().strip("《》\"“”") if doc.title_span else None
+    out["title"] = (title or None, doc.title_span)
+    out["doc_number"] = (re.sub(r"\s+", "", doc.sub(doc.doc_no_span)), doc.doc_no_span) if doc.doc_no_span else (None, None)
+    issuer, issued, span = None, None, None
+    if doc.signature_span:
+        sig = doc.sub(doc.signature_span)
+        m = re.search(r"(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*" + NUM + r"\s*月\s*" + NUM + r"\s*日", sig)
+        if m:
+            issued = _parse_date(m.group(0), Ref())
+            who = sig[:m.start()].strip()
+            issuer = re.sub(r"\s{2,}", " ", who) or None
+        span = doc.signature_span
+    if issuer is None and title:
+        m = re.match(r"^(.{2,40}?)关于", title)
+        if m and _ORG_SUFFIX.search(m.group(1).split()[-1]):
+            issuer = m.group(1)
+            span = doc.title_span
+    out["issuer"] = (issuer, span)
+    out["issued_on"] = (issued.isoformat() if issued else None, doc.signature_span if issued else None)
+    return out
+
+
+def reference(doc: Doc, issued_on: str | None) -> Ref:
+    """The date undated days are read against: the signature date, else the doc number's year."""
+    if issued_on:
+        return Ref(day=date.fromisoformat(issued_on), year=int(issued_on[:4]))
+    if doc.doc_no_span:
+        m = re.search(r"\d{4}", doc.sub(doc.doc_no_span))
+        if m:
+            return Ref(year=int(m.group(0)))
+    m = re.search(r"(\d{4})\s*年\s*\d{1,2}\s*月", doc.text[doc.start:doc.end])
+    if m:
+        return Ref(year=int(m.group(1)))
+    if doc.title_span:
+        m = re.search(r"(20\d{2})\s*年", doc.sub(doc.title_span))
+        if m:
+            return Ref(year=int(m.group(1)))
+    return Ref()
+
+
+def split_units(s: str) -> list[str]:
+    """'各省、自治区、直辖市教育厅(教委)、各计划单列市教育局及新疆生产建设兵团教育局' → three units.
+
+    Splits at 、 / 及 / 和 / 以及 / , and glues back pieces that do not end like a unit
+    (各省、自治区、直辖市 … 教育厅)."""
+    pieces = [p.strip() for p in re.split(r"、|,|;|以及|及|和|与", s) if p and p.strip()]
+    seps = re.findall(r"、|,|;|以及|及|和|与", s)
+    out: list[str] = []
+    buf = ""
+    for i, p in enumerate(pieces):
+        buf = buf + (seps[i - 1] if buf and i - 1 < len(seps) else "") + p
+        core = re.sub(r"\([^)]*\)$", "", buf).strip()
+        if _ORG_SUFFIX.search(core) or i == len(pieces) - 1:
+            out.append(buf.strip())
+            buf = ""
+    return out
+
+
+def addressees(doc: Doc) -> tuple[list[str], Span | None]:
+    """The addressee line, split into units at commas (、 stays inside a unit's name)."""
+    if not doc.addressee_span:
+        return [], None
+    line = doc.sub(doc.addressee_span).strip().rstrip(":").strip()
+    return [p.strip() for p in re.split(r"[,;]", line) if p.strip()], doc.addressee_span
+
+
+def theme(doc: Doc) -> tuple[str | None, Span | None]:
+    """The theme: the quoted words after 主题 ('围绕“…”主题' or '主题为“…”' or '主题:…')."""
+    t = doc.text
+    for m in re.finditer(r"主题", t[doc.start:doc.end]):
+        pos = doc.start + m.start()
+        before = t[max(doc.start, pos - 60):pos]
+        q = re.search(r"[“\"]([^”\"\n]{2,60})[”\"]\s*(?:为|作为)?\s*$", before)
+        if q:
+            s = pos - len(before) + q.start(1)
+            return q.group(1), (s, s + len(q.group(1)))
+        after = t[pos:pos + 80]
+        q = re.match(r"主题\s*(?:为|是|:)?\s*[“\"]([^”\"\n]{2,60})[”\"]", after)
+        if q:
+            s = pos + q.start(1)
+            return q.group(1), (s, s + len(q.group(1)))
+        q = re.match(r"(?:活动|会议)?主题\s*:\s*([^。;\n]{2,60})", after)
+        if q:
+            s = pos + q.start(1)
+            return q.group(1).strip(), (s, s + len(q.group(1).strip()))
+    return None, None
+
+
+_LABEL_TIME = re.compile(r"(?:^|\))\s*(?:会议|活动|开幕式|开幕|举办|举行|大会|仪式)?\s*时\s*间\s*:")
+_NOT_EVENT = re.compile(r"调试|联调|测试|彩排|演练|报名|报送|回执|截止|报到|签到|申报")
+
+
+def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
+    """The meeting's start and end: a '时间:' line, else '定于/将于 … 举行/举办/召开'."""
+    t = doc.text
+    dated: When | None = None
+    dated_span: Span | None = None
+    for ls, le in doc.lines():
+        line = t[ls:le]
+        m = _LABEL_TIME.search(line)
+        if not m or _NOT_EVENT.search(line[:m.end()]):
+            continue
+        whens = [w for w in find_whens(t, ls + m.end(), le, doc.ref) if w.start_day or w.start_time]
+        if whens:
+            w = whens[0]
+            if w.start_day is None:
+                intro = _intro_when(doc)
+                if intro and intro[0].start_day:
+                    w.start_day = intro[0].start_day
+            if w.start_day is not None:
+                return _event_value(w), (ls, le)
+    for s, e in doc.sentences():
+        sent = t[s:e]
+        if not re.search(r"举行|举办|召开|开幕", sent) or _NOT_EVENT.search(sent):
+            continue
+        whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day]
+        if whens:
+            w = whens[0]
+            if w.start_time is not None:
+                return _event_value(w), (s, e)
+            if dated is None:
+                dated, dated_span = w, (s, e)
+    if dated:
+        return _event_value(dated), dated_span
+    return {"starts_at": None, "ends_at": None}, None
+
+
+def _intro_when(doc: Doc) -> tuple[When, Span] | None:
+    for s, e in doc.sentences():
+        if re.search(r"定于|将于|拟于|于", doc.text[s:e]) and re.search(r"举行|举办|召开", doc.text[s:e]):
+            whens = [w for w in find_whens(doc.text, s, e, doc.ref) if w.start_day]
+            if whens:
+                return whens[0], (s, e)
+    return None
+
+
+def _event_value(w: When) -> dict[str, str | None]:
+    return {"starts_at": w.start_iso(), "ends_at": w.end_iso()}
+
+
+def meeting_format(doc: Doc) -> tuple[dict[str, bool | None], Span | None]:
+    """hybrid: the notice says 线上线下; main_and_branch: it names a main venue and branch venues."""
+    body = doc.text[doc.start:doc.end]
+    hybrid: bool | None = None
+    span = None
+    m = re.search(r"线上\s*(?:\+|与|和|、|及)?\s*线下|线下\s*(?:\+|与|和|、|及)?\s*线上", body)
+    if m:
+        hybrid = True
+        span = doc.paragraph_of(doc.start + m.start())
+    elif re.search(r"(?:以|采用|采取)[^。;\n]{0,10}(?:线下|现场|线上|网络直播|视频会议)", body):
+        hybrid = False
+    main_and_branch: bool | None = None
+    mb = re.search(r"主会场\s*(?:\+|加|和|与|及)\s*分会场", body)
+    if mb or ("主会场" in body and "分会场" in body):
+        main_and_branch = True
+        if span is None:
+            pos = doc.start + (mb.start() if mb else body.find("分会场"))
+            span = doc.paragraph_of(pos)
+    elif hybrid is not None or re.search(r"地\s*点\s*:", body):
+        main_and_branch = False
+    return {"hybrid": hybrid, "main_and_branch": main_and_branch}, span
+
+
+_COUNT_RES = [
+    rf"(?:不超过|不多于|不得超过|最多|至多|上限为?|限额?|控制在|限定|限于)\s*(?P<n>{NUM})\s*(?:人|名)",
+    rf"(?P<n>{NUM})\s*(?:人|名)\s*(?:以内|之内|以下|左右|上下)",
+    rf"约\s*(?P<n>{NUM})\s*(?:人|名)",
+    rf"(?:人数|规模)\s*(?:为|:)?\s*(?P<n>{NUM})\s*(?:人|名)",
+]
+_COUNT_RE = re.compile("|".join(f"(?:{r})" for r in _COUNT_RES).replace("?P<n>", "?:"))
+
+
+def counts(text: str, start: int, end: int) -> list[tuple[int, Span]]:
+    """Head counts written as limits: 30人以内, 不超过三十人, 约五十人, 50人左右, 限60人."""
+    out = []
+    for m in _COUNT_RE.finditer(text, start, end):
+        n = re.search(NUM, m.group(0))
+        value = cn_int(n.group(0)) if n else None
+        if value:
+            out.append((value, (m.start(), m.end())))
+    return out
+
+
+def _venue_kind_at(doc: Doc, pos: int, sent: Span) -> str | None:
+    """Whether a count at `pos` speaks of the main venue, the branch venues, or both ('all')."""
+    t = doc.text
+    clause = t[sent[0]:pos]
+    has_main, has_branch = "主会场" in clause, "分会场" in clause
+    if has_main and has_branch:
+        # "主会场和各分会场均不超过30人" speaks of both; otherwise the nearer one
+        if re.search(r"主会场\s*(?:和|与|及|、)\s*(?:各)?\s*分会场|分会场\s*(?:和|与|及|、)\s*主会场", clause):
+            return "all"
+        return "main" if clause.rfind("主会场") > clause.rfind("分会场") else "branch"
+    if has_main:
+        return "main"
+    if has_branch:
+        return "branch"
+    para = doc.paragraph_of(pos)
+    look = t[max(doc.start, para[0] - 400):pos]
+    i_main, i_branch = look.rfind("主会场"), look.rfind("分会场")
+    if i_main < 0 and i_branch < 0:
+        return None
+    return "main" if i_main > i_branch else "branch"
+
+
+def venue_counts(doc: Doc) -> dict[str, tuple[int, Span]]:
+    """Capacity of the main venue and of each branch venue, from the count's nearest venue word."""
+    out: dict[str, tuple[int, Span]] = {}
+    for s, e in doc.sentences():
+        sent = doc.text[s:e]
+        if re.search(r"调试|测试|派\s*(?:专|1|一)", sent) and not re.search(r"总?人数|规模", sent):
+            continue
+        for value, span in counts(doc.text, s, e):
+            kind = _venue_kind_at(doc, span[0], (s, e))
+            kinds = ["main", "branch"] if kind == "all" else [kind] if kind else []
+            for k in kinds:
+                out.setdefault(k, (value, (s, e)))
+    return out
+
+
+def arrive_before(doc: Doc) -> tuple[int | None, Span | None]:
+    """'提前15分钟入位' / '会前半小时到场' → minutes."""
+    rx = re.compile(
+        rf"(?:提前|会前|开会前|开始前)\s*(?:(?P<n>{NUM})\s*分钟|(?P<half>半)\s*(?:个)?\s*小时|(?P<h>{NUM})\s*(?:个)?\s*小时|(?P<q>一刻钟))"
+        r"\s*(?:以上)?\s*(?:入位|入场|到场|到达|签到|入座|就座|就位|进场|抵达|报到)"
+    )
+    for s, e in doc.sentences():
+        m = rx.search(doc.text, s, e)
+        if m:
+            if m.group("n"):
+                v = cn_int(m.group("n"))
+            elif m.group("half"):
+                v = 30
+            elif m.group("h"):
+                v = (cn_int(m.group("h")) or 0) * 60
+            else:
+                v = 15
+            return v, (s, e)
+    return None, None
+
+
+def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
+    """Name (主会场设在X / 在X设主会场 / 地点:X), capacity, minutes to arrive early."""
+    t = doc.text
+    name, span = None, None
+    rxs = [
+        r"主会场\s*(?:设在|设于|设置在|位于|地点为?|为|:)\s*(?P<x>[^,。;\n]{2,60})",
+        r"在\s*(?P<x>[^,。;\n]{2,60}?)\s*设(?:立|置)?主会场",
+        r"(?:会议|活动)?地\s*点\s*:\s*(?P<x>[^,。;\n]{2,60})",
+    ]
+    for rx in rxs:
+        for m in re.finditer(rx, t[doc.start:doc.end]):
+            x = m.group("x").strip()
+            if re.search(r"采用|方式|形式|分会场|线上|线下|另行通知|视频", x):
+                continue
+            if rx.startswith("(?:会议") and "分会场" in t[doc.start:doc.end] and "主会场" in t[doc.start:doc.end]:
+                continue
+            name = x.rstrip(")").strip() if x.count("(") < x.count(")") else x
+            s = doc.start + m.start("x")
+            span = doc.paragraph_of(s)
+            break
+        if name:
+            break
+    counts_ = venue_counts(doc)
+    ab, ab_span = arrive_before(doc)
+    spans: dict[str, Span] = {}
+    if span:
+        spans["main_venue.name"] = span
+    if "main" in counts_:
+        spans["main_venue.capacity"] = counts_["main"][1]
+    if ab_span:
+        spans["main_venue.arrive_before_minutes"] = ab_span
+    return {"name": name, "capacity": counts_["main"][0] if "main" in counts_ else None,
+            "arrive_before_minutes": ab}, spans
+
+
+def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
+    """Host units (在X设分会场 / 分会场设在X), capacity per branch, local approval required."""
+    t = doc.text
+    hosts: list[str] = []
+    spans: dict[str, Span] = {}
+    rxs = [
+        r"在\s*(?P<x>[^,。;:\n]{2,200}?)\s*(?:分别|统一|各)?\s*(?:设立?|开设|设置)\s*(?:视频)?分会场",
+        r"分会场\s*(?:设在|设于|设置在|设立在)\s*(?P<x>[^,。;:\n]{2,200})",
+        r"(?:^|[,。;])\s*(?P<x>[^,。;:\n]{2,100}?)\s*(?:分别|统一|各)?\s*(?:设立?|开设|设置)\s*(?:视频)?分会场",
+    ]
+    for rx in rxs:
+        m = re.search(rx, t[doc.start:doc.end], re.M)
+        if m:
+            x = re.sub(r"^(?:根据[^,]*,)?\s*", "", m.group("x")).strip()
+            x = re.sub(r"^(?:同时|并|另|此外|还)\s*", "", x)
+            if len(x) >= 2 and not re.search(r"主会场|根据|要求|视情|可以|可", x):
+                hosts = split_units(x)
+                spans["branch_venues.hosts"] = doc.paragraph_of(doc.start + m.start("x"))
+                break
+    counts_ = venue_counts(doc)
+    capacity = counts_["branch"][0] if "branch" in counts_ else None
+    if "branch" in counts_:
+        spans["branch_venues.capacity"] = counts_["branch"][1]
+    approval: bool | None = None
+    for s, e in doc.sentences():
+        sent = t[s:e]
+        if "分会场" in sent and re.search(r"审批|批准|同意后|报批|备案同意", sent):
+            approval = not re.search(r"无需|不需|不必|免于", sent)
+            spans["branch_venues.approval_required"] = (s, e)
+            break
+    if approval is None and "分会场" not in t[doc.start:doc.end]:
+        approval = None
+    return {"hosts": hosts, "capacity": capacity, "approval_required": approval}, spans
+
+
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_REG_WORDS = re.compile(r"报名|回执|报送|发送|发至|发到|提交|反馈|填报|报至|报给|报于|报回|传至|发给|截止|截至")
+_FIELD_WORDS = [
+    ("name", r"姓名"), ("gender", r"性别"), ("ethnicity", r"民族"),
+    ("unit", r"(?:工作)?单位"), ("position", r"职务"), ("professional_title", r"职称"),
+    ("phone", r"(?:手机号码|手机号|手机|联系电话|联系方式|电话)(?:\s*\(\s*手机\s*\))?"),
+    ("email", r"(?:电子)?邮箱"), ("id_number", r"身份证(?:号码|号)?"),
+]
+_TECH_ROLE = re.compile(r"调试负责人|技术负责人|技术联系人|技术人员|调试人员|调试联系人|技术保障人员")
+
+
+def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
+    """Deadline ('X月X日XX:XX前' in a sentence about sending names), e-mail, asked fields."""
+    t = doc.text
+    spans: dict[str, Span] = {}
+    deadline = email = None
+    fields: list[str] = []
+    for s, e in doc.sentences():
+        sent = t[s:e]
+        if not _REG_WORDS.search(sent) or re.search(r"调试|联调|彩排", sent[:12]):
+            continue
+        whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day]
+        pick = next((w for w in whens if w.before), None)
+        if pick is None and re.search(r"截止|截至", sent):
+            pick = whens[0] if whens else None
+        if pick is not None and deadline is None:
+            deadline = pick.start_iso()
+            spans["registration.deadline"] = (s, e)
+        if email is None:
+            m = _EMAIL_RE.search(sent)
+            if m:
+                email = m.group(0).rstrip(".")
+                spans["registration.email"] = (s, e)
+        if not fields:
+            fields = _asked_fields(sent)
+            if fields:
+                spans["registration.fields"] = (s, e)
+        if deadline and email and fields:
+            break
+    if email is None and "registration.deadline" in spans:
+        # "发送至联系人邮箱": the one address the notice gives
+        ds, de = spans["registration.deadline"]
+        if re.search(r"邮箱|邮件", t[ds:de]):
+            found = {m.group(0) for m in _EMAIL_RE.finditer(t, doc.start, doc.end)}
+            if len(found) == 1:
+                email = found.pop().rstrip(".")
+                spans["registration.email"] = (ds, de)
+    return {"deadline": deadline, "email": email, "fields": fields}, spans
+
+
+def _asked_fields(sent: str) -> list[str]:
+    """The attendee fields a receipt sentence asks for, and the tech contact's, as English keys."""
+    hits: list[tuple[int, int, str]] = []
+    for key, rx in _FIELD_WORDS:
+        for m in re.finditer(rx, sent):
+            hits.append((m.start(), m.end(), key))
+    hits.sort()
+    # drop overlaps (联系电话 vs 电话) keeping the longer, earlier one
+    kept: list[tuple[int, int, str]] = []
+    for h in hits:
+        if kept and h[0] < kept[-1][1]:
+            continue
+        kept.append(h)
+    tech = _TECH_ROLE.search(sent)
+    out: list[str] = []
+    for i, (s, e, key) in enumerate(kept):
+        prev_end = kept[i - 1][1] if i else None
+        next_start = kept[i + 1][0] if i + 1 < len(kept) else None
+        in_tech = tech is not None and s >= tech.end() and s - tech.end() <= 12
+        joined_prev = prev_end is not None and re.fullmatch(r"\s*(?:、|和|及|以及|与|,|/)\s*", sent[prev_end:s])
+        joined_next = next_start is not None and re.fullmatch(r"\s*(?:、|和|及|以及|与|,|/)\s*", sent[e:next_start])
+        if tech is not None and s >= tech.end() and out and out[-1].startswith("tech_"):
+            in_tech = in_tech or bool(joined_prev)
+        if not (joined_prev or joined_next or in_tech):
+            continue
+        if in_tech:
+            k = {"name": "tech_contact_name", "phone": "tech_contact_phone"}.get(key)
+            if k and k not in out:
+                out.append(k)
+        elif key not in out:
+            out.append(key)
+    return out
+
+
+_REHEARSAL = re.compile(r"调试|联调|调测|测试|彩排|演练")
+PHONE_RE = re.compile(
+    r"(?<![\d])(?:(?:\+?86\s*)?1[3-9]\d(?:[\s-]?\d){8}"
+    r"|\(?0\d{2,3}\)?\s*[-—–－]?\s*\d{7,8}(?:\s*(?:-|转)\s*\d{1,5})?"
+    r"|\d{7,8}(?:\s*(?:-|转)\s*\d{1,5})?)(?![\d])"
+)
+_NAME = r"[\u4e00-\u9fff·]{2,5}"
+
+
+def normalise_phone(raw: str, area: str | None = None) -> str:
+    """Mobile → 11 digits; landline → 'area-number[-ext]', missing area code borrowed from `area`."""
+    s = re.sub(r"\s+", "", raw).replace("—", "-").replace("–", "-").replace("－", "-")
+    s = s.replace("转", "-")
+    digits = re.sub(r"\D", "", s)
+    if re.fullmatch(r"(?:86)?1[3-9]\d{9}", digits):
+        return digits[-11:]
+    m = re.fullmatch(r"\(?(0\d{2,3})\)?-?(\d{7,8})(?:-(\d{1,5}))?", s)
+    if m:
+        out = f"{m.group(1)}-{m.group(2)}"
+        return out + (f"-{m.group(3)}" if m.group(3) else "")
+    m = re.fullmatch(r"(\d{7,8})(?:-(\d{1,5}))?", s)
+    if m:
+        out = f"{area}-{m.group(1)}" if area else m.group(1)
+        return out + (f"-{m.group(2)}" if m.group(2) else "")
+    if re.fullmatch(r"0(?:10|2\d)\d{7,8}", digits):
+        return f"{digits[:3]}-{digits[3:]}"
+    if re.fullmatch(r"0\d{3}\d{7,8}", digits):
+        return f"{digits[:4]}-{digits[4:]}"
+    return s
+
+
+def _area_of(phone: str) -> str | None:
+    m = re.match(r"(0\d{2,3})-", phone)
+    return m.group(1) if m else None
+
+
+def rehearsal(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
+    """The video-test window (a sentence about 调试 with a date and time) and its contact person."""
+    t = doc.text
+    spans: dict[str, Span] = {}
+    starts = ends = None
+    contact: dict[str, Any] | None = None
+    para: Span | None = None
+    for s, e in doc.sentences():
+        sent = t[s:e]
+        if not _REHEARSAL.search(sent):
+            continue
+        whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day and not w.before]
+        if whens:
+            w = whens[0]
+            starts, ends = w.start_iso(), w.end_iso()
+            spans["rehearsal.starts_at"] = spans["rehearsal.ends_at"] = (s, e)
+            para = doc.paragraph_of(s)
+            break
+    if para is not None:
+        contact, cspan = _person_with_phone(t, para[0], para[1])
+        if contact is None:
+            # the next lines up to the next heading ("(三)…") may give the contact
+            nxt = t.find("\n", para[1]) + 1
+            for ls, le in doc.lines(para[1], doc.end)[:2]:
+                if re.match(r"\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|[一二三四五六七八九十]+、)", t[ls:le]):
+                    break
+                contact, cspan = _person_with_phone(t, ls, le)
+                if contact:
+                    break
+            del nxt
+        if contact:
+            spans["rehearsal.contact"] = cspan
+    if contact is None:
+        # a 技术联系人 in the contact block
+        for ls, le in doc.lines():
+            if re.match(r"\s*(?:技术|调试|视频调试|技术保障)\s*联系人", t[ls:le]):
+                contact, cspan = _person_with_phone(t, ls, le)
+                if contact:
+                    spans["rehearsal.contact"] = cspan
+                    break
+    return {"starts_at": starts, "ends_at": ends, "contact": contact}, spans
+
+
+def _person_with_phone(t: str, s: int, e: int) -> tuple[dict[str, Any] | None, Span | None]:
+    m = re.search(
+        rf"(?:联系人|联系电话|电话|负责人)[^:]{{0,8}}:\s*(?P<name>{_NAME}?)\s*(?:同志|老师)?\s*[,,]?\s*"
+        rf"(?:(?:联系)?(?:电话|手机)\s*:?\s*)?(?P<phone>(?:\+?86\s*)?1[3-9]\d(?:[\s-]?\d){{8}}|\(?0\d{{2,3}}\)?\s*[-—–]?\s*\d{{7,8}})",
+        t[s:e],
+    )
+    if not m:
+        return None, None
+    name = m.group("name")
+    if not name or re.search(r"电话|手机|联系", name):
+        return None, None
+    return {"name": name, "phone": normalise_phone(m.group("phone"))}, (s, e)
+
+
+_LABELS = r"联\s*系\s*人|联系\s*电话|办公\s*电话|电\s*话|手\s*机|传\s*真|电子\s*邮箱|邮\s*箱|e-?mail|地\s*址|联系\s*单位"
+_CONTACT_START = re.compile(r"^\s*(?:\(?\s*)?(?:[\u4e00-\u9fff]{0,6})?联\s*系\s*人(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:")
+
+
+def contacts(doc: Doc, rehearsal_para: Span | None = None) -> tuple[list[dict[str, Any]], Span | None]:
+    """People to call: '联系人:<unit> <name>' then '电话:…;…(传真)' lines, several people allowed."""
+    t = doc.text
+    lines = doc.lines()
+    out: list[dict[str, Any]] = []
+    first: int | None = None
+    last: int | None = None
+    i = 0
+    while i < len(lines):
+        ls, le = lines[i]
+        if rehearsal_para and rehearsal_para[0] <= ls < rehearsal_para[1]:
+            i += 1
+            continue
+        line = t[ls:le]
+        m = _CONTACT_START.search(line) or re.search(r"\(\s*联\s*系\s*人\s*:", line)
+        if not m:
+            i += 1
+            continue
+        # a contact block: this line and the labelled lines after it
+        block = [(ls, le)]
+        j = i + 1
+        while j < len(lines):
+            s2, e2 = lines[j]
+            if re.match(rf"^\s*(?:{_LABELS})\s*:", t[s2:e2], re.I) and not _CONTACT_START.search(t[s2:e2]):
+                block.append((s2, e2))
+                j += 1
+            else:
+                break
+        people = _parse_contact_block(t, block, m.start() + ls)
+        if people:
+            out.extend(people)
+            first = block[0][0] if first is None else first
+            last = block[-1][1]
+        i = j
+    return out, ((first, last) if first is not None and last is not None else None)
+
+
+def _parse_contact_block(t: str, block: list[Span], start: int) -> list[dict[str, Any]]:
+    text = t[start:block[-1][1]]
+    # cut it into (label, value)
+    parts = list(re.finditer(rf"(?P<label>{_LABELS})(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:", text, re.I))
+    people_raw: list[str] = []
+    phones_raw: list[str] = []
+    fax_raw: list[str] = []
+    org_from_label: str | None = None
+    for k, m in enumerate(parts):
+        value = text[m.end(): parts[k + 1].start() if k + 1 < len(parts) else len(text)]
+        value = value.strip().strip(",;。)").strip()
+        label = re.sub(r"\s+", "", m.group("label")).lower()
+        if label == "联系人":
+            people_raw.append(value)
+        elif label in ("传真",):
+            fax_raw.append(value)
+        elif label in ("电话", "联系电话", "办公电话", "手机"):
+            phones_raw.append(value)
+        elif label == "联系单位":
+            org_from_label = value
+    persons: list[dict[str, Any]] = []
+    for raw in people_raw:
+        persons.extend(_people_in(raw))
+    if not persons:
+        return []
+    if org_from_label:
+        for p in persons:
+            p["org"] = p["org"] or org_from_label
+    # phones on the 电话 lines: shared area code, (传真) marks a fax
+    area: str | None = next((a for p in persons for a in [_area_of(x) for x in p["phones"]] if a), None)
+    shared: list[str] = []
+    fax: str | None = None
+    for raw in phones_raw:
+        for m in PHONE_RE.finditer(raw):
+            number = normalise_phone(m.group(0), area)
+            area = _area_of(number) or area
+            tail = raw[m.end():m.end() + 6]
+            if re.match(r"\s*\(\s*传真", tail):
+                fax = fax or number
+            else:
+                shared.append(number)
+    for raw in fax_raw:
+        m = PHONE_RE.search(raw)
+        if m:
+            fax = fax or normalise_phone(m.group(0), area)
+    if shared:
+        without = [p for p in persons if not p["phones"]]
+        if len(without) == len(shared) and len(without) > 1:
+            for p, ph in zip(without, shared, strict=True):
+                p["phones"].append(ph)
+        else:
+            for p in without or persons:
+                p["phones"].extend(x for x in shared if x not in p["phones"])
+    for p in persons:
+        if fax and p["fax"] is None:
+            p["fax"] = fax
+    return persons
+
+
+def _people_in(raw: str) -> list[dict[str, Any]]:
+    """'教育部职业教育与成人教育司  王立' / '张伟 13800000000、李娜' / '王立(省教育厅职成处)'."""
+    persons: list[dict[str, Any]] = []
+    org: str | None = None
+    # split into chunks at separators, keeping phones with the person before them
+    tokens = [x for x in re.split(r"[\s,、;]+|和|及", raw) if x]
+    area: str | None = None
+    for tok in tokens:
+        tok = tok.strip("()")
+        paren = re.match(rf"^({_NAME})\(([^)]+)\)$", tok)
+        if paren:
+            tok, inner = paren.group(1), paren.group(2)
+            if PHONE_RE.fullmatch(inner.strip()):
+                number = normalise_phone(inner, area)
+                persons.append({"name": re.sub(r"(?:同志|老师)$", "", tok), "org": org, "phones": [number], "fax": None})
+                continue
+            if _ORG_SUFFIX.search(inner):
+                persons.append({"name": re.sub(r"同志$", "", tok), "org": inner, "phones": [], "fax": None})
+                continue
+        if PHONE_RE.fullmatch(tok):
+            number = normalise_phone(tok, area)
+            area = _area_of(number) or area
+            if persons:
+                persons[-1]["phones"].append(number)
+            continue
+        phone_in = PHONE_RE.search(tok)
+        if phone_in and re.fullmatch(_NAME, tok[:phone_in.start()].strip()):
+            number = normalise_phone(phone_in.group(0), area)
+            persons.append({"name": tok[:phone_in.start()].strip(), "org": org, "phones": [number], "fax": None})
+            continue
+        if re.fullmatch(_NAME, tok) and not _ORG_SUFFIX.search(tok) or re.fullmatch(r"[\u4e00-\u9fff]{2,3}(?:同志|老师)", tok):
+            persons.append({"name": re.sub(r"同志$", "", tok), "org": org, "phones": [], "fax": None})
+            continue
+        if len(tok) >= 3 and _ORG_SUFFIX.search(re.sub(r"\([^)]*\)$", "", tok)):
+            org = tok
+            for p in persons:
+                if p["org"] is None:
+                    p["org"] = org
+    return persons
+
+
+def attachments(doc: Doc) -> tuple[list[str], Span | None]:
+    """The 附件 list: '附件:1.X 2.Y' on one line or one per line, or '附件:X' alone, or '附件1:X'."""
+    t = doc.text
+    lines = doc.lines()
+    for i, (ls, le) in enumerate(lines):
+        line = t[ls:le]
+        m = re.match(r"^\s*附\s*件\s*(?:\d+\s*)?[:]\s*(.*)$", line)
+        if not m:
+            continue
+        items: list[str] = []
+        first_item = m.group(1).strip()
+        end = le
+        numbered = re.compile(r"^\s*(?:\d+\s*[.、.]|\(\s*\d+\s*\))\s*")
+        if first_item:
+            pieces = re.split(r"\s*(?:(?<=\s)|^)(?=\d+\s*[.、](?!\d))", first_item)
+            for p in pieces:
+                p = numbered.sub("", p).strip().rstrip(";。,")
+                if p:
+                    items.append(p)
+        for s2, e2 in lines[i + 1:]:
+            nxt = t[s2:e2]
+            n = numbered.match(nxt)
+            m2 = re.match(r"^\s*附\s*件\s*\d+\s*[:]\s*(.+)$", nxt)
+            if n:
+                items.append(nxt[n.end():].strip().rstrip(";。,"))
+                end = e2
+            elif m2:
+                items.append(m2.group(1).strip().rstrip(";。,"))
+                end = e2
+            else:
+                break
+        items = [x for x in items if x]
+        if items:
+            return items, (ls, end)
+    return [], None
+
+
+_SYMPTOM = re.compile(r"症状|发热|发烧|咳嗽|乏力")
+_CONTACT_RISK = re.compile(r"风险(?:地区|区)[^,、;。]{0,8}?接触史|接触(?:过)?[^,、;。]{0,12}风险(?:地区|区)|风险地区[^,、;。]{0,6}人员接触")
+_STAY_RISK = re.compile(
+    r"风险(?:地区|区)[^,、;。]{0,6}?(?:驻留|旅居|居住|停留|旅行|逗留)史"
+    r"|(?:到过|去过|途经|旅居|驻留|停留|居住)[^,、;。]{0,12}风险(?:地区|区)"
+)
+_SUBJECT = re.compile(r"参会人员|与会人员|参会代表|所有人员|全体|参加人员|入场人员|拟参会")
+
+
+def _scope(sent: str) -> str | None:
+    main, branch = "主会场" in sent, "分会场" in sent
+    if main and not branch:
+        return "main"
+    if branch and not main:
+        return "branch"
+    if main and branch:
+        return "all"
+    return None
+
+
+def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
+    """Epidemic rules, each with the venues it covers (its sentence's venue, else the one before
+    it when the sentence has no subject of its own, else all)."""
+    t = doc.text
+    found: list[tuple[int, dict[str, Any]]] = []
+    first = last = None
+    prev_scope: str | None = None
+    prev_para: Span | None = None
+    for s, e in doc.sentences():
+        sent = t[s:e]
+        para = doc.paragraph_of(s)
+        if para != prev_para:
+            prev_scope, prev_para = None, para
+        scope = _scope(sent)
+        if scope is None:
+            scope = prev_scope if (prev_scope and not _SUBJECT.search(sent)) else "all"
+        rules: list[dict[str, Any]] = []
+        days = None
+        dm = re.search(rf"(?P<n>{NUM})\s*(?:天|日)\s*(?:内|以内)|近\s*(?P<n2>{NUM})\s*(?:天|日)|(?P<w>{NUM})\s*周\s*(?:内|以内)", sent)
+        if dm:
+            if dm.group("w"):
+                days = (cn_int(dm.group("w")) or 0) * 7
+            else:
+                days = cn_int(dm.group("n") or dm.group("n2"))
+        if _SYMPTOM.search(sent) and re.search(r"更换|不得|不能|谢绝|不参加|不再|禁止|暂缓|劝返|不予|请勿|如有|凡有|有.{0,6}者", sent):
+            rules.append({"kind": "symptoms", "window_days": days, "venues": scope})
+        if _CONTACT_RISK.search(sent):
+            rules.append({"kind": "risk_area_contact", "window_days": days, "venues": scope})
+        if _STAY_RISK.search(sent):
+            rules.append({"kind": "risk_area_stay", "window_days": days, "venues": scope})
+        if re.search(r"健康码|健康宝|[粤随苏浙渝鄂湘赣闽皖豫]?[康申]码|绿码|健康通行码", sent):
+            issuer = None
+            q = re.search(r"[“\"]([^”\"]{2,12}(?:健康宝|健康码|康码|申码|健康通|码))[”\"]", sent)
+            if q and q.group(1) not in ("健康码", "绿码"):
+                issuer = q.group(1)
+            else:
+                q = re.search(r"([\u4e00-\u9fff]{2,4}健康宝|粤康码|随申码|苏康码|渝康码|鄂汇办|安康码|[\u4e00-\u9fff]{2}健康码)", sent)
+                if q and not re.match(r"(?:本人|出示|提供|查验|持有|个人|查看|展示|须持|需持)", q.group(1)):
+                    issuer = q.group(1)
+            color = "green" if re.search(r"绿|红码|黄码|红黄码", sent) else None
+            rules.append({"kind": "health_code", "color": color, "issuer": issuer, "venues": scope})
+        if re.search(r"行程码|行程卡", sent):
+            rules.append({"kind": "itinerary_code", "venues": scope})
+        if "核酸" in sent:
+            hm = re.search(rf"(?P<n>{NUM})\s*(?:小时|h)\s*(?:内|以内)?", sent)
+            hours = cn_int(hm.group("n")) if hm else None
+            if hours is None:
+                dm2 = re.search(rf"(?P<n>{NUM})\s*(?:天|日)\s*(?:内|以内)", sent)
+                hours = (cn_int(dm2.group("n")) or 0) * 24 if dm2 else None
+            travel = re.search(r"返[京沪津渝穗深]|出差|返回|外地|来京|抵京|来自|从外|省外|市外|京外|途经|旅居", sent)
+            rules.append({"kind": "nucleic_acid_test", "window_hours": hours,
+                          "applies_to": "returned_from_travel" if travel else "all", "venues": scope})
+        explicit = _scope(sent)
+        if explicit:
+            prev_scope = explicit
+        for r in rules:
+            found.append((len(found), r))
+            first = s if first is None else first
+            last = e
+    order = ["symptoms", "risk_area_contact", "risk_area_stay", "health_code", "itinerary_code",
+             "nucleic_acid_test"]
+    seen: set[tuple[str, str]] = set()
+    out: list[dict[str, Any]] = []
+    for _, r in sorted(found, key=lambda x: (order.index(x[1]["kind"]), x[0])):
+        key = (r["kind"], r["venues"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
+    return out, ((first, last) if first is not None and last is not None else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# the whole notice
+# ---------------------------------------------------------------------------------------------
+
+FIELD_PATHS = [
+    "title", "doc_number", "issuer", "issued_on", "addressees", "theme",
+    "event.starts_at", "event.ends_at", "format.hybrid", "format.main_and_branch",
+    "main_venue.name", "main_venue.capacity", "main_venue.arrive_before_minutes",
+    "branch_venues.hosts", "branch_venues.capacity", "branch_venues.approval_required",
+    "registration.deadline", "registration.email", "registration.fields",
+    "rehearsal.starts_at", "rehearsal.ends_at", "rehearsal.contact",
+    "contacts", "attachments", "admission_rules",
+]
+
+
+def parse_with_sources(text: str) -> tuple[dict[str, Any], dict[str, Span], str]:
+    """The parsed notice, the (start, end) in the normalised text each field came from, and
+    that normalised text (spans index into it)."""
+    norm = normalise(text)
+    doc = find_body(norm)
+    spans: dict[str, Span] = {}
+
+    def keep(path: str, span: Span | None) -> None:
+        if span is not None:
+            spans[path] = span
+
+    tf = title_fields(doc)
+    for k, (_, sp) in tf.items():
+        keep(k, sp)
+    doc.ref = reference(doc, tf["issued_on"][0])
+    addr, sp = addressees(doc)
+    keep("addressees", sp)
+    th, sp = theme(doc)
+    keep("theme", sp)
+    ev, sp = event_time(doc)
+    keep("event.starts_at", sp)
+    keep("event.ends_at", sp if ev["ends_at"] else None)
+    fmt, sp = meeting_format(doc)
+    keep("format.hybrid", sp if fmt["hybrid"] is not None else None)
+    keep("format.main_and_branch", sp if fmt["main_and_branch"] is not None else None)
+    mv, mv_spans = main_venue(doc)
+    spans.update(mv_spans)
+    bv, bv_spans = branch_venues(doc)
+    spans.update(bv_spans)
+    reg, reg_spans = registration(doc)
+    spans.update(reg_spans)
+    reh, reh_spans = rehearsal(doc)
+    spans.update(reh_spans)
+    reh_para = doc.paragraph_of(reh_spans["rehearsal.starts_at"][0]) if "rehearsal.starts_at" in reh_spans else None
+    if reh_para is None and "rehearsal.contact" in reh_spans:
+        reh_para = reh_spans["rehearsal.contact"]
+    cts, sp = contacts(doc, reh_para)
+    keep("contacts", sp)
+    att, sp = attachments(doc)
+    keep("attachments", sp)
+    rules, sp = admission_rules(doc)
+    keep("admission_rules", sp)
+    result = {
+        "title": tf["title"][0],
+        "doc_number": tf["doc_number"][0],
+        "issuer": tf["issuer"][0],
+        "issued_on": tf["issued_on"][0],
+        "addressees": addr,
+        "theme": th,
+        "event": ev,
+        "format": fmt,
+        "main_venue": mv,
+        "branch_venues": bv,
+        "registration": reg,
+        "rehearsal": reh,
+        "contacts": cts,
+        "attachments": att,
+        "admission_rules": rules,
+    }
+    return result, spans, norm
+
+
+def parse(text: str) -> dict[str, Any]:
+    """The notice as PRODUCT.md's `huiwu notice parse --json` schema."""
+    return parse_with_sources(text)[0]
+
+
+def get_path(result: dict[str, Any], path: str) -> Any:
+    """result['main_venue']['capacity'] for 'main_venue.capacity'."""
+    cur: Any = result
+    for part in path.split("."):
+        cur = cur.get(part) if isinstance(cur, dict) else None
+    return cur
+
+
+def missing_fields(result: dict[str, Any]) -> list[str]:
+    """The field paths the notice did not give (null or empty)."""
+    return [p for p in FIELD_PATHS if get_path(result, p) in (None, [], "")]
+
+
+def event_name(title: str | None, issuer: str | None = None) -> str | None:
+    """The event's own name inside the notice title: '教育部办公厅关于举办X的通知' → 'X'."""
+    if not title:
+        return None
+    name = re.sub(r"^.*?关于(?:举办|召开|举行|组织|开展|做好)?", "", title)
+    name = re.sub(r"(?:有关事项|相关事宜|有关事宜|事宜)?的?(?:通知|通告|公告|函)$", "", name)
+    return name.strip() or title
