@@ -1,0 +1,163 @@
+"""Turn an uploaded or given notice file (.txt, .docx, .html) into plain text, safely.
+
+Files come from strangers: sizes are capped before reading, a .docx is checked as a zip (member
+count, uncompressed size, compression ratio) before its XML is parsed with defusedxml (no DTDs,
+no entity expansion), and HTML loses scripts, styles and navigation before its text is taken.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+MAX_FILE_BYTES = 5 * 1024 * 1024          # a notice is a few pages; 5 MB is plenty
+MAX_DOCX_XML_BYTES = 20 * 1024 * 1024     # word/document.xml once unzipped
+MAX_DOCX_MEMBERS = 500
+MAX_ZIP_RATIO = 100                       # a 10 KB member that unzips to 1 MB+ is a bomb
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class NoticeFileError(ValueError):
+    """The file cannot be read as a notice; the message (Chinese) says what to do."""
+
+
+def read_notice_file(path: str | Path) -> str:
+    """The text of the notice file at `path` (.txt in UTF-8 or GBK, .docx, .html/.htm)."""
+    p = Path(path)
+    if not p.is_file():
+        raise NoticeFileError(_("找不到文件“%(name)s”，请检查路径。") % {"name": str(path)})
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise NoticeFileError(_("文件“%(name)s”太大（%(mb).1f MB），通知文件不能超过 5 MB。")
+                              % {"name": p.name, "mb": size / 1024 / 1024})
+    return read_notice_bytes(p.read_bytes(), p.name)
+
+
+def read_notice_bytes(data: bytes, name: str) -> str:
+    """The text of a notice given as bytes; `name` decides the format by its extension."""
+    if len(data) > MAX_FILE_BYTES:
+        raise NoticeFileError(_("文件“%(name)s”太大，通知文件不能超过 5 MB。") % {"name": name})
+    if not data.strip():
+        raise NoticeFileError(_("文件“%(name)s”是空的，请选择通知正文文件。") % {"name": name})
+    ext = Path(name).suffix.lower()
+    if ext in (".txt", ".text", ""):
+        return decode_text(data, name)
+    if ext == ".docx":
+        return docx_text(data, name)
+    if ext in (".html", ".htm", ".shtml", ".xhtml"):
+        return html_text(data)
+    if ext in (".doc", ".wps", ".pdf"):
+        raise NoticeFileError(_("暂不支持 %(ext)s 文件，请另存为 .docx 或 .txt 后再上传。") % {"ext": ext})
+    raise NoticeFileError(_("无法识别文件“%(name)s”的格式，请上传 .txt、.docx 或 .html 文件。") % {"name": name})
+
+
+def decode_text(data: bytes, name: str = "") -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise NoticeFileError(_("无法读取文件“%(name)s”的文字，请保存为 UTF-8 或 GBK 编码的文本文件。") % {"name": name})
+
+
+def docx_text(data: bytes, name: str = "") -> str:
+    """Paragraphs (and table rows) of word/document.xml in order, one per line."""
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
+    bad = NoticeFileError(_("文件“%(name)s”不是有效的 Word (.docx) 文件，请用 Word 重新保存后上传。") % {"name": name})
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise bad from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_DOCX_MEMBERS:
+            raise bad
+        try:
+            info = zf.getinfo("word/document.xml")
+        except KeyError as exc:
+            raise bad from exc
+        if info.file_size > MAX_DOCX_XML_BYTES or (
+            info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO
+            and info.file_size > 1024 * 1024
+        ):
+            raise NoticeFileError(_("文件“%(name)s”解压后过大，无法读取。请只上传通知正文。") % {"name": name})
+        with zf.open(info) as fh:
+            xml = fh.read(MAX_DOCX_XML_BYTES + 1)
+        if len(xml) > MAX_DOCX_XML_BYTES:
+            raise NoticeFileError(_("文件“%(name)s”解压后过大，无法读取。请只上传通知正文。") % {"name": name})
+    try:
+        root = SafeET.fromstring(xml)
+    except (SafeET.ParseError, DefusedXmlException) as exc:
+        raise bad from exc
+    body = root.find(f"{W}body")
+    if body is None:
+        raise bad
+    lines: list[str] = []
+    for block in body:
+        if block.tag == f"{W}p":
+            lines.append(_para_text(block))
+        elif block.tag == f"{W}tbl":
+            for row in block.iter(f"{W}tr"):
+                cells = [" ".join(_para_text(p) for p in tc.iter(f"{W}p")).strip() for tc in row.iter(f"{W}tc")]
+                lines.append("  ".join(c for c in cells if c))
+    return "\n".join(lines)
+
+
+def _para_text(p) -> str:
+    out = []
+    for el in p.iter():
+        if el.tag == f"{W}t" and el.text:
+            out.append(el.text)
+        elif el.tag == f"{W}tab":
+            out.append(" ")
+        elif el.tag in (f"{W}br", f"{W}cr"):
+            out.append("\n")
+    return "".join(out)
+
+
+_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+          "article", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "header", "footer", "main",
+          "aside", "form", "center", "hr", "address", "figure", "figcaption"}
+_DROP = ("script", "style", "noscript", "template", "iframe", "nav", "select", "button", "svg",
+         "object", "embed", "canvas", "head")
+
+
+def html_text(data: bytes) -> str:
+    """Visible text of a web page, a line per block element; scripts, styles and menus dropped."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+        doc = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise NoticeFileError(_("无法读取网页文件，请另存为 .txt 后上传。")) from exc
+    for el in list(doc.iter(*_DROP)):
+        el.drop_tree()
+    for el in doc.iter(etree.Element):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _BLOCK:
+            el.tail = "\n" + (el.tail or "")
+            if tag == "br":
+                continue
+            el.text = "\n" + (el.text or "")
+        elif tag in ("td", "th"):
+            el.tail = "  " + (el.tail or "")
+    text = doc.text_content()
+    lines = [line.rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
