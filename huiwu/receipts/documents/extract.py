@@ -1,0 +1,319 @@
+"""From grids of text to a receipt: header rows found by their words, attendees, rehearsal contact.
+
+People fill receipts however they like: a title row or three, the header anywhere and in any
+column order, numbering columns, blank and 合计/备注 rows, a unit cell merged down over its
+people, the list split over several tables or sheets, and the rehearsal contact in a table of
+its own, on another sheet, or in a line of text. This module reads all of that; it knows
+nothing of the database (the importer matches venues and files the receipt).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from huiwu.core.text import PhoneError, clean_name, fold, normalize_mobile
+
+from .model import Grid, Marker, Parsed
+
+FIELDS = ("name", "unit", "position", "phone", "category")
+
+_NAME = {"姓名", "名字", "参会人员姓名", "参会人姓名", "人员姓名", "参会人员", "参会人", "参会者", "代表姓名",
+         "参加人员", "参会代表", "与会人员", "姓名全称"}
+_UNIT = {"单位", "工作单位", "所在单位", "单位名称", "工作单位名称", "所在单位名称", "参会单位", "单位全称",
+         "工作单位及部门", "单位及部门", "单位部门", "部门", "工作部门", "所在部门"}
+_POSITION = {"职务", "职务职称", "职位", "职称", "职务或职称", "行政职务", "现任职务", "岗位", "职务及职称",
+             "现职务", "职级"}
+_PHONE = {"手机", "手机号", "手机号码", "联系电话", "联系方式", "电话", "移动电话", "联系手机", "电话号码",
+          "手机联系方式", "手机电话", "联系电话手机", "手机联系电话", "通讯方式"}
+_CATEGORY = {"类别", "参会类别", "人员类别", "代表类别", "参会人员类别"}
+_OTHER_LABELS = {"序号", "编号", "no", "性别", "民族", "备注", "邮箱", "电子邮箱", "年龄", "出生年月", "政治面貌",
+                 "身份证号", "身份证号码", "微信", "办公电话", "座机", "传真"}
+
+CONTACT_WORDS = re.compile(r"调试|技术(?:负责|联系|保障|支持|人员)|视频联络")
+ATTENDEE_WORDS = re.compile(r"参会人员|参加人员|参会名单|人员名单|参会代表|与会人员|参会人")
+CONTACT_LINE = re.compile(r"(?:会场)?(?:视频)?(?:调试|技术保障|技术)(?:负责人|联系人|人员)")
+NOTE_START = re.compile(r"^(?:合计|总计|小计|共计|备注|注[:：\s]|注$|说明|填表|填报人|制表|审核|经办|签发|联系人|"
+                        r"报送|日期|盖章|\(盖章\)|（盖章）|附[:：])")
+DECLARED_UNIT = re.compile(r"(?:填报|报送|报名|参会|所在|回执)?单位(?:名称)?\s*(?:[（(](?:盖章|公章)[)）])?\s*[:：]\s*(.+)")
+SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
+PHONE_IN_TEXT = re.compile(r"(?:\+|00)?\d[\d\s\-()（）]{8,20}\d")
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
+DITTO = {"同上", "〃", "\"", "”", "“", "同左", "ditto"}
+
+
+def header_label(cell: str) -> str:
+    text = fold(cell).lower()
+    text = re.sub(r"[（(][^）)]*[）)]", "", text)
+    return re.sub(r"[\s*:：/、.\-—_]", "", text)
+
+
+def field_of(label: str) -> tuple[str, int] | None:
+    """(field, priority) for a header label, or None. Higher priority wins when two columns match."""
+    if not label:
+        return None
+    if label in _NAME or (label.endswith("姓名") and len(label) <= 10):
+        return "name", 2
+    if label in _PHONE:
+        return "phone", 3 if "手机" in label else 1
+    if "手机" in label and len(label) <= 8:
+        return "phone", 3
+    if label in _POSITION or (label.startswith("职务") and len(label) <= 6):
+        return "position", 2
+    if label in _CATEGORY:
+        return "category", 2
+    if label in _UNIT or (label.endswith("单位") and len(label) <= 8):
+        return "unit", 2 if "部门" not in label else 1
+    return None
+
+
+def _digits_run(cell: str) -> bool:
+    return bool(re.search(r"\d{7,}", re.sub(r"[\s\-]", "", fold(cell))))
+
+
+def header_mapping(row: list[str]) -> dict[str, int] | None:
+    """Column of each field when `row` is a header row (name plus at least one other field)."""
+    found: dict[str, tuple[int, int]] = {}
+    for col, cell in enumerate(row):
+        if not cell or len(cell) > 30 or _digits_run(cell):
+            if cell and _digits_run(cell):
+                return None
+            continue
+        hit = field_of(header_label(cell))
+        if hit is None:
+            continue
+        name, priority = hit
+        if name not in found or priority > found[name][1]:
+            found[name] = (col, priority)
+    if "name" not in found or len(found) < 2:
+        return None
+    return {k: v[0] for k, v in found.items()}
+
+
+def row_text(row: list[str]) -> str:
+    """A row as one line of text; cells spread by a merge are said once."""
+    out: list[str] = []
+    for cell in row:
+        cell = cell.strip()
+        if cell and (not out or out[-1] != cell):
+            out.append(cell)
+    return " ".join(out)
+
+
+def _is_contact_context(text: str) -> bool:
+    text = fold(text)
+    return bool(CONTACT_WORDS.search(text)) and not ATTENDEE_WORDS.search(text)
+
+
+def parse_contact_line(text: str) -> dict | None:
+    """视频调试负责人：张三，手机：138 0013 8000 → {"name": "张三", "phone": "138 0013 8000"}."""
+    t = fold(text)
+    m = CONTACT_LINE.search(t)
+    if not m:
+        return None
+    rest = t[m.end():]
+    rest = re.sub(r"^(?:及|和|的)?(?:联系方式|手机|电话|联系电话)?(?:号码)?", "", rest)
+    rest = re.sub(r"^[\s:：,，;；、]*(?:姓\s*名)?[\s:：,，]*", "", rest)
+    nm = re.match(r"[\u3400-\u9fff·](?:[\u3400-\u9fff·]|\s+(?=[\u3400-\u9fff]))*", rest)
+    name = ""
+    after = rest
+    if nm:
+        name = nm.group(0)
+        after = rest[nm.end():]
+        name = re.sub(r"\s*(?:手机号码|手机号|手机|联系电话|联系方式|电话|职务|单位).*$", "", name)
+        name = clean_name(name)
+        if len(name) > 10 or name in ("无", "待定", "暂无"):
+            name = ""
+    phone = ""
+    pm = MOBILE_IN_TEXT.search(after) or PHONE_IN_TEXT.search(after)
+    if pm:
+        phone = pm.group(0).strip()
+    if not name and not phone:
+        return None
+    return {"name": name, "phone": phone}
+
+
+def pick_phone(text: str) -> tuple[str, str | None]:
+    """The mobile in a phone cell: the cell itself when it is one number, else the first mobile in it.
+
+    Returns (value for validation, warning or None).
+    """
+    text = fold(text)
+    if not text:
+        return "", None
+    try:
+        return normalize_mobile(text), None
+    except PhoneError:
+        pass
+    m = MOBILE_IN_TEXT.search(text)
+    if m:
+        try:
+            phone = normalize_mobile(m.group(0))
+        except PhoneError:
+            return text, None
+        return phone, _("“%(cell)s”中有多个号码，已取手机号 %(phone)s。") % {"cell": text, "phone": phone}
+    return text, None
+
+
+@dataclass
+class FileRow:
+    """One attendee as read from the file, with where the user sees it."""
+
+    row: int
+    where: str
+    data: dict
+
+    def place(self, several: bool) -> str:
+        return (self.where + " " if several else "") + _("第%(row)d行") % {"row": self.row}
+
+
+@dataclass
+class Extracted:
+    attendees: list[FileRow] = field(default_factory=list)
+    tech_contact: dict | None = None
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: units the file says it comes from (填报单位：…)
+    declared_units: list[str] = field(default_factory=list)
+    #: text outside the attendee rows (titles, notes), in order: used to find the venue
+    lines: list[str] = field(default_factory=list)
+    marker: Marker | None = None
+    several_tables: bool = False
+    found_header: bool = False
+
+
+def _context_before(grid: Grid, index: int) -> str:
+    for j in range(index - 1, -1, -1):
+        text = row_text(grid.rows[j])
+        if text:
+            return text
+    return grid.context
+
+
+def extract(parsed: Parsed) -> Extracted:
+    """Read attendees and the rehearsal contact from every grid and line of a parsed file."""
+    out = Extracted(marker=parsed.marker, warnings=list(parsed.warnings))
+    out.lines.extend(parsed.lines)
+    contact_rows: list[tuple[dict, str]] = []
+    previous_mapping: dict[str, int] | None = None
+    previous_width = -1
+    used_grids = 0
+    for grid in parsed.grids:
+        mapping: dict[str, int] | None = None
+        role = "attendees"
+        header_index = -1
+        width = max((len(r) for r in grid.rows), default=0)
+        if grid.kind == "table" and previous_mapping and width == previous_width and not any(
+            header_mapping(r) for r in grid.rows
+        ):
+            # a list continued in a second table without repeating its header
+            mapping, role = previous_mapping, "attendees"
+        grid_used = False
+        for i, row in enumerate(grid.rows):
+            cells = [fold(c) for c in row]
+            text = row_text(cells)
+            if not text:
+                continue
+            found = header_mapping(cells)
+            if found:
+                if mapping is not None and header_index == i - 1:
+                    mapping = {**mapping, **found}  # a two-row header: the second row refines the first
+                else:
+                    mapping = found
+                header_index = i
+                role = "contact" if (CONTACT_WORDS.search(text) or _is_contact_context(_context_before(grid, i))) \
+                    and not ATTENDEE_WORDS.search(text) else "attendees"
+                out.found_header = True
+                continue
+            first = header_label(next(c for c in cells if c))
+            if mapping is None or NOTE_START.match(first) or CONTACT_LINE.match(first):
+                out.lines.append(text)
+                if mapping is not None and _is_contact_context(text) and len(text) <= 24 \
+                        and parse_contact_line(text) is None:
+                    role = "contact_pending"  # a caption such as “视频调试负责人”: its table follows
+                continue
+            if role == "contact_pending":
+                out.lines.append(text)
+                continue
+            values = {f: (cells[c] if c < len(cells) else "") for f, c in mapping.items()}
+            if not any(values.get(f) for f in ("name", "unit", "position", "phone")):
+                continue  # blank row (perhaps only its number filled in)
+            if role == "contact":
+                contact_rows.append((values, grid.label))
+                continue
+            grid_used = True
+            data = {f: values.get(f, "") for f in FIELDS}
+            data["name"] = clean_name(data["name"])
+            phone_col = mapping.get("phone")
+            raw_phone = data["phone"]
+            if raw_phone and SCIENTIFIC.match(raw_phone.replace(" ", "")) and (i, phone_col) not in grid.numeric:
+                out.errors.append({
+                    "row": grid.row_numbers[i], "field": "phone", "_where": grid.label,
+                    "message": _("手机号码显示为科学计数法（%(v)s），数字已丢失。请在 Excel 中把手机列设为“文本”格式，重新填写号码后提交。")
+                    % {"v": raw_phone},
+                })
+                data["phone"] = ""
+            elif raw_phone:
+                data["phone"], warning = pick_phone(raw_phone)
+                if warning:
+                    out.warnings.append(warning)
+            out.attendees.append(FileRow(row=grid.row_numbers[i], where=grid.label, data=data))
+        if grid_used:
+            used_grids += 1
+            previous_mapping, previous_width = mapping, width
+        elif role != "attendees":
+            previous_mapping = None
+    out.several_tables = used_grids > 1
+    _fill_units(out)
+    _find_contact(out, contact_rows)
+    for line in out.lines:
+        m = DECLARED_UNIT.search(fold(line))
+        if m:
+            unit = re.split(r"\s{2,}|填报人|联系人|日期|填表人|负责人|电话|手机|[（(]盖章", m.group(1))[0].strip(" ：:，,")
+            if unit and not CONTACT_WORDS.search(unit):
+                out.declared_units.append(unit)
+    if not out.found_header and not out.attendees:
+        out.errors.append({"row": None, "field": "file", "message": _(
+            "文件中没有找到参会人员表格的表头（应含“姓名”以及“单位”“职务”“手机”中的至少一项）。"
+            "请使用会议提供的回执模板，或在表格第一行写明各列名称。")})
+    return out
+
+
+def _fill_units(out: Extracted) -> None:
+    """“同上” and its marks take the unit (or position) of the row above."""
+    previous: dict[str, str] = {}
+    for r in out.attendees:
+        for f in ("unit", "position"):
+            value = r.data.get(f, "")
+            if value in DITTO and previous.get(f):
+                r.data[f] = previous[f]
+            previous[f] = r.data.get(f, "")
+
+
+def _find_contact(out: Extracted, contact_rows: list[tuple[dict, str]]) -> None:
+    candidates: list[dict] = []
+    for values, _label in contact_rows:
+        if values.get("name") or values.get("phone"):
+            phone, _w = pick_phone(values.get("phone", ""))
+            candidates.append({"name": clean_name(values.get("name", "")), "phone": phone})
+    for i, line in enumerate(out.lines):
+        found = parse_contact_line(line)
+        if found is None:
+            continue
+        if found["name"] and not found["phone"] and i + 1 < len(out.lines):
+            nxt = fold(out.lines[i + 1])
+            m = MOBILE_IN_TEXT.search(nxt)
+            if m and not CONTACT_LINE.search(nxt):
+                found["phone"] = m.group(0)
+        if found["phone"]:
+            found["phone"], _w = pick_phone(found["phone"])
+        candidates.append(found)
+    complete = [c for c in candidates if c["name"] and c["phone"]]
+    chosen = complete[0] if complete else (candidates[0] if candidates else None)
+    if chosen is not None:
+        out.tech_contact = chosen
+        others = {(c["name"], c["phone"]) for c in complete} - {(chosen["name"], chosen["phone"])}
+        if others:
+            out.warnings.append(_("文件中有多位视频调试负责人，已取第一位：%(name)s。") % {"name": chosen["name"]})

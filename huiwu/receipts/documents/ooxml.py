@@ -1,0 +1,355 @@
+"""Reading .docx and .xlsx with lxml straight from their XML parts (no python-docx/openpyxl).
+
+A receipt is a few small XML parts; python-docx builds a whole object model (~12 ms a file)
+where walking `word/document.xml` with lxml takes well under a millisecond. Every part goes
+through `SafeZip.read_xml` (size-capped, DOCTYPE refused, hardened parser).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .model import Grid, Marker, Parsed
+from .safety import SafeZip, UnsafeFile
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+OFFICE_DOCUMENT = "officeDocument/2006/relationships/officeDocument"
+#: a worksheet bigger than this is not a receipt; reading stops there (bounded work)
+MAX_ROWS = 5000
+MAX_COLS = 60
+
+
+# -- package-level parts -------------------------------------------------------------------
+def _rels(zf: SafeZip, part: str) -> dict[str, tuple[str, str]]:
+    """Relationships of `part`: id → (type, absolute target)."""
+    folder, name = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    if not zf.has(rels_name):
+        return {}
+    out = {}
+    for rel in zf.read_xml(rels_name).iter(PR + "Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id", "")] = (rel.get("Type", ""), path)
+    return out
+
+
+def _main_part(zf: SafeZip, default: str) -> str:
+    for rtype, target in _rels(zf, "").values():
+        if rtype.endswith(OFFICE_DOCUMENT) and zf.has(target):
+            return target
+    if zf.has(default):
+        return default
+    raise UnsafeFile(_("文件缺少正文部分，可能已损坏。请重新保存后提交。"))
+
+
+def _read_marker(zf: SafeZip, parsed: Parsed) -> None:
+    """The template marker from the custom properties and the core properties' keywords."""
+    if zf.has("docProps/custom.xml"):
+        for prop in zf.read_xml("docProps/custom.xml").iter(CUSTOM + "property"):
+            value = "".join(prop.itertext())
+            marker = Marker.find(value)
+            if marker:
+                parsed.marker = parsed.marker or marker
+                parsed.marker_sources.append("custom_property")
+                break
+    if zf.has("docProps/core.xml"):
+        core = zf.read_xml("docProps/core.xml")
+        for tag in (CP + "keywords", DC + "subject", DC + "description"):
+            el = core.find(tag)
+            if el is not None:
+                marker = Marker.find("".join(el.itertext()))
+                if marker:
+                    parsed.marker = parsed.marker or marker
+                    parsed.marker_sources.append("core_" + tag.rsplit("}", 1)[1])
+                    break
+
+
+# -- Word ----------------------------------------------------------------------------------
+_TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr")
+
+
+def _ptext(p) -> str:
+    parts = []
+    for el in p.iter(*_TEXT_TAGS):
+        if el.tag == W + "t":
+            if el.text:
+                parts.append(el.text)
+        else:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _val(el, tag: str) -> str | None:
+    child = el.find(tag)
+    if child is None:
+        return None
+    return child.get(W + "val", "")
+
+
+def _rows(container):
+    """A table's own rows (also those wrapped in content controls), not its nested tables' rows."""
+    for child in container:
+        if child.tag == W + "tr":
+            yield child
+        elif child.tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from _rows(content)
+        elif child.tag == W + "customXml":
+            yield from _rows(child)
+
+
+class _DocxWalker:
+    def __init__(self):
+        self.lines: list[str] = []
+        self.grids: list[Grid] = []
+        self._last_line = ""
+
+    def walk(self, container) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == W + "p":
+                text = _ptext(child)
+                self.lines.append(text)
+                if text.strip():
+                    self._last_line = text.strip()
+            elif tag == W + "tbl":
+                self.table(child, self._last_line)
+                self._last_line = ""
+            elif tag in (W + "sdt", W + "customXml", W + "sdtContent", W + "smartTag"):
+                self.walk(child.find(W + "sdtContent") if tag == W + "sdt" else child)
+
+    def _cell(self, tc, nested: list) -> str:
+        texts = []
+        for child in tc:
+            if child.tag == W + "p":
+                texts.append(_ptext(child))
+            elif child.tag == W + "tbl":
+                nested.append((child, " ".join(t for t in texts if t.strip())))
+            elif child.tag == W + "sdt":
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    texts.append(self._cell(content, nested))
+        return " ".join(t for t in texts if t.strip())
+
+    def table(self, tbl, context: str) -> None:
+        index = len(self.grids)
+        grid = Grid(label=_("第%(n)d个表格") % {"n": index + 1}, rows=[], row_numbers=[], context=context, kind="table")
+        self.grids.append(grid)
+        above: dict[int, str] = {}
+        nested: list = []
+        trs = list(_rows(tbl))
+        for number, tr in enumerate(trs, start=1):
+            if number > MAX_ROWS:
+                break
+            cells: list[str] = []
+            trpr = tr.find(W + "trPr")
+            col = int(_val(trpr, W + "gridBefore") or 0) if trpr is not None else 0
+            cells.extend([""] * col)
+            tcs = [c for c in tr if c.tag == W + "tc"]
+            for sdt in tr.iterchildren(W + "sdt"):
+                content = sdt.find(W + "sdtContent")
+                if content is not None:
+                    tcs.extend(c for c in content if c.tag == W + "tc")
+            for tc in tcs:
+                tcpr = tc.find(W + "tcPr")
+                span, vmerge = 1, None
+                if tcpr is not None:
+                    span = max(1, min(int(_val(tcpr, W + "gridSpan") or 1), MAX_COLS))
+                    vmerge = _val(tcpr, W + "vMerge")
+                text = self._cell(tc, nested)
+                if vmerge is not None and vmerge != "restart":
+                    text = above.get(col, "")  # merged down: the restart cell's text applies here too
+                elif vmerge == "restart":
+                    above[col] = text
+                else:
+                    above.pop(col, None)
+                for _k in range(span):
+                    if len(cells) < MAX_COLS:
+                        cells.append(text)
+                col += span
+            grid.rows.append(cells)
+            grid.row_numbers.append(number)
+        for inner, inner_context in nested:
+            self.table(inner, inner_context or context)
+
+
+def read_docx(zf: SafeZip) -> Parsed:
+    parsed = Parsed(kind="docx")
+    _read_marker(zf, parsed)
+    main = _main_part(zf, "word/document.xml")
+    root = zf.read_xml(main)
+    body = root.find(W + "body")
+    walker = _DocxWalker()
+    if body is not None:
+        walker.walk(body)
+    parsed.grids = walker.grids
+    parsed.lines = [line for line in walker.lines if line.strip()]
+    if parsed.marker is None:
+        texts = parsed.lines + [c for g in parsed.grids for row in g.rows for c in row]
+        marker = Marker.find("\n".join(t for t in texts if "huiwu" in t))
+        if marker:
+            parsed.marker = marker
+            parsed.marker_sources.append("hidden_text")
+    return parsed
+
+
+# -- Excel ---------------------------------------------------------------------------------
+_CELL_RE = re.compile(r"([A-Z]{1,3})(\d{1,7})")
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _ref(ref: str) -> tuple[int, int] | None:
+    m = _CELL_RE.fullmatch(ref.replace("$", "").upper())
+    if not m:
+        return None
+    return int(m.group(2)), _col_index(m.group(1))
+
+
+def _number_text(raw: str) -> str:
+    """Excel's stored number as people typed it: 13800138000.0 / 1.3800138E10 → 13800138000."""
+    raw = raw.strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return raw
+    if value == value.to_integral_value() and abs(value) < Decimal(10) ** 18:
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def _shared_strings(zf: SafeZip, path: str | None) -> list[str]:
+    if not path or not zf.has(path):
+        return []
+    out = []
+    for si in zf.read_xml(path).iterchildren(S + "si"):
+        out.append("".join(t.text or "" for t in si.iter(S + "t") if t.getparent().tag != S + "rPh"))
+    return out
+
+
+def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
+    root = zf.read_xml(path)
+    cells: dict[int, dict[int, str]] = {}
+    numeric: set[tuple[int, int]] = set()
+    data = root.find(S + "sheetData")
+    if data is not None:
+        next_row = 0
+        for row in data.iterchildren(S + "row"):
+            rnum = int(row.get("r") or next_row + 1)
+            next_row = rnum
+            if rnum > MAX_ROWS:
+                break
+            next_col = 0
+            for c in row.iterchildren(S + "c"):
+                pos = _ref(c.get("r", "")) if c.get("r") else (rnum, next_col)
+                if pos is None:
+                    continue
+                col = pos[1]
+                next_col = col + 1
+                if col >= MAX_COLS:
+                    continue
+                t = c.get("t", "n")
+                if t == "inlineStr":
+                    is_ = c.find(S + "is")
+                    text = "".join(x.text or "" for x in is_.iter(S + "t")) if is_ is not None else ""
+                else:
+                    v = c.find(S + "v")
+                    raw = v.text if v is not None and v.text is not None else ""
+                    if t == "s":
+                        try:
+                            text = strings[int(raw)]
+                        except (ValueError, IndexError):
+                            text = ""
+                    elif t == "n" and raw:
+                        text = _number_text(raw)
+                        numeric.add((rnum, col))
+                    elif t == "b":
+                        text = "TRUE" if raw == "1" else "FALSE"
+                    else:  # str, e (error)
+                        text = raw
+                if text:
+                    cells.setdefault(rnum, {})[col] = text
+    merges = root.find(S + "mergeCells")
+    if merges is not None:
+        for mc in merges.iterchildren(S + "mergeCell"):
+            a, _sep, b = (mc.get("ref") or "").partition(":")
+            start, end = _ref(a), _ref(b or a)
+            if not start or not end:
+                continue
+            r1, c1 = start
+            r2, c2 = min(end[0], r1 + MAX_ROWS, MAX_ROWS), min(end[1], MAX_COLS - 1)
+            value = cells.get(r1, {}).get(c1, "")
+            if not value:
+                continue
+            for r in range(r1, r2 + 1):
+                rowcells = cells.setdefault(r, {})
+                for c in range(c1, c2 + 1):
+                    rowcells.setdefault(c, value)
+    grid = Grid(label=_("工作表“%(name)s”") % {"name": name}, rows=[], row_numbers=[], context=name, kind="sheet")
+    for rnum in sorted(cells):
+        rowcells = cells[rnum]
+        width = max(rowcells) + 1
+        grid.rows.append([rowcells.get(c, "") for c in range(width)])
+        grid.row_numbers.append(rnum)
+    index_of = {r: i for i, r in enumerate(grid.row_numbers)}
+    grid.numeric = {(index_of[r], c) for r, c in numeric if r in index_of}
+    return grid
+
+
+def read_xlsx(zf: SafeZip) -> Parsed:
+    parsed = Parsed(kind="xlsx")
+    _read_marker(zf, parsed)
+    book_path = _main_part(zf, "xl/workbook.xml")
+    book = zf.read_xml(book_path)
+    rels = _rels(zf, book_path)
+    strings_path = next((t for typ, t in rels.values() if typ.endswith("/sharedStrings")), None)
+    strings = _shared_strings(zf, strings_path or "xl/sharedStrings.xml")
+    names = book.find(S + "definedNames")
+    if names is not None and parsed.marker is None:
+        for dn in names.iterchildren(S + "definedName"):
+            marker = Marker.find(dn.text or "")
+            if marker:
+                parsed.marker = marker
+                parsed.marker_sources.append("defined_name")
+                break
+    sheets = book.find(S + "sheets")
+    for sheet in (sheets.iterchildren(S + "sheet") if sheets is not None else []):
+        rid = sheet.get(R + "id", "")
+        typ, path = rels.get(rid, ("", ""))
+        if not path or not zf.has(path) or not typ.endswith("/worksheet"):
+            continue  # chart sheets, dialog sheets
+        grid = _sheet_grid(zf, path, sheet.get("name", ""), strings)
+        if sheet.get("state") in ("hidden", "veryHidden"):
+            marker = Marker.find(" ".join(c for row in grid.rows for c in row if "huiwu" in c))
+            if marker:
+                parsed.marker = parsed.marker or marker
+                parsed.marker_sources.append("hidden_sheet")
+            continue
+        parsed.grids.append(grid)
+    if parsed.marker is None:
+        texts = [c for g in parsed.grids for row in g.rows for c in row if "huiwu" in c]
+        marker = Marker.find("\n".join(texts))
+        if marker:
+            parsed.marker = marker
+            parsed.marker_sources.append("cell")
+    return parsed
