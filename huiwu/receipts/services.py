@@ -177,6 +177,15 @@ def unit_for(actor: Any, venue: Venue, unit_id: int | None = None) -> Unit | Non
     return Unit.objects.get(pk=unit_id or sorted(allowed)[0])
 
 
+def own_unit_ids(actor: Any, venue: Venue) -> set[int] | None:
+    """The units whose lists a main-venue unit's people see; None = the whole venue (other roles)."""
+    access = Access.for_user(actor)
+    roles = access.roles(venue.event, venue)
+    if roles and roles <= {Role.MAIN_UNIT}:
+        return access.unit_ids(venue.event, venue) or set()
+    return None
+
+
 def unit_queryset(venue: Venue, unit: Unit | None):
     """The attendees a unit answers for: everyone at a branch, the unit's own list at the main venue."""
     qs = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE)
@@ -223,6 +232,8 @@ class SubmitResult:
     diff: dict = field(default_factory=lambda: {"added": [], "removed": [], "changed": []})
     attendees: list[dict] = field(default_factory=list)
     tech_contact: dict | None = None
+    #: True when this call wrote a new version (not a dry run, not the same file again)
+    created: bool = False
 
     @property
     def accepted(self) -> bool:
@@ -368,7 +379,7 @@ def submit_receipt(
                       "changed": len(result.diff["changed"]), "unit": unit.name if unit else ""},
                note="主办方在截止后修改" if override else "")
         notify_receipt(receipt, actor)
-    result.status, result.receipt, result.attendees = "accepted", receipt, kept
+    result.status, result.receipt, result.attendees, result.created = "accepted", receipt, kept, True
     return result
 
 
