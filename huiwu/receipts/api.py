@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 
 from django.http import Http404, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from huiwu.accounts.tenancy import Access, resolve_venue
 from huiwu.core.errors import ApiError, Invalid
@@ -132,7 +132,7 @@ def add_attendee(request, event: str, venue: str, payload: AttendeeIn):
     unit = services.unit_for(request.auth, v, payload.filed_by_unit)
     a = services.add_attendee(v, payload.dict(exclude={"filed_by_unit"}), unit=unit, actor=request.auth,
                               channel="api")
-    return 201, _out(a, _show_phone(request, v))
+    return Status(201, _out(a, _show_phone(request, v)))
 
 
 @router.patch(BASE + "/attendees/{attendee_id}", response=AttendeeOut, summary="修改一名参会人员")
@@ -147,7 +147,7 @@ def patch_attendee(request, event: str, venue: str, attendee_id: int, payload: A
 def delete_attendee(request, event: str, venue: str, attendee_id: int):
     v = _venue(request, event, venue, "venue.edit")
     services.remove_attendee(_attendee(request, v, attendee_id), actor=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(BASE + "/tech-contact", response=TechContactOut, summary="视频调试负责人")
@@ -220,8 +220,8 @@ def post_receipt(request, event: str, venue: str):
     out = {"status": res.status, "version": res.receipt.version if res.receipt else None,
            "errors": res.errors, "warnings": res.warnings, "diff": res.diff}
     if not res.accepted:
-        return 422, out
-    return (201 if res.created else 200), out
+        return Status(422, out)
+    return Status(201 if res.created else 200, out)
 
 
 def _import_file(request, v):
