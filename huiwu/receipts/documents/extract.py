@@ -114,6 +114,9 @@ def parse_contact_line(text: str) -> dict | None:
     if not m:
         return None
     rest = t[m.end():]
+    if not re.match(r"^(?:及|和|的)?(?:联系方式|手机|电话|联系电话)?(?:号码)?\s*(?:[:：\s,，;；]|姓\s*名|$)", rest) \
+            and not MOBILE_IN_TEXT.search(rest):
+        return None  # a title such as “……视频调试负责人回执”, not a contact
     rest = re.sub(r"^(?:及|和|的)?(?:联系方式|手机|电话|联系电话)?(?:号码)?", "", rest)
     rest = re.sub(r"^[\s:：,，;；、]*(?:姓\s*名)?[\s:：,，]*", "", rest)
     nm = re.match(r"[\u3400-\u9fff·](?:[\u3400-\u9fff·]|\s+(?=[\u3400-\u9fff]))*", rest)
@@ -228,7 +231,8 @@ def extract(parsed: Parsed) -> Extracted:
                 out.found_header = True
                 continue
             first = header_label(next(c for c in cells if c))
-            if mapping is None or NOTE_START.match(first) or CONTACT_LINE.match(first):
+            merged_across = len({c for c in cells if c}) == 1 and sum(1 for c in cells if c) > 1
+            if mapping is None or merged_across or NOTE_START.match(first) or CONTACT_LINE.match(first):
                 out.lines.append(text)
                 if mapping is not None and _is_contact_context(text) and len(text) <= 24 \
                         and parse_contact_line(text) is None:
