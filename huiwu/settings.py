@@ -180,7 +180,7 @@ HUIWU_LOGIN_WINDOW_SECONDS = 15 * 60
 HUIWU_INVITATION_DAYS = 14
 HUIWU_PURGE_AFTER_DAYS = int(os.environ.get("HUIWU_PURGE_AFTER_DAYS", "14"))
 # Test-only switch used by the concurrency tests to show the race the venue lock removes.
-HUIWU_CAPACITY_LOCK = True
+HUIWU_CAPACITY_LOCK = os.environ.get("HUIWU_CAPACITY_LOCK", "1") != "0"
 
 # --- logging: structured JSON on stderr -----------------------------------
 LOGGING = {
