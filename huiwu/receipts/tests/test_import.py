@@ -1,0 +1,172 @@
+"""End-to-end import on the demo event: files in, receipts filed through submit_receipt."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import docx
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from huiwu.receipts.documents.importer import import_file
+from huiwu.receipts.documents.templates import render_template
+from huiwu.receipts.models import Attendee, Receipt, TechContact
+
+from .files import PEOPLE, csv_bytes, docx_bytes, simple_docx, simple_xlsx, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_docx_with_unit_line_lands_on_its_venue(demo_event):
+    report = import_file(simple_docx(), "北京回执.docx", event=demo_event)
+    assert report["status"] == "accepted", report
+    assert report["venue"] == "110000"
+    assert [a["name"] for a in report["attendees"]] == ["赵敏", "钱多多", "孙立", "阿依古丽·买买提"]
+    assert [a["phone"] for a in report["attendees"]] == ["13800138000", "13910002001", "13700137002", "15000003003"]
+    assert report["tech_contact"] == {"name": "周正", "phone": "13800138111"}
+    venue = demo_event.venues.get(code="110000")
+    assert Attendee.objects.filter(venue=venue, status="active").count() == 4
+    assert TechContact.objects.get(venue=venue).phone == "13800138111"
+    receipt = Receipt.objects.get(venue=venue)
+    assert receipt.channel == "upload" and receipt.source_sha256 == report["sha256"] and receipt.source_file
+
+
+def test_same_file_twice_changes_nothing(demo_event):
+    data = simple_xlsx(phone_as_number=True)
+    first = import_file(data, "r.xlsx", event=demo_event, venue=demo_event.venues.get(code="110000"))
+    assert first["status"] == "accepted", first
+    second = import_file(data, "r-copy.xlsx", event=demo_event, venue=demo_event.venues.get(code="110000"))
+    assert second["status"] == "accepted" and second.get("unchanged") is True
+    assert Receipt.objects.filter(venue__code="110000", venue__event=demo_event).count() == 1
+    assert second["attendees"] == first["attendees"]
+
+
+def test_dry_run_writes_nothing(demo_event):
+    report = import_file(simple_docx(), "r.docx", event=demo_event, dry_run=True)
+    assert report["status"] == "accepted" and report["dry_run"] is True
+    assert report["diff"]["added"]
+    assert not Receipt.objects.exists() and not Attendee.objects.exists()
+
+
+def test_bad_rows_keep_nothing_until_accepted(demo_event):
+    people = [*PEOPLE, ("吴  磊", "北京市教育委员会", "科员", "1380013800"), ("", "北京开放大学", "老师", "13800138009")]
+    data = simple_docx(people)
+    report = import_file(data, "r.docx", event=demo_event)
+    assert report["status"] == "needs_review", report
+    rows = sorted((e["row"], e["field"]) for e in report["errors"])
+    # docx rows counted with the header as row 1: the 5th person is row 6, the 6th row 7
+    assert rows == [(6, "phone"), (7, "name")]
+    assert all("第" in e["message"] for e in report["errors"])
+    assert not Attendee.objects.exists()
+    report = import_file(data, "r.docx", event=demo_event, accept_partial=True)
+    assert report["status"] == "accepted"
+    assert len(report["attendees"]) == 4 and len(report["errors"]) == 2
+    assert Attendee.objects.filter(status="active").count() == 4
+
+
+def test_conflicting_venue_needs_review(demo_event):
+    shanghai = demo_event.venues.get(code="310000")
+    report = import_file(simple_docx(), "r.docx", event=demo_event, venue=shanghai)
+    assert report["status"] == "needs_review"
+    assert "北京市分会场" in report["errors"][0]["message"] and "上海市分会场" in report["errors"][0]["message"]
+    assert not Attendee.objects.exists()
+
+
+def test_no_venue_anywhere_needs_review_and_venue_option_decides(demo_event):
+    data = simple_docx(title=False, unit_line=None,
+                       people=[("李  想", "某某研究院", "研究员", "13600136000")])
+    report = import_file(data, "r.docx", event=demo_event)
+    assert report["status"] == "needs_review" and report["venue"] is None
+    report = import_file(data, "r.docx", event=demo_event, venue=demo_event.venues.get(code="440300"))
+    assert report["status"] == "accepted" and report["venue"] == "440300"
+
+
+def test_capacity_full_rejects_with_message(demo_event):
+    people = [(f"测试{chr(0x4e00 + i)}{chr(0x4e00 + i * 2)}", "天津市教育委员会", "干部", f"1390000{i:04d}")
+              for i in range(31)]
+    report = import_file(simple_docx(people, unit_line="填报单位：天津市教育委员会"), "tj.docx", event=demo_event)
+    assert report["status"] == "rejected" and report["venue"] == "120000"
+    assert report["errors"][-1]["field"] == "capacity" and "30" in report["errors"][-1]["message"]
+    assert not Attendee.objects.exists()
+
+
+def test_deadline_passed_rejects(demo_event):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    demo_event.registration_deadline = timezone.now() - timedelta(hours=1)
+    demo_event.save()
+    report = import_file(simple_docx(), "r.docx", event=demo_event)
+    assert report["status"] == "rejected" and report["errors"][0]["field"] == "deadline"
+
+
+def test_template_round_trip_docx(demo_event):
+    venue = demo_event.venues.get(code="370200")  # Qingdao: a city inside a province
+    d = docx.Document(__import__("io").BytesIO(render_template(venue, "docx")))
+    table = d.tables[0]
+    for i, (name, unit, pos, phone) in enumerate(PEOPLE[:3], start=1):
+        cells = table.rows[i].cells
+        cells[1].text, cells[2].text, cells[3].text, cells[4].text = name, unit.replace("北京", "青岛"), pos, phone
+    contact = d.tables[1].rows[1].cells
+    contact[0].text, contact[3].text = "郑  好", "18600186000"
+    report = import_file(docx_bytes(d), "青岛.docx", event=demo_event)
+    assert report["status"] == "accepted", report
+    assert report["venue"] == "370200" and len(report["attendees"]) == 3
+    assert report["tech_contact"] == {"name": "郑好", "phone": "18600186000"}
+
+
+def test_template_round_trip_xlsx_main_venue_unit(demo_event):
+    main = demo_event.venues.get(code="main")
+    unit = main.invited_units.get(unit__name="中国成人教育协会").unit
+    wb = openpyxl.load_workbook(__import__("io").BytesIO(render_template(main, "xlsx", unit=unit)))
+    ws = wb["回执"]
+    header = next(r for r in range(1, 20) if ws.cell(row=r, column=2).value == "姓名")
+    ws.cell(row=header + 1, column=2, value="冯  远")
+    ws.cell(row=header + 1, column=3, value="中国成人教育协会")
+    ws.cell(row=header + 1, column=4, value="副会长")
+    ws.cell(row=header + 1, column=5, value=13500135000)
+    report = import_file(xlsx_bytes(wb), "协会.xlsx", event=demo_event)
+    assert report["status"] == "accepted", report
+    assert report["venue"] == "main"
+    receipt = Receipt.objects.get(venue=main)
+    assert receipt.unit == unit
+    assert report["attendees"] == [{"name": "冯远", "unit": "中国成人教育协会", "position": "副会长", "phone": "13500135000"}]
+
+
+def test_cli_import_json(demo_event, tmp_path):
+    a = tmp_path / "北京.docx"
+    a.write_bytes(simple_docx())
+    b = tmp_path / "坏.docx"
+    b.write_bytes(b"MZ\x90\x00 this is a program")
+    c = tmp_path / "名单.csv"
+    c.write_bytes(csv_bytes([["姓名", "单位", "职务", "手机"], ["韩梅梅", "重庆市教育委员会", "处长", "13800138123"],
+                             [], ["视频调试负责人：李雷，手机：139-0013-9000"]], "gbk"))
+    out = StringIO()
+    call_command("receipt", "import", demo_event.slug, str(a), str(b), str(c), "--venue", "500000", "--json", stdout=out)
+    files = json.loads(out.getvalue())["files"]
+    assert [f["status"] for f in files] == ["needs_review", "rejected", "accepted"]
+    assert files[2]["venue"] == "500000" and files[2]["attendees"][0]["phone"] == "13800138123"
+    assert files[2]["tech_contact"] == {"name": "李雷", "phone": "13900139000"}
+    assert "程序" in files[1]["errors"][0]["message"]
+    assert set(files[0]) >= {"file", "status", "venue", "attendees", "tech_contact", "errors", "warnings"}
+
+
+def test_cli_dry_run_writes_nothing(demo_event, tmp_path):
+    f = tmp_path / "r.xlsx"
+    f.write_bytes(simple_xlsx())
+    out = StringIO()
+    call_command("receipt", "import", demo_event.slug, str(f), "--dry-run", "--json", stdout=out)
+    report = json.loads(out.getvalue())["files"][0]
+    assert report["status"] == "accepted" and report["venue"] == "110000"
+    assert not Receipt.objects.exists()
+
+
+def test_cli_template_writes_file(demo_event, tmp_path):
+    out = tmp_path / "t.xlsx"
+    call_command("receipt", "template", demo_event.slug, "660000", "--format", "xlsx", "-o", str(out), stdout=StringIO())
+    wb = openpyxl.load_workbook(out)
+    assert wb["回执"]["A1"].value == "附件2"
+    assert "新疆生产建设兵团" in wb["回执"]["A5"].value
