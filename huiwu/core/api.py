@@ -18,15 +18,25 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from huiwu.accounts.services import user_for_token
+from huiwu.accounts.tenancy import resolve_event, resolve_venue
 
 from .errors import ApiError
 
 
 class BearerToken(HttpBearer):
+    """Bearer token, then tenancy: an event or venue in the path outside the user's scope is
+    404 before the body is even validated, so no route can answer differently for it."""
+
     def authenticate(self, request, token):
         user = user_for_token(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        request.user = user
+        kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+        if "venue" in kwargs and "event" in kwargs:
+            resolve_venue(user, kwargs["event"], kwargs["venue"], "venue.view", request)
+        elif "event" in kwargs:
+            resolve_event(user, kwargs["event"], "event.view", request)
         return user
 
 
