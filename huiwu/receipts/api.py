@@ -192,7 +192,8 @@ _RECEIPT_BODY = {
     "requestBody": {"content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary", "description": "填好的回执（.docx/.xlsx/.csv）"},
-            "dry_run": {"type": "boolean"}}, "required": ["file"]}},
+            "dry_run": {"type": "boolean"}, "accept_partial": {"type": "boolean"},
+            "filed_by_unit": {"type": "integer"}}, "required": ["file"]}},
         "application/json": {"schema": {"type": "object", "properties": {
             "attendees": {"type": "array", "items": {"type": "object"}},
             "tech_contact": {"type": "object"}, "filed_by_unit": {"type": "integer"},
@@ -225,21 +226,23 @@ def post_receipt(request, event: str, venue: str):
 
 
 def _import_file(request, v):
+    """Hand the uploaded file to the document importer (same checks as `huiwu receipt import`)."""
+    from django.conf import settings
+
     upload = request.FILES.get("file")
     if upload is None:
         raise Invalid("请以 multipart/form-data 上传字段名为 file 的回执文件。", {"file": ["必填。"]})
     try:
-        from . import documents
+        from .documents.importer import import_file
     except ImportError:
-        documents = None
-    if documents is None or not hasattr(documents, "import_file"):
-        raise ApiError("invalid", "暂不支持通过接口上传回执文件，请改用 JSON 提交名单，或在网页上填报。", 422)
-    result = documents.import_file(
-        v.event, upload, venue=v, actor=request.auth, channel="api",
-        dry_run=request.POST.get("dry_run") in ("1", "true", "True"),
-    )
-    data = result if isinstance(result, dict) else getattr(result, "as_dict", lambda: result)()
-    status = 201 if data.get("status") == "accepted" else 422
-    return HttpResponse(json.dumps(data, ensure_ascii=False, default=str), status=status,
+        raise ApiError("invalid", "暂不支持通过接口上传回执文件，请改用 JSON 提交名单，或在网页上填报。", 422) from None
+    flag = lambda k: request.POST.get(k, "") in ("1", "true", "True", "yes")  # noqa: E731
+    unit_id = request.POST.get("filed_by_unit")
+    unit = services.unit_for(request.auth, v, int(unit_id) if unit_id and unit_id.isdigit() else None) \
+        if v.kind == v.Kind.MAIN and (unit_id or services.own_unit_ids(request.auth, v) is not None) else None
+    data = upload.read(settings.HUIWU_MAX_UPLOAD_BYTES + 1)
+    report = import_file(data, upload.name, event=v.event, venue=v, actor=request.auth, channel="upload",
+                         dry_run=flag("dry_run"), accept_partial=flag("accept_partial"), unit=unit)
+    status = 201 if report.get("status") == "accepted" else 422
+    return HttpResponse(json.dumps(report, ensure_ascii=False, default=str), status=status,
                         content_type="application/json")
-

@@ -43,6 +43,9 @@ class Venue(models.Model):
     approval_note = models.CharField(_("审批说明"), max_length=300, blank=True)
     #: the organizer marked the venue as open; only possible once approved (when required)
     is_open = models.BooleanField(_("已开设"), default=False)
+    #: set when the venue was opened for an event that does not require approval, so the
+    #: database itself can refuse an open branch venue that nobody approved
+    approval_waived = models.BooleanField(_("无需审批"), default=False)
     #: a per-venue extension of the registration deadline granted by the organizer
     deadline_extended_to = models.DateTimeField(_("回执延期至"), null=True, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
@@ -65,6 +68,10 @@ class Venue(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="main") | Q(code__regex=r"^[0-9]{6}$"),
                 name="venue_branch_code_is_region",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_open=False) | Q(kind="main") | Q(approval_status="approved") | Q(approval_waived=True),
+                name="venue_open_only_when_approved",
             ),
         ]
 

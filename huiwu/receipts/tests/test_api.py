@@ -128,13 +128,22 @@ def test_main_unit_files_only_its_own(make_user, demo_event, api_client, organiz
     assert len(org.get(url).json()) == 2
 
 
-def test_file_upload_without_importer_says_so(coord_api):
+def test_file_upload_goes_to_the_importer(coord_api):
+    """A CSV receipt posted as multipart is read by the document importer and filed."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    r = coord_api.post(BJ + "/receipts", {"file": SimpleUploadedFile("r.docx", b"PK\x03\x04")})
-    assert r.status_code in (201, 422)
-    if r.status_code == 422 and "error" in r.json():
-        assert "暂不支持" in r.json()["error"]["message"]
+    csv = "姓名,单位,职务,手机\n王立,北京市教育委员会,处长,13800138000\n李四,北京开放大学,校长,13900139000\n"
+    r = coord_api.post(BJ + "/receipts", {"file": SimpleUploadedFile("bj.csv", csv.encode("utf-8"))})
+    assert r.status_code == 422 and r.json()["status"] == "rejected"  # no rehearsal contact yet
+    assert any("视频调试负责人" in e["message"] for e in r.json()["errors"])
+    coord_api.put(BJ + "/tech-contact", json.dumps({"name": "赵敏", "phone": "13910002000"}),
+                  content_type="application/json")
+    r = coord_api.post(BJ + "/receipts", {"file": SimpleUploadedFile("bj.csv", csv.encode("utf-8"))})
+    assert r.status_code == 201, r.content.decode()
+    assert r.json()["status"] == "accepted" and [a["name"] for a in r.json()["attendees"]] == ["王立", "李四"]
+    assert Receipt.objects.get().channel == "upload" and Attendee.objects.filter(status="active").count() == 2
+    r = coord_api.post(BJ + "/receipts", {"nofile": "x"})
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"file": ["必填。"]}
 
 
 def test_openapi_lists_the_routes(client):
