@@ -17,6 +17,7 @@ from .files import (
     add_table,
     csv_bytes,
     docx_bytes,
+    excelize,
     rezip,
     set_cell_merge,
     simple_docx,
@@ -301,3 +302,11 @@ def test_content_controls_and_wps_style_tables_are_read():
     content.append(tr)
     ex = read(docx_bytes(d), "r.docx")
     assert names(ex) == ["陆游"]
+
+
+def test_shared_strings_with_rich_text_and_phonetic_runs():
+    """Excel and WPS keep text in xl/sharedStrings.xml, split into runs, with phonetic hints."""
+    ex = read(excelize(simple_xlsx(phone_as_number=True)), "excel.xlsx")
+    assert names(ex) == ["赵敏", "钱多多", "孙立", "阿依古丽·买买提"]
+    assert ex.attendees[0].data["unit"] == "北京市教育委员会"
+    assert ex.tech_contact == {"name": "周正", "phone": "13800138111"}

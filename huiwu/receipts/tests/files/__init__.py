@@ -109,3 +109,125 @@ def rezip(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, b
         for name, body in (add or {}).items():
             dst.writestr(name, body)
     return out.getvalue()
+
+
+# -- hostile files --------------------------------------------------------------------------------
+def deflate_zeros(total: int, chunk: int = 1 << 20) -> bytes:
+    """A raw deflate stream that inflates to `total` zero bytes, built in milliseconds:
+    one chunk compressed with a full flush is self-contained, so it can be repeated."""
+    import zlib
+
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = comp.compress(b"\0" * chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    return block * (total // chunk) + comp.flush(zlib.Z_FINISH)
+
+
+def raw_zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip written by hand: (name, deflated bytes, declared uncompressed size, crc) per member.
+    The declared size may lie, which zipfile.ZipFile would never let a test write."""
+    import struct
+
+    out = io.BytesIO()
+    central = []
+    for name, body, size, crc in members:
+        offset = out.tell()
+        fname = name.encode()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(body), size, len(fname), 0))
+        out.write(fname)
+        out.write(body)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(body), size,
+                                   len(fname), 0, 0, 0, 0, 0, offset) + fname)
+    start = out.tell()
+    for entry in central:
+        out.write(entry)
+    size = out.tell() - start
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), size, start, 0))
+    return out.getvalue()
+
+
+def _deflate(data: bytes) -> bytes:
+    import zlib
+
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return comp.compress(data) + comp.flush()
+
+
+CONTENT_TYPES_DOCX = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                      b'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+
+
+def zip_bomb_docx(total: int = 1 << 30, *, lie: bool = False) -> bytes:
+    """A .docx whose document.xml inflates to `total` bytes; with lie=True its directory claims 1,000."""
+    import zlib
+
+    good = [("[Content_Types].xml", _deflate(CONTENT_TYPES_DOCX), len(CONTENT_TYPES_DOCX), zlib.crc32(CONTENT_TYPES_DOCX))]
+    return raw_zip([*good, ("word/document.xml", deflate_zeros(total), 1000 if lie else total, 0)])
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>
+<w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"""
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">
+<si><t>&xxe;</t></si></sst>"""
+
+
+def excelize(data: bytes, *, rich: bool = True) -> bytes:
+    """Rewrite openpyxl's inline strings the way Excel and WPS save them: a shared-strings part
+    (with rich-text runs and phonetic hints, which readers must join and skip)."""
+    from xml.sax.saxutils import escape
+
+    from lxml import etree
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    src = zipfile.ZipFile(io.BytesIO(data))
+    strings: list[str] = []
+    replace: dict[str, bytes] = {}
+    for name in src.namelist():
+        if not name.startswith("xl/worksheets/sheet"):
+            continue
+        root = etree.fromstring(src.read(name))
+        for c in root.iter(f"{{{ns}}}c"):
+            if c.get("t") != "inlineStr":
+                continue
+            text = "".join(t.text or "" for t in c.iter(f"{{{ns}}}t"))
+            for child in list(c):
+                c.remove(child)
+            c.set("t", "s")
+            v = etree.SubElement(c, f"{{{ns}}}v")
+            v.text = str(len(strings))
+            strings.append(text)
+        replace[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    items = []
+    for s in strings:
+        if rich and len(s) >= 2:
+            half = len(s) // 2
+            items.append(f'<si><r><t xml:space="preserve">{escape(s[:half])}</t></r><r><rPr><b/></rPr>'
+                         f'<t xml:space="preserve">{escape(s[half:])}</t></r><rPh sb="0" eb="1"><t>ピン</t></rPh></si>')
+        else:
+            items.append(f'<si><t xml:space="preserve">{escape(s)}</t></si>')
+    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{ns}" count="{len(strings)}" '
+           f'uniqueCount="{len(strings)}">' + "".join(items) + "</sst>").encode()
+    rels = src.read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        b'Target="sharedStrings.xml" Id="rIdSst"/></Relationships>')
+    ct = src.read("[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>')
+    replace.update({"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": ct})
+    return rezip(data, replace=replace, add={"xl/sharedStrings.xml": sst})
