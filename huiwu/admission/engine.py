@@ -1,0 +1,397 @@
+"""The admission rule engine: pure Python (no Django ORM), shared by the pages, the door and the CLI.
+
+`evaluate(rules, declaration, event_start, venue_kind, venue_code=None) -> Verdict`
+
+Rules are dicts as the notice parser emits them (see huiwu/notices/parser.py), each with a
+`kind` and a `venues` scope (`all` / `main` / `branch`), optionally `venue_codes` (the rule then
+holds only at those venues) and `enabled` (false: ignored). Unknown keys are ignored; a rule of
+an unknown kind is skipped and listed in `Verdict.skipped`.
+
+  {"kind": "symptoms",          "window_days": 14, "venues": "all"}
+  {"kind": "risk_area_contact", "window_days": 14, "venues": "all"}
+  {"kind": "risk_area_stay",    "window_days": 14, "venues": "all"}
+  {"kind": "health_code",       "color": "green", "issuer": "北京健康宝", "venues": "main"}
+  {"kind": "itinerary_code",    "venues": "main"}
+  {"kind": "nucleic_acid_test", "window_hours": 48, "applies_to": "returned_from_travel" | "all",
+                                "venues": "main"}
+
+A declaration holds `symptoms`, `risk_area_contact`, `risk_area_stay` (bools, meaning "within
+the rule's window"; an ISO date of the last occurrence is also accepted and compared with the
+window), `health_code` (green|yellow|red|null), `itinerary_code_ok` (bool|null),
+`returned_from_travel` (bool), `nucleic_acid_test` ({"sampled_at": ISO, "result":
+negative|positive|pending} or null).
+
+Verdict: `not_eligible` when any rule fails, else `pending` when any rule lacks an answer (or a
+test result is not in yet), else `eligible`. Windows count back from the event's start in its
+time zone: a test counts when sampled within `window_hours` before the start (inclusive; a test
+taken 47 h 59 min before passes, 48 h 01 min before does not). Reasons are plain Chinese and
+name the rule; `reasons` lists the rules behind the verdict (failures for not_eligible, the
+missing answers for pending).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ELIGIBLE = "eligible"
+NOT_ELIGIBLE = "not_eligible"
+PENDING = "pending"
+VERDICTS = (ELIGIBLE, NOT_ELIGIBLE, PENDING)
+
+KINDS = ("symptoms", "risk_area_contact", "risk_area_stay", "health_code", "itinerary_code", "nucleic_acid_test")
+SCOPES = ("all", "main", "branch")
+DEFAULT_TZ = "Asia/Shanghai"
+
+#: the seed's rules (教职成厅函〔2021〕24号, 四(三)), exactly as the notice parser reads them
+SEED_RULES: list[dict[str, Any]] = [
+    {"kind": "symptoms", "window_days": 14, "venues": "all"},
+    {"kind": "risk_area_contact", "window_days": 14, "venues": "all"},
+    {"kind": "risk_area_stay", "window_days": 14, "venues": "all"},
+    {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
+    {"kind": "itinerary_code", "venues": "main"},
+    {"kind": "nucleic_acid_test", "window_hours": 48, "applies_to": "returned_from_travel", "venues": "main"},
+]
+PRESETS: dict[str, list[dict[str, Any]]] = {"seed": SEED_RULES, "empty": []}
+
+KIND_LABELS = {
+    "symptoms": "疑似症状",
+    "risk_area_contact": "中高风险地区人员接触史",
+    "risk_area_stay": "中高风险地区驻留史",
+    "health_code": "健康码",
+    "itinerary_code": "行程码",
+    "nucleic_acid_test": "核酸检测",
+}
+COLOR_LABELS = {"green": "绿码", "yellow": "黄码", "red": "红码"}
+SCOPE_LABELS = {"all": "所有会场", "main": "主会场", "branch": "分会场"}
+
+#: the declaration fields each rule kind asks about, in the order a form asks them
+QUESTIONS = ("symptoms", "risk_area_contact", "risk_area_stay", "health_code", "itinerary_code_ok",
+             "returned_from_travel", "nucleic_acid_test")
+
+
+# -- reading lenient input -----------------------------------------------------------------------
+_TRUE = {"true", "yes", "y", "1", "是", "有", "对"}
+_FALSE = {"false", "no", "n", "0", "否", "无", "没有", "不是"}
+
+
+def as_bool(value: Any) -> bool | None:
+    """True/False, or None when there is no (readable) answer."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return None
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def parse_moment(value: Any, tz: tzinfo) -> datetime | None:
+    """An aware datetime from ISO text (naive times are in the event's time zone), else None."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def norm_color(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    for key, words in (("green", ("green", "绿", "绿码", "绿色")), ("yellow", ("yellow", "黄", "黄码", "黄色")),
+                       ("red", ("red", "红", "红码", "红色"))):
+        if text in words:
+            return key
+    return None
+
+
+def norm_result(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    if text in ("negative", "阴性", "normal", "无异常", "正常", "未见异常"):
+        return "negative"
+    if text in ("positive", "阳性", "abnormal", "异常"):
+        return "positive"
+    if text in ("pending", "待出", "未出", "检测中", "等待结果"):
+        return "pending"
+    return None
+
+
+def fmt(moment: datetime, tz: tzinfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+# -- rules -----------------------------------------------------------------------------------------
+def rule_title(rule: dict[str, Any]) -> str:
+    """The rule's name in plain Chinese, as coordinators see it (never a health detail)."""
+    kind = rule.get("kind")
+    if kind in ("symptoms", "risk_area_contact", "risk_area_stay"):
+        days = as_int(rule.get("window_days"))
+        label = _t(KIND_LABELS[kind])
+        return _t("会前{days}天内无{label}", days=days, label=label) if days else _t("无{label}", label=label)
+    if kind == "health_code":
+        color = _t(COLOR_LABELS.get(norm_color(rule.get("color")) or "green", "绿码"))
+        issuer = str(rule.get("issuer") or "").strip("“”\"")
+        return f"{issuer}{color}" if issuer else _t("健康码为{color}", color=color)
+    if kind == "itinerary_code":
+        return _t("行程码正常")
+    if kind == "nucleic_acid_test":
+        hours = as_int(rule.get("window_hours"))
+        if rule.get("applies_to") == "returned_from_travel":
+            if hours:
+                return _t("出差返回人员会前{hours}小时内核酸检测结果无异常", hours=hours)
+            return _t("出差返回人员会前核酸检测结果无异常")
+        if hours:
+            return _t("会前{hours}小时内核酸检测结果无异常", hours=hours)
+        return _t("会前核酸检测结果无异常")
+    return str(kind or _t("未知规则"))
+
+
+def applies(rule: dict[str, Any], venue_kind: str, venue_code: str | None = None) -> bool:
+    """Whether the rule holds at a venue of this kind (and code, for per-venue rules)."""
+    if not isinstance(rule, dict) or rule.get("enabled", True) is False:
+        return False
+    scope = rule.get("venues") or "all"
+    if scope not in SCOPES:
+        scope = "all"
+    if scope != "all" and scope != venue_kind:
+        return False
+    codes = rule.get("venue_codes")
+    if codes:
+        if isinstance(codes, str):
+            codes = [codes]
+        return venue_code is not None and str(venue_code) in {str(c) for c in codes}
+    return True
+
+
+def rules_at(rules: list[dict[str, Any]], venue_kind: str, venue_code: str | None = None) -> list[dict[str, Any]]:
+    return [r for r in rules or [] if applies(r, venue_kind, venue_code) and r.get("kind") in KINDS]
+
+
+def questions(rules: list[dict[str, Any]], venue_kind: str, venue_code: str | None = None) -> list[str]:
+    """The declaration fields the venue's rules need (so a form asks nothing else)."""
+    need: set[str] = set()
+    for r in rules_at(rules, venue_kind, venue_code):
+        kind = r["kind"]
+        if kind in ("symptoms", "risk_area_contact", "risk_area_stay", "health_code"):
+            need.add(kind)
+        elif kind == "itinerary_code":
+            need.add("itinerary_code_ok")
+        elif kind == "nucleic_acid_test":
+            need.add("nucleic_acid_test")
+            if r.get("applies_to") == "returned_from_travel":
+                need.add("returned_from_travel")
+    return [q for q in QUESTIONS if q in need]
+
+
+def window_start(rule: dict[str, Any], event_start: datetime) -> datetime | None:
+    """The earliest moment a rule's window covers (counted back from the event's start)."""
+    if rule.get("kind") == "nucleic_acid_test":
+        hours = as_int(rule.get("window_hours"))
+        return event_start - timedelta(hours=hours) if hours else None
+    days = as_int(rule.get("window_days"))
+    return event_start - timedelta(days=days) if days else None
+
+
+# -- the verdict ------------------------------------------------------------------------------------
+@dataclass
+class Check:
+    """One rule's outcome: ok, fail, pending (answer missing / result not in) or skipped."""
+
+    rule: dict[str, Any]
+    outcome: str
+    message: str = ""
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """PRODUCT.md's `huiwu admission evaluate --json` shape."""
+        return {"verdict": self.verdict, "reasons": [dict(r) for r in self.reasons]}
+
+    @property
+    def rule_kinds(self) -> list[str]:
+        """The kinds of the rules behind the verdict: what may be shown beside it (no detail)."""
+        return [r["rule"] for r in self.reasons]
+
+
+def _occurred_in_window(value: Any, rule: dict[str, Any], event_start: datetime, tz: tzinfo) -> bool | None:
+    """A yes/no answer, or a date of the last occurrence compared with the rule's window."""
+    answer = as_bool(value)
+    if answer is not None:
+        return answer
+    if isinstance(value, str | date | datetime) and not isinstance(value, bool):
+        moment = parse_moment(value, tz)
+        if moment is None:
+            return None
+        days = as_int(rule.get("window_days"))
+        if moment > event_start:
+            return False  # after the meeting began: not before it
+        if not days:
+            return True
+        first_day = event_start.astimezone(tz).date() - timedelta(days=days)
+        return moment.astimezone(tz).date() >= first_day
+    return None
+
+
+def _t(template: str, **values: Any) -> str:
+    """Translate a message template through Django when it is set up (the CLI, the pages), then fill it."""
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            from django.utils.translation import gettext
+
+            template = gettext(template)
+    except ImportError:  # pragma: no cover - the engine also runs without Django
+        pass
+    return template.format(**values)
+
+
+_FACT = {
+    "symptoms": ("申报有新冠肺炎疑似症状", "尚未回答是否有疑似症状"),
+    "risk_area_contact": ("申报有中高风险地区人员接触史", "尚未回答是否接触过中高风险地区人员"),
+    "risk_area_stay": ("申报有中高风险地区驻留史", "尚未回答是否到过中高风险地区"),
+}
+
+
+def _check(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz: tzinfo) -> Check:
+    kind = rule["kind"]
+    title = rule_title(rule)
+    if kind in _FACT:
+        fact, missing = (_t(x) for x in _FACT[kind])
+        answer = _occurred_in_window(decl.get(kind), rule, start, tz)
+        if answer is None:
+            return Check(rule, PENDING, _t("“{title}”：{missing}，请填写。", title=title, missing=missing))
+        if answer:
+            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：{fact}，请更换参会人员。", title=title, fact=fact))
+        return Check(rule, "ok")
+    if kind == "health_code":
+        want = norm_color(rule.get("color")) or "green"
+        code = decl.get("health_code")
+        have = norm_color(code.get("color") if isinstance(code, dict) else code)
+        if have is None:
+            return Check(rule, PENDING, _t("“{title}”：尚未申报健康码颜色，请填写。", title=title))
+        if have != want:
+            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：健康码为{have}，须为{want}。", title=title,
+                                                have=_t(COLOR_LABELS[have]), want=_t(COLOR_LABELS[want])))
+        return Check(rule, "ok")
+    if kind == "itinerary_code":
+        ok = as_bool(decl.get("itinerary_code_ok", decl.get("itinerary_code")))
+        if ok is None:
+            return Check(rule, PENDING, _t("“{title}”：尚未申报行程码是否正常，请填写。", title=title))
+        if not ok:
+            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：行程码异常（带星号或途经中高风险地区）。", title=title))
+        return Check(rule, "ok")
+    return _check_test(rule, decl, start, tz, title)
+
+
+def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz: tzinfo, title: str) -> Check:
+    test = decl.get("nucleic_acid_test")
+    if not isinstance(test, dict):
+        test = None
+    travelled: bool | None = True
+    if rule.get("applies_to") == "returned_from_travel":
+        travelled = as_bool(decl.get("returned_from_travel"))
+        if travelled is False:
+            return Check(rule, "n/a")
+    earliest = window_start(rule, start)
+    if earliest is not None:
+        span = _t("（须在{earliest}至{start}之间采样）", earliest=fmt(earliest, tz), start=fmt(start, tz))
+    else:
+        span = _t("（须在会议开始前采样）")
+    if test is None or not test.get("sampled_at"):
+        if travelled is None:
+            return Check(rule, PENDING, _t("“{title}”：尚未回答是否出差返回，请填写。", title=title))
+        return Check(rule, PENDING, _t("“{title}”：尚未做核酸检测{span}。", title=title, span=span))
+    sampled = parse_moment(test.get("sampled_at"), tz)
+    if sampled is None:
+        return Check(rule, PENDING, _t("“{title}”：采样时间“{value}”无法识别，请按“2021-11-21 09:30”的格式填写。",
+                                       title=title, value=str(test.get("sampled_at"))[:40]))
+    result = norm_result(test.get("result"))
+    if result == "positive":
+        return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：核酸检测结果异常，不能参会，请更换参会人员。", title=title))
+    if sampled > start:
+        return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：采样时间{sampled}晚于会议开始时间{start}，请核对。",
+                                            title=title, sampled=fmt(sampled, tz), start=fmt(start, tz)))
+    if earliest is not None and sampled < earliest:
+        return Check(rule, NOT_ELIGIBLE, _t(
+            "不符合“{title}”：采样时间{sampled}距会议开始已超过{hours}小时，请在{earliest}之后重新采样检测。",
+            title=title, sampled=fmt(sampled, tz), hours=as_int(rule.get("window_hours")), earliest=fmt(earliest, tz)))
+    if result != "negative":
+        return Check(rule, PENDING, _t("“{title}”：核酸检测结果尚未出来，出结果后请更新申报。", title=title))
+    return Check(rule, "ok")
+
+
+def evaluate(
+    rules: list[dict[str, Any]],
+    declaration: dict[str, Any] | None,
+    event_start: datetime,
+    venue_kind: str,
+    venue_code: str | None = None,
+    *,
+    tz: str | tzinfo | None = None,
+) -> Verdict:
+    """Judge one declaration against the rules that hold at the venue.
+
+    `tz` is the event's time zone (default: event_start's own offset, else Asia/Shanghai); it
+    places naive times and the first day of day-windows.
+    """
+    zone: tzinfo
+    if isinstance(tz, str):
+        zone = ZoneInfo(tz)
+    elif tz is not None:
+        zone = tz
+    elif event_start.tzinfo is not None:
+        zone = event_start.tzinfo
+    else:
+        zone = ZoneInfo(DEFAULT_TZ)
+    start = event_start if event_start.tzinfo else event_start.replace(tzinfo=zone)
+    decl = declaration if isinstance(declaration, dict) else {}
+    skipped = [r for r in rules or [] if isinstance(r, dict) and applies(r, venue_kind, venue_code)
+               and r.get("kind") not in KINDS]
+    checks = [_check(r, decl, start, zone) for r in rules_at(rules, venue_kind, venue_code)]
+    failed = [c for c in checks if c.outcome == NOT_ELIGIBLE]
+    waiting = [c for c in checks if c.outcome == PENDING]
+    if failed:
+        verdict, behind = NOT_ELIGIBLE, failed
+    elif waiting:
+        verdict, behind = PENDING, waiting
+    else:
+        verdict, behind = ELIGIBLE, []
+    reasons = [{"rule": c.rule["kind"], "message": c.message} for c in behind]
+    return Verdict(verdict, reasons, checks, skipped)
