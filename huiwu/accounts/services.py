@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from huiwu.audit.services import record
@@ -96,8 +97,11 @@ def user_for_token(key: str) -> Any | None:
 
 # -- invitation links ------------------------------------------------------------------------
 def create_invitation(venue: Venue, *, actor: Any = None, email: str = "", role: str = Role.COORDINATOR,
-                      unit: Any = None, days: int | None = None) -> tuple[Invitation, str]:
-    """A signed, expiring, revocable link that lets one person set a password for this venue."""
+                      unit: Any = None, days: int | None = None, base_url: str = "") -> tuple[Invitation, str]:
+    """A signed, expiring, revocable link that lets one person set a password for this venue.
+
+    With an e-mail address and the site's base URL, the link is mailed through the queue.
+    """
     days = days or settings.HUIWU_INVITATION_DAYS
     inv = Invitation.objects.create(
         venue=venue, role=role, unit=unit, email=email, created_by=actor,
@@ -105,7 +109,25 @@ def create_invitation(venue: Venue, *, actor: Any = None, email: str = "", role:
     )
     token = signing.dumps({"i": inv.pk, "v": venue.pk}, salt=_INVITE_SALT)
     record("invitation.create", actor=actor, venue=venue, obj=inv, after={"role": role, "email": email})
+    if email and base_url:
+        _mail_invitation(inv, base_url.rstrip("/") + reverse("accounts:invitation", args=[token]))
     return inv, token
+
+
+def _mail_invitation(inv: Invitation, link: str) -> None:
+    from huiwu.core.mail import queue_mail
+
+    venue = inv.venue
+    event = venue.event
+    deadline = event.registration_deadline
+    body = (
+        f"您好！\n\n您受邀负责“{event.title}”{venue.name}的回执填报。"
+        f"请打开下面的链接设置账号和密码（{settings.HUIWU_INVITATION_DAYS}天内有效，仅可使用一次）：\n\n{link}\n\n"
+        + (f"回执截止时间：{timezone.localtime(deadline):%Y年%m月%d日 %H:%M}。\n" if deadline else "")
+        + "如有疑问，请联系主办方。\n"
+    )
+    queue_mail([inv.email], f"【回执填报邀请】{event.title} · {venue.name}", body,
+               kind="invitation", event=event, venue=venue)
 
 
 class InvitationError(Exception):

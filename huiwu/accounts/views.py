@@ -82,7 +82,8 @@ def invitations(request, event, venue):
                 services.revoke_invitation(inv, actor=request.user)
                 messages.success(request, _("邀请链接已撤销。"))
             return redirect("accounts_manage:invitations", event.slug, venue.code)
-        _inv, token = services.create_invitation(venue, actor=request.user, email=request.POST.get("email", "").strip())
+        _inv, token = services.create_invitation(venue, actor=request.user, email=request.POST.get("email", "").strip(),
+                                                 base_url=request.build_absolute_uri("/"))
         link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
     rows = Invitation.objects.filter(venue=venue).select_related("used_by").order_by("-created_at")
     return render(request, "accounts/invitations.html", {
