@@ -1,0 +1,140 @@
+"""`huiwu admission evaluate|preset|apply-preset`: the admission engine from the command line.
+
+`huiwu admission evaluate --rules RULES.json --declaration DECL.json --event-start ISO
+--venue-kind main|branch [--venue-code CODE] [--time-zone TZ] --json` runs the same
+`engine.evaluate` as the pages and prints `{"verdict", "reasons": [{"rule", "message"}]}`.
+RULES.json is a list of rules as `huiwu notice parse --json` gives them under
+`admission_rules` (the whole parse output is accepted too). A file named `-` is read from stdin.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from huiwu.admission import engine
+
+MAX_FILE_BYTES = 1024 * 1024
+
+
+def _read_json(path: str, what: str) -> Any:
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            p = Path(path)
+            if not p.is_file():
+                raise CommandError(_("找不到%(what)s文件：%(path)s，请检查路径。") % {"what": what, "path": path})
+            if p.stat().st_size > MAX_FILE_BYTES:
+                raise CommandError(_("%(what)s文件太大（超过1 MB）：%(path)s。") % {"what": what, "path": path})
+            raw = p.read_bytes()
+    except OSError as exc:
+        raise CommandError(_("无法读取%(what)s文件 %(path)s：%(err)s") % {"what": what, "path": path, "err": exc}) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise CommandError(_("%(what)s太大（超过1 MB）。") % {"what": what})
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise CommandError(_("%(what)s文件 %(path)s 不是 UTF-8 编码的文本，请另存为 UTF-8。") % {"what": what, "path": path}) from exc
+    except json.JSONDecodeError as exc:
+        raise CommandError(_("%(what)s文件 %(path)s 不是有效的 JSON（第%(line)s行第%(col)s列：%(msg)s），请修正后重试。") % {
+            "what": what, "path": path, "line": exc.lineno, "col": exc.colno, "msg": exc.msg}) from exc
+
+
+def read_rules(path: str) -> list[dict[str, Any]]:
+    data = _read_json(path, _("规则"))
+    if isinstance(data, dict) and "admission_rules" in data:
+        data = data["admission_rules"]
+    if isinstance(data, dict) and "rules" in data:
+        data = data["rules"]
+    if data is None:
+        data = []
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise CommandError(_("规则文件应为规则列表，例如 [{\"kind\": \"symptoms\", \"window_days\": 14, \"venues\": \"all\"}]。"))
+    for i, r in enumerate(data, start=1):
+        if not r.get("kind"):
+            raise CommandError(_("第%(n)s条规则缺少 kind（规则类型），可选：%(kinds)s。") % {
+                "n": i, "kinds": ", ".join(engine.KINDS)})
+    return data
+
+
+def read_declaration(path: str) -> dict[str, Any]:
+    data = _read_json(path, _("申报"))
+    if not isinstance(data, dict):
+        raise CommandError(_("申报文件应为一个 JSON 对象，例如 {\"symptoms\": false, \"health_code\": \"green\"}。"))
+    return data
+
+
+def parse_start(value: str, tz: str | None) -> datetime:
+    try:
+        start = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise CommandError(_("会议开始时间“%(v)s”不是 ISO 8601 格式，请写成 2021-11-23T10:00:00+08:00。") % {"v": value}) from exc
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=ZoneInfo(tz or engine.DEFAULT_TZ))
+    return start
+
+
+class Command(BaseCommand):
+    help = _("入场规则：按规则判断一份健康申报（与网页使用同一套判断）。")
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
+        cmd = getattr(parser, "called_from_command_line", None)
+        ev = sub.add_parser("evaluate", help=_("判断一份申报是否符合入场规则"), called_from_command_line=cmd)
+        ev.add_argument("--rules", required=True, help=_("规则 JSON 文件（通知解析结果中的 admission_rules）"))
+        ev.add_argument("--declaration", required=True, help=_("申报 JSON 文件"))
+        ev.add_argument("--event-start", required=True, help=_("会议开始时间，ISO 8601，如 2021-11-23T10:00:00+08:00"))
+        ev.add_argument("--venue-kind", required=True, choices=["main", "branch"], help=_("会场类型"))
+        ev.add_argument("--venue-code", default=None, help=_("会场代码（按会场设置的规则需要）"))
+        ev.add_argument("--time-zone", default=None, help=_("会议所在时区，默认取开始时间的时区，否则 Asia/Shanghai"))
+        ev.add_argument("--json", action="store_true", help=_("输出 JSON"))
+        pr = sub.add_parser("preset", help=_("输出预设规则（seed 或 empty）的 JSON"), called_from_command_line=cmd)
+        pr.add_argument("name", choices=sorted(engine.PRESETS))
+        ap = sub.add_parser("apply-preset", help=_("把预设规则用于某个会议"), called_from_command_line=cmd)
+        ap.add_argument("event", help=_("会议标识（slug）"))
+        ap.add_argument("name", choices=sorted(engine.PRESETS))
+
+    def handle(self, *args, **options):
+        getattr(self, options["action"].replace("-", "_"))(options)
+
+    def evaluate(self, options):
+        rules = read_rules(options["rules"])
+        decl = read_declaration(options["declaration"])
+        tz = options["time_zone"]
+        if tz:
+            try:
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise CommandError(_("未知时区“%(tz)s”，请写成 Asia/Shanghai 这样的名称。") % {"tz": tz}) from exc
+        start = parse_start(options["event_start"], tz)
+        verdict = engine.evaluate(rules, decl, start, options["venue_kind"], options["venue_code"], tz=tz)
+        for r in verdict.skipped:
+            self.stderr.write(_("提示：不认识的规则类型“%(kind)s”，已跳过。") % {"kind": r.get("kind")})
+        if options["json"]:
+            self.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False))
+            return
+        labels = {engine.ELIGIBLE: _("符合入场条件"), engine.NOT_ELIGIBLE: _("不符合入场条件"), engine.PENDING: _("待定")}
+        self.stdout.write(f"{labels[verdict.verdict]}（{verdict.verdict}）")
+        for r in verdict.reasons:
+            self.stdout.write(f"- {r['message']}")
+
+    def preset(self, options):
+        self.stdout.write(json.dumps(engine.PRESETS[options["name"]], ensure_ascii=False, indent=2))
+
+    def apply_preset(self, options):
+        from huiwu.admission.services import apply_preset
+        from huiwu.events.models import Event
+
+        event = Event.objects.filter(slug=options["event"]).first()
+        if event is None:
+            raise CommandError(_("找不到会议“%(slug)s”。") % {"slug": options["event"]})
+        rules = apply_preset(event, options["name"])
+        self.stdout.write(_("已为%(title)s设置%(n)s条入场规则。") % {"title": event.title, "n": len(rules)})
