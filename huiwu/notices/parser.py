@@ -86,26 +86,45 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+def _width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line.strip())
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped text was cut at, when most long lines end there; else None."""
+    widths = [_width(x) for x in lines if _width(x) >= 40]
+    if len(widths) < 3:
+        return None
+    top = max(set(widths), key=lambda w: sum(1 for x in widths if w - 2 <= x <= w))
+    near = sum(1 for x in widths if top - 2 <= x <= top)
+    return top if near >= 3 and near >= 0.4 * len(widths) else None
+
+
 def normalise(text: str) -> str:
-    """NFKC, traditional → simplified, unified line breaks, hard-wrapped paragraph lines joined."""
+    """NFKC, traditional → simplified, unified line breaks, hard-wrapped paragraph lines joined.
+
+    A line is joined to the next only when the text is visibly hard-wrapped (most long lines
+    end at the same column) and this line runs to that column without ending a sentence."""
     text = unicodedata.normalize("NFKC", text or "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "").replace("\ufeff", "")
     text = _t2s().convert(text)
     lines = text.split("\n")
+    wrap = _wrap_width(lines)
+    if wrap is None:
+        return text
     out: list[str] = []
+    joinable = False
     for line in lines:
-        prev = out[-1] if out else None
         if (
-            prev is not None
-            and len(prev.strip()) >= 28
-            and prev.rstrip()[-1:] not in _SENTENCE_END
+            out
+            and joinable
             and line.strip()
-            and line[:1] not in " \t"
             and not _HEAD_START.match(line)
         ):
-            out[-1] = prev.rstrip() + line.strip()
+            out[-1] = out[-1].rstrip() + line.strip()
         else:
             out.append(line)
+        joinable = _width(line) >= wrap - 2 and line.rstrip()[-1:] not in _SENTENCE_END
     return "\n".join(out)
 
 
@@ -486,6 +505,14 @@ def find_body(text: str) -> Doc:
         if _CHROME.search(text[s:e]) and s > doc.start:
             end = s
             break
+    if doc.signature_span is None:
+        # no dated signature: a last line that is just a unit's name still signs the notice
+        last = [(s, e) for (s, e) in body_lines if e <= end]
+        if last:
+            s, e = last[-1]
+            line = text[s:e].strip()
+            if 3 <= len(line) <= 30 and not re.search(r"[,。;:!?()\d]", line) and _ORG_SUFFIX.search(line):
+                doc.signature_span = (s, e)
     doc.end = end
     return doc
 
@@ -509,6 +536,8 @@ def title_fields(doc: Doc) -> dict[str, tuple[Any, Span | None]]:
             issued = _parse_date(m.group(0), Ref())
             who = sig[:m.start()].strip()
             issuer = re.sub(r"\s{2,}", " ", who) or None
+        else:
+            issuer = sig.strip() or None
         span = doc.signature_span
     if issuer is None and title:
         m = re.match(r"^(.{2,40}?)关于", title)
@@ -561,7 +590,11 @@ def addressees(doc: Doc) -> tuple[list[str], Span | None]:
     if not doc.addressee_span:
         return [], None
     line = doc.sub(doc.addressee_span).strip().rstrip(":").strip()
-    return [p.strip() for p in re.split(r"[,;]", line) if p.strip()], doc.addressee_span
+    out: list[str] = []
+    for part in re.split(r"[,;]", line):
+        if part.strip():
+            out.extend(split_units(part.strip()))
+    return out, doc.addressee_span
 
 
 def theme(doc: Doc) -> tuple[str | None, Span | None]:
@@ -586,7 +619,9 @@ def theme(doc: Doc) -> tuple[str | None, Span | None]:
     return None, None
 
 
-_LABEL_TIME = re.compile(r"(?:^|\))\s*(?:会议|活动|开幕式|开幕|举办|举行|大会|仪式)?\s*时\s*间\s*:")
+_LABEL_TIME = re.compile(
+    r"(?:^|[)\s、.])\s*(?:会议|活动|开幕式|开幕|举办|举行|大会|仪式|培训|会期)?\s*时\s*间\s*(?::|$)"
+)
 _NOT_EVENT = re.compile(r"调试|联调|测试|彩排|演练|报名|报送|回执|截止|报到|签到|申报")
 
 
@@ -595,12 +630,20 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
     t = doc.text
     dated: When | None = None
     dated_span: Span | None = None
-    for ls, le in doc.lines():
+    lines = doc.lines()
+    for k, (ls, le) in enumerate(lines):
         line = t[ls:le]
         m = _LABEL_TIME.search(line)
         if not m or _NOT_EVENT.search(line[:m.end()]):
             continue
-        whens = [w for w in find_whens(t, ls + m.end(), le, doc.ref) if w.start_day or w.start_time]
+        if not line[:m.end()].rstrip().endswith(":"):
+            # a heading "一、会议时间" with the time on the next line
+            if k + 1 >= len(lines):
+                continue
+            ls, le = lines[k + 1]
+            whens = [w for w in find_whens(t, ls, le, doc.ref) if w.start_day or w.start_time]
+        else:
+            whens = [w for w in find_whens(t, ls + m.end(), le, doc.ref) if w.start_day or w.start_time]
         if whens:
             w = whens[0]
             if w.start_day is None:
@@ -647,7 +690,7 @@ def meeting_format(doc: Doc) -> tuple[dict[str, bool | None], Span | None]:
     if m:
         hybrid = True
         span = doc.paragraph_of(doc.start + m.start())
-    elif re.search(r"(?:以|采用|采取)[^。;\n]{0,10}(?:线下|现场|线上|网络直播|视频会议)", body):
+    elif re.search(r"(?:以|采用|采取)[^。;\n]{0,10}(?:线下|现场|线上|网络直播|视频会议|电视电话会议|网络会议)", body):
         hybrid = False
     main_and_branch: bool | None = None
     mb = re.search(r"主会场\s*(?:\+|加|和|与|及)\s*分会场", body)
@@ -674,6 +717,9 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, Span]]:
     """Head counts written as limits: 30人以内, 不超过三十人, 约五十人, 50人左右, 限60人."""
     out = []
     for m in _COUNT_RE.finditer(text, start, end):
+        if re.search(r"每\s*(?:个|家|所)?\s*(?:单位|学校|校|省|市|地|区|县|学会|协会|部门|院校|高校)[^,。;]{0,6}$",
+                     text[max(start, m.start() - 12):m.start()]):
+            continue  # a quota per unit, not a venue's capacity
         n = re.search(NUM, m.group(0))
         value = cn_int(n.group(0)) if n else None
         if value:
@@ -695,6 +741,8 @@ def _venue_kind_at(doc: Doc, pos: int, sent: Span) -> str | None:
         return "main"
     if has_branch:
         return "branch"
+    if "分会场" not in t[doc.start:doc.end]:
+        return "main"  # one venue only: its head count is the main venue's
     para = doc.paragraph_of(pos)
     look = t[max(doc.start, para[0] - 400):pos]
     i_main, i_branch = look.rfind("主会场"), look.rfind("分会场")
@@ -756,6 +804,7 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
             if rx.startswith("(?:会议") and "分会场" in t[doc.start:doc.end] and "主会场" in t[doc.start:doc.end]:
                 continue
             name = x.rstrip(")").strip() if x.count("(") < x.count(")") else x
+            name = re.sub(r"\((?:地址\s*:)?[^()]*(?:路|街|道|号|区|巷|大厦|楼)[^()]*\)$", "", name).strip()
             s = doc.start + m.start("x")
             span = doc.paragraph_of(s)
             break
@@ -810,7 +859,7 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
 
 
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
-_REG_WORDS = re.compile(r"报名|回执|报送|发送|发至|发到|提交|反馈|填报|报至|报给|报于|报回|传至|发给|截止|截至")
+_REG_WORDS = re.compile(r"报名|回执|报送|发送|发至|发到|提交|反馈|填报|报至|报给|报于|报回|传至|发给|截止|截至|回复|名单")
 _FIELD_WORDS = [
     ("name", r"姓名"), ("gender", r"性别"), ("ethnicity", r"民族"),
     ("unit", r"(?:工作)?单位"), ("position", r"职务"), ("professional_title", r"职称"),
@@ -828,7 +877,9 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     fields: list[str] = []
     for s, e in doc.sentences():
         sent = t[s:e]
-        if not _REG_WORDS.search(sent) or re.search(r"调试|联调|彩排", sent[:12]):
+        if re.search(r"调试|联调|彩排", sent[:12]):
+            continue
+        if not (_REG_WORDS.search(sent) or _EMAIL_RE.search(sent) or len(_asked_fields(sent)) >= 2):
             continue
         whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day]
         pick = next((w for w in whens if w.before), None)
@@ -837,7 +888,7 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         if pick is not None and deadline is None:
             deadline = pick.start_iso()
             spans["registration.deadline"] = (s, e)
-        if email is None:
+        if email is None and (_REG_WORDS.search(sent) or len(_asked_fields(sent)) >= 2) and not re.search(r"联\s*系\s*人\s*:", sent):
             m = _EMAIL_RE.search(sent)
             if m:
                 email = m.group(0).rstrip(".")
@@ -909,7 +960,7 @@ def normalise_phone(raw: str, area: str | None = None) -> str:
     digits = re.sub(r"\D", "", s)
     if re.fullmatch(r"(?:86)?1[3-9]\d{9}", digits):
         return digits[-11:]
-    m = re.fullmatch(r"\(?(0\d{2,3})\)?-?(\d{7,8})(?:-(\d{1,5}))?", s)
+    m = re.fullmatch(r"\(?(0\d{2,3})\)?-?(\d{7,8})(?:-(\d{1,5}))?", s) if re.match(r"\(?0\d{2,3}[-)]", s) else None
     if m:
         out = f"{m.group(1)}-{m.group(2)}"
         return out + (f"-{m.group(3)}" if m.group(3) else "")
@@ -930,68 +981,90 @@ def _area_of(phone: str) -> str | None:
 
 
 def rehearsal(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
-    """The video-test window (a sentence about 调试 with a date and time) and its contact person."""
+    """The video-test window (a sentence about 调试 with a date and time) and its contact person.
+
+    '6月27日下午5点前完成调试' gives only the end. The contact is a person with a phone in the
+    same paragraph, else a 技术/调试联系人 in the lines after it or in the contact block."""
     t = doc.text
     spans: dict[str, Span] = {}
     starts = ends = None
     contact: dict[str, Any] | None = None
     para: Span | None = None
+    deadline_only: tuple[When, Span] | None = None
     for s, e in doc.sentences():
         sent = t[s:e]
-        if not _REHEARSAL.search(sent):
+        if not _REHEARSAL.search(sent) or re.search(r"负责人|联系人", sent[:_REHEARSAL.search(sent).start()][-8:]):
             continue
-        whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day and not w.before]
-        if whens:
-            w = whens[0]
+        whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day]
+        window = [w for w in whens if not w.before]
+        if window:
+            w = window[0]
             starts, ends = w.start_iso(), w.end_iso()
             spans["rehearsal.starts_at"] = spans["rehearsal.ends_at"] = (s, e)
             para = doc.paragraph_of(s)
             break
+        if whens and deadline_only is None and whens[0].start_time and not _REG_WORDS.search(sent):
+            deadline_only = (whens[0], (s, e))
+    if para is None and deadline_only is not None:
+        w, sp = deadline_only
+        ends = w.start_iso()
+        spans["rehearsal.ends_at"] = sp
+        para = doc.paragraph_of(sp[0])
     if para is not None:
-        contact, cspan = _person_with_phone(t, para[0], para[1])
+        contact, cspan = _tech_person(t, para[0], para[1]) or _any_person(t, para[0], para[1]) or (None, None)
         if contact is None:
-            # the next lines up to the next heading ("(三)…") may give the contact
-            nxt = t.find("\n", para[1]) + 1
-            for ls, le in doc.lines(para[1], doc.end)[:2]:
+            for ls, le in doc.lines(para[1], doc.end)[:3]:
                 if re.match(r"\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|[一二三四五六七八九十]+、)", t[ls:le]):
                     break
-                contact, cspan = _person_with_phone(t, ls, le)
-                if contact:
+                found = _tech_person(t, ls, le)
+                if found:
+                    contact, cspan = found
                     break
-            del nxt
         if contact:
             spans["rehearsal.contact"] = cspan
-    if contact is None:
-        # a 技术联系人 in the contact block
-        for ls, le in doc.lines():
-            if re.match(r"\s*(?:技术|调试|视频调试|技术保障)\s*联系人", t[ls:le]):
-                contact, cspan = _person_with_phone(t, ls, le)
-                if contact:
-                    spans["rehearsal.contact"] = cspan
-                    break
+    if contact is None and para is not None:
+        found = _tech_person(t, doc.start, doc.end)
+        if found:
+            contact, spans["rehearsal.contact"] = found
     return {"starts_at": starts, "ends_at": ends, "contact": contact}, spans
 
 
-def _person_with_phone(t: str, s: int, e: int) -> tuple[dict[str, Any] | None, Span | None]:
-    m = re.search(
-        rf"(?:联系人|联系电话|电话|负责人)[^:]{{0,8}}:\s*(?P<name>{_NAME}?)\s*(?:同志|老师)?\s*[,,]?\s*"
-        rf"(?:(?:联系)?(?:电话|手机)\s*:?\s*)?(?P<phone>(?:\+?86\s*)?1[3-9]\d(?:[\s-]?\d){{8}}|\(?0\d{{2,3}}\)?\s*[-—–]?\s*\d{{7,8}})",
-        t[s:e],
-    )
-    if not m:
-        return None, None
-    name = m.group("name")
-    if not name or re.search(r"电话|手机|联系", name):
-        return None, None
-    return {"name": name, "phone": normalise_phone(m.group("phone"))}, (s, e)
+_PHONE_ONE = r"(?:\+?86\s*)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)|\(?0\d{2,3}\)?\s*[-—–]?\s*\d{7,8}(?!\d)"
 
 
-_LABELS = r"联\s*系\s*人|联系\s*电话|办公\s*电话|电\s*话|手\s*机|传\s*真|电子\s*邮箱|邮\s*箱|e-?mail|地\s*址|联系\s*单位"
-_CONTACT_START = re.compile(r"^\s*(?:\(?\s*)?(?:[\u4e00-\u9fff]{0,6})?联\s*系\s*人(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:")
+def _tech_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
+    """'技术联系人:王海涛,13880000002' / '调试联系人:郑凯 136…' / '技术支持:林志强,电话:…'."""
+    m = re.compile(
+        rf"(?:技术|调试|视频调试|技术保障|技术支持)\s*(?:联系人|负责人|支持|保障)?(?:及(?:联系)?电话)?\s*:\s*"
+        rf"(?P<name>[\u4e00-\u9fff·]{{2,5}}?)\s*(?:同志|老师)?\s*[,]?\s*(?:(?:联系)?(?:电话|手机)\s*:?\s*)?"
+        rf"(?P<phone>{_PHONE_ONE})"
+    ).search(t, s, e)
+    if not m or _NOT_NAME.search(m.group("name")):
+        return None
+    return {"name": m.group("name"), "phone": normalise_phone(m.group("phone"))}, (m.start(), m.end())
+
+
+def _any_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
+    """A name right before a phone, after a colon or bracket: '(联系人及联系电话:付宇豪 185…)'."""
+    for m in re.compile(
+        rf"[:(,]\s*(?P<name>[\u4e00-\u9fff·]{{2,5}}?)\s*(?:同志|老师)?\s*[,]?\s*(?:(?:联系)?(?:电话|手机)\s*:?\s*)?"
+        rf"(?P<phone>{_PHONE_ONE})"
+    ).finditer(t, s, e):
+        if not _NOT_NAME.search(m.group("name")):
+            return {"name": m.group("name"), "phone": normalise_phone(m.group("phone"))}, (m.start() + 1, m.end())
+    return None
+
+
+_LABELS = (r"联\s*系\s*人|联系\s*电话|办公\s*电话|固定\s*电话|电\s*话|手\s*机|传\s*真|电子\s*邮箱|电子\s*邮件|邮\s*箱|"
+           r"e-?mail|地\s*址|通讯地址|联系\s*单位|邮\s*编")
+_LABEL_RE = re.compile(rf"(?P<label>{_LABELS})(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:", re.I)
+_CONTACT_AT = re.compile(r"(?:[\u4e00-\u9fff]{0,6})联\s*系\s*人(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:")
+_NOT_NAME = re.compile(r"电话|手机|传真|邮箱|联系|办公|地址|同志们|负责|老师们|处长|科长|方式|号码|以上|如下|咨询|技术|会务|报名")
 
 
 def contacts(doc: Doc, rehearsal_para: Span | None = None) -> tuple[list[dict[str, Any]], Span | None]:
-    """People to call: '联系人:<unit> <name>' then '电话:…;…(传真)' lines, several people allowed."""
+    """People to call: '联系人:<unit> <name>' then '电话:…;…(传真)' lines; several people, several
+    blocks (会务联系人 / 技术联系人), or '(联系人:…)' under the signature."""
     t = doc.text
     lines = doc.lines()
     out: list[dict[str, Any]] = []
@@ -1003,127 +1076,132 @@ def contacts(doc: Doc, rehearsal_para: Span | None = None) -> tuple[list[dict[st
         if rehearsal_para and rehearsal_para[0] <= ls < rehearsal_para[1]:
             i += 1
             continue
-        line = t[ls:le]
-        m = _CONTACT_START.search(line) or re.search(r"\(\s*联\s*系\s*人\s*:", line)
+        m = _CONTACT_AT.search(t, ls, le)
         if not m:
             i += 1
             continue
-        # a contact block: this line and the labelled lines after it
-        block = [(ls, le)]
+        # the block: from 联系人 to the end of the line, and the contact lines after it
+        block_end = le
         j = i + 1
         while j < len(lines):
             s2, e2 = lines[j]
-            if re.match(rf"^\s*(?:{_LABELS})\s*:", t[s2:e2], re.I) and not _CONTACT_START.search(t[s2:e2]):
-                block.append((s2, e2))
+            nxt = t[s2:e2]
+            labelled = re.match(rf"^\s*(?:{_LABELS})\s*:", nxt, re.I) and not _CONTACT_AT.match(nxt.strip())
+            person_line = len(nxt) <= 60 and "。" not in nxt and PHONE_RE.search(nxt) and not re.match(r"^\s*附", nxt)
+            if labelled or person_line:
+                block_end = e2
                 j += 1
             else:
                 break
-        people = _parse_contact_block(t, block, m.start() + ls)
+        people = _parse_contact_block(t, m.start(), block_end)
         if people:
             out.extend(people)
-            first = block[0][0] if first is None else first
-            last = block[-1][1]
+            first = m.start() if first is None else first
+            last = block_end
         i = j
     return out, ((first, last) if first is not None and last is not None else None)
 
 
-def _parse_contact_block(t: str, block: list[Span], start: int) -> list[dict[str, Any]]:
-    text = t[start:block[-1][1]]
-    # cut it into (label, value)
-    parts = list(re.finditer(rf"(?P<label>{_LABELS})(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:", text, re.I))
-    people_raw: list[str] = []
-    phones_raw: list[str] = []
-    fax_raw: list[str] = []
-    org_from_label: str | None = None
-    for k, m in enumerate(parts):
-        value = text[m.end(): parts[k + 1].start() if k + 1 < len(parts) else len(text)]
-        value = value.strip().strip(",;。)").strip()
-        label = re.sub(r"\s+", "", m.group("label")).lower()
-        if label == "联系人":
-            people_raw.append(value)
-        elif label in ("传真",):
-            fax_raw.append(value)
-        elif label in ("电话", "联系电话", "办公电话", "手机"):
-            phones_raw.append(value)
-        elif label == "联系单位":
-            org_from_label = value
-    persons: list[dict[str, Any]] = []
-    for raw in people_raw:
-        persons.extend(_people_in(raw))
-    if not persons:
-        return []
-    if org_from_label:
-        for p in persons:
-            p["org"] = p["org"] or org_from_label
-    # phones on the 电话 lines: shared area code, (传真) marks a fax
-    area: str | None = next((a for p in persons for a in [_area_of(x) for x in p["phones"]] if a), None)
-    shared: list[str] = []
-    fax: str | None = None
-    for raw in phones_raw:
-        for m in PHONE_RE.finditer(raw):
-            number = normalise_phone(m.group(0), area)
-            area = _area_of(number) or area
-            tail = raw[m.end():m.end() + 6]
-            if re.match(r"\s*\(\s*传真", tail):
-                fax = fax or number
-            else:
-                shared.append(number)
-    for raw in fax_raw:
-        m = PHONE_RE.search(raw)
-        if m:
-            fax = fax or normalise_phone(m.group(0), area)
-    if shared:
-        without = [p for p in persons if not p["phones"]]
-        if len(without) == len(shared) and len(without) > 1:
-            for p, ph in zip(without, shared, strict=True):
-                p["phones"].append(ph)
-        else:
-            for p in without or persons:
-                p["phones"].extend(x for x in shared if x not in p["phones"])
-    for p in persons:
-        if fax and p["fax"] is None:
-            p["fax"] = fax
-    return persons
-
-
-def _people_in(raw: str) -> list[dict[str, Any]]:
-    """'教育部职业教育与成人教育司  王立' / '张伟 13800000000、李娜' / '王立(省教育厅职成处)'."""
+def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
+    """Tokens in order (units, names, phones, faxes), then phones assigned to people:
+    by position when they follow each person, in order when N names are followed by N phones,
+    to everyone when several people share one office phone."""
+    text = t[start:end]
+    labels = list(_LABEL_RE.finditer(text))
+    segments: list[tuple[str, int, int]] = []  # (label, start, end) in text
+    for k, m in enumerate(labels):
+        seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+        segments.append((re.sub(r"\s+", "", m.group("label")).lower(), m.end(), seg_end))
+    tokens: list[tuple[int, str, str]] = []  # (pos, kind, value)
+    for label, s, e in segments:
+        if label in ("地址", "通讯地址", "邮编", "电子邮箱", "电子邮件", "邮箱", "e-mail", "email"):
+            continue
+        seg = text[s:e]
+        phones = list(PHONE_RE.finditer(seg))
+        for m in phones:
+            tail = seg[m.end():m.end() + 8]
+            is_fax = label == "传真" or bool(re.match(r"\s*\(\s*传真", tail))
+            tokens.append((s + m.start(), "fax" if is_fax else "phone", m.group(0)))
+            if re.match(r"\s*\(\s*(?:兼|同)\s*传真", tail):  # "(兼传真)": the phone is the fax too
+                tokens.append((s + m.start() + 1, "fax", m.group(0)))
+        rest = seg
+        for m in reversed(phones):
+            rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
+        rest = re.sub(r"_[^\s]*", " ", rest)
+        rest = re.sub(r"\(\s*传真\s*\)|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+", lambda x: " " * len(x.group(0)), rest)
+        for m in re.finditer(r"[^\s,、;:()/]+(?:\([^()]*\))?", rest):
+            word = m.group(0)
+            core = re.sub(r"\([^)]*\)$", "", word)
+            paren = re.search(r"\(([^)]*)\)$", word)
+            if re.fullmatch(r"(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8})(?:同志|老师)?", core) \
+                    and not _ORG_SUFFIX.search(re.sub(r"(?:同志|老师)$", "", core)) \
+                    and not _NOT_NAME.search(core) and not re.search(r"和|及|与", core):
+                tokens.append((s + m.start(), "name", re.sub(r"同志$", "", core)))
+                if paren and _ORG_SUFFIX.search(paren.group(1)):
+                    tokens.append((s + m.start() + 1, "org_after", paren.group(1)))
+            elif len(core) >= 3 and _ORG_SUFFIX.search(core) and not re.search(r"电话|手机|传真|邮箱|地址", core):
+                tokens.append((s + m.start(), "org", word))
+            elif re.search(r"和|及|与", core) and label == "联系人":
+                for part in re.split(r"和|及|与", core):
+                    if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", part):
+                        tokens.append((s + m.start() + core.index(part), "name", part))
+    tokens.sort()
     persons: list[dict[str, Any]] = []
     org: str | None = None
-    # split into chunks at separators, keeping phones with the person before them
-    tokens = [x for x in re.split(r"[\s,、;]+|和|及", raw) if x]
+    loose: list[str] = []      # phones not (yet) tied to one person
+    faxes: list[str] = []
     area: str | None = None
-    for tok in tokens:
-        tok = tok.strip("()")
-        paren = re.match(rf"^({_NAME})\(([^)]+)\)$", tok)
-        if paren:
-            tok, inner = paren.group(1), paren.group(2)
-            if PHONE_RE.fullmatch(inner.strip()):
-                number = normalise_phone(inner, area)
-                persons.append({"name": re.sub(r"(?:同志|老师)$", "", tok), "org": org, "phones": [number], "fax": None})
-                continue
-            if _ORG_SUFFIX.search(inner):
-                persons.append({"name": re.sub(r"同志$", "", tok), "org": inner, "phones": [], "fax": None})
-                continue
-        if PHONE_RE.fullmatch(tok):
-            number = normalise_phone(tok, area)
-            area = _area_of(number) or area
-            if persons:
-                persons[-1]["phones"].append(number)
-            continue
-        phone_in = PHONE_RE.search(tok)
-        if phone_in and re.fullmatch(_NAME, tok[:phone_in.start()].strip()):
-            number = normalise_phone(phone_in.group(0), area)
-            persons.append({"name": tok[:phone_in.start()].strip(), "org": org, "phones": [number], "fax": None})
-            continue
-        if re.fullmatch(_NAME, tok) and not _ORG_SUFFIX.search(tok) or re.fullmatch(r"[\u4e00-\u9fff]{2,3}(?:同志|老师)", tok):
-            persons.append({"name": re.sub(r"同志$", "", tok), "org": org, "phones": [], "fax": None})
-            continue
-        if len(tok) >= 3 and _ORG_SUFFIX.search(re.sub(r"\([^)]*\)$", "", tok)):
-            org = tok
+    seen_phone_after_name = False
+    for _pos, kind, value in tokens:
+        if kind == "org":
+            org = value
             for p in persons:
-                if p["org"] is None:
+                if p["org"] is None and not p["phones"]:
                     p["org"] = org
+        elif kind == "org_after":
+            if persons:
+                persons[-1]["org"] = value
+        elif kind == "name":
+            persons.append({"name": value, "org": org, "phones": [], "fax": None, "_tied": False})
+            seen_phone_after_name = False
+        elif kind in ("phone", "fax"):
+            number = normalise_phone(value, area)
+            area = _area_of(number) or area
+            if kind == "fax":
+                faxes.append(number)
+            else:
+                loose.append(number)
+                seen_phone_after_name = True
+    del seen_phone_after_name
+    if not persons:
+        return []
+    # tie phones: walk again, phones right after a person (before the next person) are theirs
+    # unless all people are named before any phone (the "联系人:A、B / 电话:P1,P2" form)
+    order = [(pos, kind) for pos, kind, _v in tokens if kind in ("name", "phone")]
+    names_first = all(k == "name" for k, in [(k,) for _p, k in order[:len(persons)]])
+    if names_first:
+        if len(persons) > 1 and len(loose) == len(persons):
+            for p, ph in zip(persons, loose, strict=True):
+                p["phones"].append(ph)
+        else:
+            for p in persons:
+                p["phones"].extend(loose)
+    else:
+        idx = -1
+        k = 0
+        for _pos, kind, _v in tokens:
+            if kind == "name":
+                idx += 1
+            elif kind == "phone":
+                number = loose[k]
+                k += 1
+                target = persons[max(idx, 0)]
+                target["phones"].append(number)
+    fax = faxes[0] if faxes else None
+    for p in persons:
+        p.pop("_tied", None)
+        p["phones"] = list(dict.fromkeys(p["phones"]))
+        p["fax"] = fax
     return persons
 
 
@@ -1216,13 +1294,15 @@ def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
             rules.append({"kind": "risk_area_stay", "window_days": days, "venues": scope})
         if re.search(r"健康码|健康宝|[粤随苏浙渝鄂湘赣闽皖豫]?[康申]码|绿码|健康通行码", sent):
             issuer = None
-            q = re.search(r"[“\"]([^”\"]{2,12}(?:健康宝|健康码|康码|申码|健康通|码))[”\"]", sent)
+            q = re.search(r"[“\"「]([^”\"」]{2,12}(?:健康宝|健康码|康码|申码|健康通|码))[”\"」]", sent)
             if q and q.group(1) not in ("健康码", "绿码"):
                 issuer = q.group(1)
             else:
-                q = re.search(r"([\u4e00-\u9fff]{2,4}健康宝|粤康码|随申码|苏康码|渝康码|鄂汇办|安康码|[\u4e00-\u9fff]{2}健康码)", sent)
-                if q and not re.match(r"(?:本人|出示|提供|查验|持有|个人|查看|展示|须持|需持)", q.group(1)):
-                    issuer = q.group(1)
+                q = re.search(r"粤康码|随申码|苏康码|渝康码|安康码|([\u4e00-\u9fff]{2})(?:健康宝|健康码)", sent)
+                # the two characters before 健康码 name a place (北京健康宝, 浙江健康码), unless they
+                # are a verb or a pronoun (出示健康码, 本人健康码)
+                if q and not (q.group(1) and re.search(r"[示持供验查看扫本人须需应及和并或的用码]", q.group(1))):
+                    issuer = q.group(0)
             color = "green" if re.search(r"绿|红码|黄码|红黄码", sent) else None
             rules.append({"kind": "health_code", "color": color, "issuer": issuer, "venues": scope})
         if re.search(r"行程码|行程卡", sent):

@@ -1,0 +1,369 @@
+"""The notice parser: the seed field by field, our own notices, and each field family alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from huiwu.notices import parser as P
+from huiwu.notices.reading import read_notice_file
+
+HERE = Path(__file__).resolve().parent
+SEED_DIR = (HERE.parents[2] / ".." / "shared" / "seed").resolve()
+SEED = SEED_DIR / "000_6c7442209d79a2e8.txt"
+FIXTURES = sorted((HERE / "notices").glob("*.json"))
+
+SEED_EXPECTED = {
+    "title": "教育部办公厅关于举办2021年全民终身学习活动周全国总开幕式的通知",
+    "doc_number": "教职成厅函〔2021〕24号",
+    "issuer": "教育部办公厅",
+    "issued_on": "2021-11-19",
+    "addressees": ["各省、自治区、直辖市教育厅(教委)", "各计划单列市教育局", "新疆生产建设兵团教育局", "有关单位"],
+    "theme": "庆建党百年华诞,谱终身学习新篇",
+    "event": {"starts_at": "2021-11-23T10:00:00+08:00", "ends_at": "2021-11-23T11:30:00+08:00"},
+    "format": {"hybrid": True, "main_and_branch": True},
+    "main_venue": {"name": "教育部机关北楼二层报告厅", "capacity": 30, "arrive_before_minutes": 15},
+    "branch_venues": {
+        "hosts": ["各省、自治区、直辖市教育厅(教委)", "各计划单列市教育局", "新疆生产建设兵团教育局"],
+        "capacity": 30,
+        "approval_required": True,
+    },
+    "registration": {
+        "deadline": "2021-11-20T16:00:00+08:00",
+        "email": "sjc@moe.edu.cn",
+        "fields": ["name", "unit", "position", "tech_contact_phone"],
+    },
+    "rehearsal": {
+        "starts_at": "2021-11-22T09:30:00+08:00",
+        "ends_at": "2021-11-22T11:30:00+08:00",
+        "contact": {"name": "付宇豪", "phone": "18500219116"},
+    },
+    "contacts": [{"name": "王立", "org": "教育部职业教育与成人教育司", "phones": ["010-66096253"], "fax": "010-66020434"}],
+    "attachments": ["主会场参会回执.docx", "分会场参加人员及视频调试负责人回执.docx"],
+    "admission_rules": [
+        {"kind": "symptoms", "window_days": 14, "venues": "all"},
+        {"kind": "risk_area_contact", "window_days": 14, "venues": "all"},
+        {"kind": "risk_area_stay", "window_days": 14, "venues": "all"},
+        {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
+        {"kind": "itinerary_code", "venues": "main"},
+        {"kind": "nucleic_acid_test", "window_hours": 48, "applies_to": "returned_from_travel", "venues": "main"},
+    ],
+}
+
+
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip("the seed notice (../shared/seed) is not present")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", P.FIELD_PATHS)
+def test_seed_field(path):
+    result = P.parse(seed_text())
+    assert P.get_path(result, path) == P.get_path(SEED_EXPECTED, path)
+
+
+def test_seed_whole_and_schema_keys():
+    result = P.parse(seed_text())
+    assert result == SEED_EXPECTED
+    assert list(result) == list(SEED_EXPECTED)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_own_notices_field_by_field(fixture):
+    expected = json.loads(fixture.read_text(encoding="utf-8"))
+    result = P.parse(read_notice_file(fixture.with_suffix(".txt")))
+    wrong = {
+        path: {"expected": P.get_path(expected, path), "got": P.get_path(result, path)}
+        for path in P.FIELD_PATHS
+        if P.get_path(expected, path) != P.get_path(result, path)
+    }
+    assert not wrong, json.dumps(wrong, ensure_ascii=False, indent=1)
+    assert set(result) == set(expected)
+
+
+def test_there_are_enough_own_notices():
+    assert len(FIXTURES) >= 14
+    for f in FIXTURES:
+        assert f.with_suffix(".txt").exists()
+
+
+def test_sources_point_at_the_sentence_each_field_came_from():
+    result, spans, text = P.parse_with_sources(seed_text())
+    assert "11月20日下午4:00前" in text[slice(*spans["registration.deadline"])]
+    assert "sjc@moe.edu.cn" in text[slice(*spans["registration.email"])]
+    assert "教育部机关北楼二层报告厅" in text[slice(*spans["main_venue.name"])]
+    assert "付宇豪" in text[slice(*spans["rehearsal.contact"])]
+    assert "王立" in text[slice(*spans["contacts"])]
+    assert "10:00—11:30" in text[slice(*spans["event.starts_at"])]
+    for path, (s, e) in spans.items():
+        assert 0 <= s < e <= len(text), path
+    assert P.missing_fields(result) == []
+
+
+# -- chrome ---------------------------------------------------------------------------------
+
+CHROME_TOP = """市教育网 首页 | 新闻 | 公开 | 服务
+咨询电话:010-12345678 邮箱:office@portal.example.cn
+2019-01-02 发布
+热点:关于召开2019年全市教育工作会议的通知 2019-01-02
+"""
+CHROME_BOTTOM = """
+相关新闻
+· 关于举办2020年培训班的通知 2020-03-04 联系电话:13912345678
+版权所有 某市教育局 电话:020-99999999 邮箱:webmaster@portal.example.cn 备案号:ICP备12345号
+"""
+
+
+def test_chrome_never_leaks_dates_phones_or_emails():
+    body = seed_text()
+    start = body.index("教育部办公厅关于举办")
+    notice = body[start:body.index("更多>>")]
+    wrapped = CHROME_TOP + notice + CHROME_BOTTOM
+    result = P.parse(wrapped)
+    assert result == P.parse(notice) == SEED_EXPECTED
+    dumped = json.dumps(result, ensure_ascii=False)
+    for leak in ("12345678", "13912345678", "99999999", "office@", "webmaster@", "2019", "2020-03-04"):
+        assert leak not in dumped
+
+
+def test_body_is_located_between_doc_number_and_signature():
+    doc = P.find_body(P.normalise(seed_text()))
+    body = doc.text[doc.start:doc.end]
+    assert body.startswith("教职成厅函〔2021〕24号")
+    assert body.rstrip().endswith("2021年11月19日")
+    assert "更多>>" not in body and "责任编辑" not in body
+
+
+def test_without_body_markers_nothing_is_invented():
+    result = P.parse("首页 | 新闻\n今天天气很好。\n版权所有")
+    assert P.missing_fields(result) == P.FIELD_PATHS
+
+
+# -- normalisation --------------------------------------------------------------------------
+
+def test_normalise_folds_full_width_and_traditional():
+    assert P.normalise("１１月２３日（星期二）") == "11月23日(星期二)"
+    assert P.normalise("聯繫人：張偉") == "联系人:张伟"
+
+
+def test_hard_wrapped_lines_are_joined_only_in_wrapped_text():
+    para = "为深入贯彻落实有关会议精神，经研究，定于2022年5月10日上午9:00至11:00召开全省教育工作视频会议，请各单位认真组织收看。"
+    wrapped = "\n".join(para[i:i + 24] for i in range(0, len(para), 24))
+    text = P.normalise(wrapped + "\n" + wrapped)
+    assert "9:00至11:00召开" in text
+    short = "联系人:王立\n电话:010-66096253"
+    assert P.normalise(short) == short
+
+
+# -- numbers, dates, times ------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw,value", [
+    ("30", 30), ("三十", 30), ("五十", 50), ("一百二十", 120), ("两百", 200), ("十五", 15),
+    ("二〇二一", 2021), ("十", 10), ("x", None),
+])
+def test_cn_int(raw, value):
+    assert P.cn_int(raw) == value
+
+
+REF = P.Ref(day=P.date(2021, 11, 19), year=2021)
+
+
+def when(text, ref=REF):
+    found = P.find_whens(text, 0, len(text), ref)
+    assert found, text
+    return found[0]
+
+
+@pytest.mark.parametrize("text,start,end,before", [
+    ("11月23日(星期二)上午10:00—11:30", "2021-11-23T10:00:00+08:00", "2021-11-23T11:30:00+08:00", False),
+    ("11月22日上午9:30-11:00", "2021-11-22T09:30:00+08:00", "2021-11-22T11:00:00+08:00", False),
+    ("11月22日9时30分至11时", "2021-11-22T09:30:00+08:00", "2021-11-22T11:00:00+08:00", False),
+    ("11月22日14:30至16:00", "2021-11-22T14:30:00+08:00", "2021-11-22T16:00:00+08:00", False),
+    ("11月20日(星期六)16:00前", "2021-11-20T16:00:00+08:00", None, True),
+    ("11月20日下午4:00前", "2021-11-20T16:00:00+08:00", None, True),
+    ("11月20日晚上7点半至9点", "2021-11-20T19:30:00+08:00", "2021-11-20T21:00:00+08:00", False),
+    ("十一月二十三日下午三点至五点", "2021-11-23T15:00:00+08:00", "2021-11-23T17:00:00+08:00", False),
+    ("2021年11月23日上午十时", "2021-11-23T10:00:00+08:00", None, False),
+    ("2021.11.23 10:00~11:00", "2021-11-23T10:00:00+08:00", "2021-11-23T11:00:00+08:00", False),
+    ("11月23日至24日", "2021-11-23", "2021-11-24", False),
+    ("11月20日前", "2021-11-20", None, True),
+    ("11月23日上午11:00-1:00", "2021-11-23T11:00:00+08:00", "2021-11-23T13:00:00+08:00", False),
+    ("11月23日中午12:30", "2021-11-23T12:30:00+08:00", None, False),
+])
+def test_when_formats(text, start, end, before):
+    w = when(P.normalise(text))
+    assert (w.start_iso(), w.end_iso(), w.before) == (start, end, before)
+
+
+def test_full_width_time_with_weekday_and_deadline():
+    w = when(P.normalise("１１月２０日（星期五）１６：００前"))
+    assert (w.start_iso(), w.before) == ("2021-11-20T16:00:00+08:00", True)
+
+
+def test_undated_year_takes_the_notice_year_and_january_is_next_year():
+    december = P.Ref(day=P.date(2022, 12, 20), year=2022)
+    assert when("1月10日上午9:00", december).start_iso() == "2023-01-10T09:00:00+08:00"
+    assert when("12月28日上午9:00", december).start_iso() == "2022-12-28T09:00:00+08:00"
+    # only the doc number's year known: no roll-over guess
+    assert when("1月10日", P.Ref(year=2022)).start_iso() == "2022-01-10"
+    # no year at all: no date
+    assert P.find_whens("1月10日", 0, 5, P.Ref()) == []
+
+
+# -- counts ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,value", [
+    ("主会场总人数在30人以内", 30), ("不超过三十人", 30), ("约五十人", 50), ("50人左右", 50),
+    ("限60人", 60), ("限额一百二十人", 120), ("人数控制在25人以内", 25), ("不多于２５人", 25),
+    ("规模为40人", 40),
+])
+def test_counts(text, value):
+    text = P.normalise(text)
+    assert [v for v, _ in P.counts(text, 0, len(text))][:1] == [value]
+
+
+def test_counts_ignore_plain_numbers_of_people():
+    text = "每个分会场派1人负责调试,请3人参加"
+    assert P.counts(text, 0, len(text)) == []
+
+
+def _doc(body: str) -> P.Doc:
+    text = P.normalise("某某厅关于召开会议的通知\n各有关单位:\n" + body + "\n某某厅\n2022年5月6日")
+    doc = P.find_body(text)
+    doc.ref = P.reference(doc, "2022-05-06")
+    return doc
+
+
+def test_venue_counts_follow_the_nearest_venue_word():
+    doc = _doc("(一)主会场:有关负责同志,总人数不超过三十人。\n(二)分会场:各地代表。每个分会场人数在20人以内。")
+    assert {k: v for k, (v, _) in P.venue_counts(doc).items()} == {"main": 30, "branch": 20}
+    both = _doc("主会场和各分会场参会人数均不超过30人。")
+    assert {k: v for k, (v, _) in P.venue_counts(both).items()} == {"main": 30, "branch": 30}
+    quota = _doc("地点:示例宾馆。每单位不超过5人。")
+    assert P.venue_counts(quota) == {}
+
+
+def test_arrive_before():
+    assert P.arrive_before(_doc("请参会代表提前15分钟入位。"))[0] == 15
+    assert P.arrive_before(_doc("请于会前半小时到场。"))[0] == 30
+    assert P.arrive_before(_doc("请提前一刻钟入场。"))[0] == 15
+    assert P.arrive_before(_doc("请准时参会。"))[0] is None
+
+
+# -- field families -------------------------------------------------------------------------
+
+def test_title_fields_prefer_the_signature():
+    fields = P.title_fields(_doc("定于5月10日召开会议。"))
+    assert fields["issuer"][0] == "某某厅"
+    assert fields["issued_on"][0] == "2022-05-06"
+    assert fields["title"][0] == "某某厅关于召开会议的通知"
+    assert fields["doc_number"][0] is None
+
+
+def test_addressees_split_at_commas_not_inside_names():
+    doc = P.find_body(P.normalise("X关于Y的通知\n各省、自治区、直辖市教育厅(教委),各计划单列市教育局,局机关各部门、局直属各单位:\n正文。"))
+    assert P.addressees(doc)[0] == ["各省、自治区、直辖市教育厅(教委)", "各计划单列市教育局", "局机关各部门", "局直属各单位"]
+
+
+def test_split_units_glues_region_lists():
+    assert P.split_units("各省、自治区、直辖市教育厅(教委)、各计划单列市教育局及新疆生产建设兵团教育局") == [
+        "各省、自治区、直辖市教育厅(教委)", "各计划单列市教育局", "新疆生产建设兵团教育局"]
+    assert P.split_units("各市文化和旅游局") == ["各市文化和旅游局"]
+
+
+def test_theme_forms():
+    assert P.theme(_doc("围绕“学习改变生活”主题开展活动。"))[0] == "学习改变生活"
+    assert P.theme(_doc("本次活动主题为“终身学习,人人出彩”。"))[0] == "终身学习,人人出彩"
+    assert P.theme(_doc("定于5月10日召开会议。"))[0] is None
+
+
+def test_event_time_label_then_sentence():
+    ev, _ = P.event_time(_doc("定于5月10日召开会议。\n一、时间:5月10日(星期二)下午2:30-4:00"))
+    assert ev == {"starts_at": "2022-05-10T14:30:00+08:00", "ends_at": "2022-05-10T16:00:00+08:00"}
+    ev, _ = P.event_time(_doc("定于5月10日上午9时召开会议。"))
+    assert ev == {"starts_at": "2022-05-10T09:00:00+08:00", "ends_at": None}
+    ev, _ = P.event_time(_doc("请各单位做好准备。"))
+    assert ev == {"starts_at": None, "ends_at": None}
+
+
+def test_meeting_format():
+    assert P.meeting_format(_doc("采取线上线下相结合方式,设主会场和分会场。"))[0] == {"hybrid": True, "main_and_branch": True}
+    assert P.meeting_format(_doc("会议以视频会议形式召开。地点:示例宾馆"))[0] == {"hybrid": False, "main_and_branch": False}
+    assert P.meeting_format(_doc("请准时参会。"))[0] == {"hybrid": None, "main_and_branch": None}
+
+
+def test_main_and_branch_venues():
+    doc = _doc("主会场设在示例大厦三楼会议室,在各市教育局和各高校设分会场。分会场须经当地主管部门批准后方可开设。")
+    assert P.main_venue(doc)[0]["name"] == "示例大厦三楼会议室"
+    branch = P.branch_venues(doc)[0]
+    assert branch["hosts"] == ["各市教育局", "各高校"]
+    assert branch["approval_required"] is True
+    none = P.branch_venues(_doc("地点:示例宾馆。"))[0]
+    assert none == {"hosts": [], "capacity": None, "approval_required": None}
+
+
+def test_registration_fields_and_tech_contact():
+    reg, _ = P.registration(_doc(
+        "请于5月8日17:00前将参会人员姓名、性别、单位、职务及技术联系人的姓名、手机号码发送至邮箱a_b@example.cn。"))
+    assert reg == {"deadline": "2022-05-08T17:00:00+08:00", "email": "a_b@example.cn",
+                   "fields": ["name", "gender", "unit", "position", "tech_contact_name", "tech_contact_phone"]}
+    reg, _ = P.registration(_doc("请各单位于5月8日前报送回执。"))
+    assert reg == {"deadline": "2022-05-08", "email": None, "fields": []}
+
+
+def test_rehearsal_window_and_contact():
+    reh, _ = P.rehearsal(_doc("5月9日上午9:00-11:00进行视频调试,联系人:张三 13800000001。"))
+    assert reh == {"starts_at": "2022-05-09T09:00:00+08:00", "ends_at": "2022-05-09T11:00:00+08:00",
+                   "contact": {"name": "张三", "phone": "13800000001"}}
+    reh, _ = P.rehearsal(_doc("请于5月9日下午5点前完成视频调试。"))
+    assert reh == {"starts_at": None, "ends_at": "2022-05-09T17:00:00+08:00", "contact": None}
+
+
+@pytest.mark.parametrize("raw,area,out", [
+    ("010—66096253", None, "010-66096253"), ("66020434", "010", "010-66020434"), ("66020434", None, "66020434"),
+    ("(0571)87000001", None, "0571-87000001"), ("138 0013 8000", None, "13800138000"),
+    ("+86 13800138000", None, "13800138000"), ("01066096253", None, "010-66096253"),
+    ("010-66096253转8001", None, "010-66096253-8001"),
+])
+def test_normalise_phone(raw, area, out):
+    assert P.normalise_phone(raw, area) == out
+
+
+def test_contacts_several_people_phones_and_fax():
+    doc = _doc("联系人:办公室 张三、李四\n电话:010-11112222,010-11113333\n传真:010-11119999")
+    cts, _ = P.contacts(doc)
+    assert cts == [
+        {"name": "张三", "org": "办公室", "phones": ["010-11112222"], "fax": "010-11119999"},
+        {"name": "李四", "org": "办公室", "phones": ["010-11113333"], "fax": "010-11119999"},
+    ]
+    one, _ = P.contacts(_doc("联系人:王五 13900000001,赵六 13900000002"))
+    assert [(c["name"], c["phones"]) for c in one] == [("王五", ["13900000001"]), ("赵六", ["13900000002"])]
+
+
+def test_attachments_forms():
+    assert P.attachments(_doc("附件:1.回执一.docx\n2.回执二.docx"))[0] == ["回执一.docx", "回执二.docx"]
+    assert P.attachments(_doc("附件:1.议程 2.回执"))[0] == ["议程", "回执"]
+    assert P.attachments(_doc("附件:参会回执"))[0] == ["参会回执"]
+    assert P.attachments(_doc("请准时参会。"))[0] == []
+
+
+def test_admission_rules_scopes_and_windows():
+    rules, _ = P.admission_rules(_doc(
+        "参会人员近7天内有发热等症状的,不得参会。\n"
+        "分会场参会人员须持72小时内核酸检测阴性证明。\n"
+        "主会场参会人员须出示“北京健康宝”绿码。如从外地来京,须持48小时内核酸检测阴性证明。"))
+    assert rules == [
+        {"kind": "symptoms", "window_days": 7, "venues": "all"},
+        {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
+        {"kind": "nucleic_acid_test", "window_hours": 72, "applies_to": "all", "venues": "branch"},
+        {"kind": "nucleic_acid_test", "window_hours": 48, "applies_to": "returned_from_travel", "venues": "main"},
+    ]
+    assert P.admission_rules(_doc("请准时参会。"))[0] == []
+
+
+def test_event_name_from_title():
+    assert P.event_name("教育部办公厅关于举办2021年全民终身学习活动周全国总开幕式的通知") == "2021年全民终身学习活动周全国总开幕式"
+    assert P.event_name("关于召开全省图书馆工作会议的通知") == "全省图书馆工作会议"
