@@ -103,28 +103,36 @@ def _wrap_width(lines: list[str]) -> int | None:
 def normalise(text: str) -> str:
     """NFKC, traditional → simplified, unified line breaks, hard-wrapped paragraph lines joined.
 
-    A line is joined to the next only when the text is visibly hard-wrapped (most long lines
-    end at the same column) and this line runs to that column without ending a sentence."""
+    A line is joined to the next when the text is visibly hard-wrapped: either most long lines
+    end at the same column, or paragraphs are indented and the next line is not; and the line
+    does not end a sentence, is not a title, and reads like running text (has a comma)."""
     text = unicodedata.normalize("NFKC", text or "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "").replace("\ufeff", "")
     text = _t2s().convert(text)
     lines = text.split("\n")
     wrap = _wrap_width(lines)
-    if wrap is None:
+    indented = sum(1 for x in lines if re.match(r"^\s{2,}\S", x)) >= 2
+    if wrap is None and not indented:
         return text
     out: list[str] = []
-    joinable = False
+    prev: str | None = None
     for line in lines:
-        if (
-            out
-            and joinable
-            and line.strip()
-            and not _HEAD_START.match(line)
-        ):
+        join = False
+        if prev is not None and line.strip() and not _HEAD_START.match(line):
+            p = prev.rstrip()
+            running = (
+                p[-1:] not in _SENTENCE_END and re.search(r"[,、。]", p) is not None
+                and not _title_candidate(p) and not _TITLE_END.search(p)
+            )
+            by_width = wrap is not None and _width(prev) >= wrap - 2
+            by_indent = indented and _width(prev) >= 30 and not re.match(r"^\s", line)
+            join = running and (by_width or by_indent)
+        if join:
             out[-1] = out[-1].rstrip() + line.strip()
+            prev = out[-1]
         else:
             out.append(line)
-        joinable = _width(line) >= wrap - 2 and line.rstrip()[-1:] not in _SENTENCE_END
+            prev = line
     return "\n".join(out)
 
 
