@@ -7,4 +7,5 @@ urlpatterns = [
     path("e/<slug:slug>/", views.notice, name="notice"),
     path("manage/<slug:event>/", views.overview, name="overview"),
     path("manage/<slug:event>/branches/", views.create_branches, name="create_branches"),
+    path("manage/<slug:event>/remind/", views.remind, name="remind"),
 ]

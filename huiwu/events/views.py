@@ -42,6 +42,20 @@ def overview(request, event):
 
 @require_POST
 @scoped("event.manage")
+def remind(request, event):
+    """E-mail a reminder to every venue (every invited main-venue unit) that has not filed yet."""
+    from huiwu.receipts.services import remind_unfiled
+
+    out = remind_unfiled(event, actor=request.user)
+    messages.success(request, _("已向 %(n)d 个未报会场（单位）发送提醒邮件。") % {"n": out["sent"]})
+    if out["no_address"]:
+        messages.warning(request, _("以下会场没有联系人邮箱，未能提醒，请生成邀请链接或电话联系：%(names)s") % {
+            "names": "、".join(out["no_address"])})
+    return redirect("events:overview", event.slug)
+
+
+@require_POST
+@scoped("event.manage")
 def create_branches(request, event):
     """Create the 37 branch venues (those missing) in the official order, in one action."""
     try:

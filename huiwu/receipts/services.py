@@ -129,6 +129,11 @@ def format_deadline(venue: Venue, moment: datetime) -> str:
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
+def deadline_over(venue: Venue) -> bool:
+    deadline = effective_deadline(venue)
+    return deadline is not None and timezone.now() > deadline
+
+
 def check_deadline(venue: Venue, actor: Any = None, *, what: str = "回执") -> bool:
     """Raise DeadlinePassed after the venue's effective deadline; organizers pass (returns True then).
 
@@ -679,3 +684,45 @@ def remind_unfiled(event: Event, *, actor: Any = None) -> dict:
                     sent += 1
         record("receipt.remind", actor=actor, event=event, after={"sent": sent, "no_address": no_address})
     return {"sent": sent, "no_address": no_address}
+
+
+# -- rows pasted from Excel / WPS ----------------------------------------------------------------------
+_HEADER_WORDS = {"姓名": "name", "名字": "name", "单位": "unit", "工作单位": "unit", "职务": "position",
+                 "职务/职称": "position", "职称": "position", "手机": "phone", "手机号": "phone", "手机号码": "phone",
+                 "联系电话": "phone", "电话": "phone", "类别": "category", "参会类别": "category"}
+
+
+def parse_pasted(text: str) -> list[dict]:
+    """Rows copied from a spreadsheet (tab-separated; commas or wide spaces also work).
+
+    Columns are 姓名、单位、职务、手机、类别 in that order unless a header row names them; a leading
+    序号 column is dropped. The result is raw (validation happens on submit), like typed rows.
+    """
+    import re
+
+    lines = [ln for ln in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
+    if not lines:
+        return []
+    sep = "\t" if any("\t" in ln for ln in lines) else None
+    def cells_of(line: str) -> list[str]:
+        if sep:
+            return [c.strip() for c in line.split("\t")]
+        parts = re.split(r"\s*[,，;；]\s*", line.strip())
+        return parts if len(parts) > 1 else re.split(r"\s{2,}|\u3000+", line.strip())
+    order = list(FIELDS)
+    rows = [cells_of(ln) for ln in lines[:MAX_ROWS + 1]]
+    header = [fold(c).replace(" ", "") for c in rows[0]]
+    if any(h in _HEADER_WORDS for h in header):
+        order = [_HEADER_WORDS.get(h, "" if h not in ("序号", "编号") else "#") for h in header]
+        rows = rows[1:]
+    elif rows and all(r and re.fullmatch(r"\d{1,3}", fold(r[0])) for r in rows) and max(len(r) for r in rows) > 2:
+        order = ["#", *FIELDS]
+    out = []
+    for cells in rows[:MAX_ROWS]:
+        row = {f: "" for f in FIELDS}
+        for key, value in zip(order, cells, strict=False):
+            if key in row:
+                row[key] = value[:200]
+        if any(row.values()):
+            out.append(row)
+    return out

@@ -6,4 +6,8 @@ app_name = "venues"
 urlpatterns = [
     path("manage/<slug:event>/venues/<str:venue>/", views.detail, name="detail"),
     path("manage/<slug:event>/venues/<str:venue>/invite/", views.invite, name="invite"),
+    path("manage/<slug:event>/venues/<str:venue>/approval/document/", views.approval_document, name="approval_document"),
+    path("manage/<slug:event>/venues/<str:venue>/approval/decide/", views.decide, name="decide"),
+    path("manage/<slug:event>/venues/<str:venue>/open/", views.set_open, name="set_open"),
+    path("manage/<slug:event>/venues/<str:venue>/extend/", views.extend, name="extend"),
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,29 +13,58 @@ from django.views.decorators.http import require_POST
 
 from huiwu.accounts import services as account_services
 from huiwu.accounts.tenancy import scoped
+from huiwu.core.errors import ApiError
 from huiwu.core.text import mask_mobile
 from huiwu.events.services import effective_deadline
+from huiwu.receipts import services as receipt_services
+from huiwu.receipts.forms import DecisionForm, ExtensionForm
+from huiwu.receipts.models import Receipt, ReceiptDraft
+
+from . import services
+from .models import Venue, VenueUnit
+
+
+def _filings(venue, own_units):
+    """Per filing unit: latest version and whether a draft waits (one row for a branch venue)."""
+    if venue.kind == Venue.Kind.MAIN:
+        units = [vu.unit for vu in VenueUnit.objects.filter(venue=venue).select_related("unit").order_by("unit__order", "unit_id")]
+        if own_units is not None:
+            units = [u for u in units if u.pk in own_units]
+    else:
+        units = [venue.host_unit]
+    latest = {}
+    for r in Receipt.objects.filter(venue=venue).order_by("version"):
+        latest[r.unit_id] = r
+    drafts = set(ReceiptDraft.objects.filter(venue=venue).values_list("unit_id", flat=True))
+    return [{"unit": u, "latest": latest.get(u.pk if u else None), "draft": (u.pk if u else None) in drafts} for u in units]
 
 
 @scoped("venue.view")
 def detail(request, event, venue):
     access = request.access
     show_phone = access.can("attendee.phone", event, venue)
-    unit_ids = access.unit_ids(event, venue)
-    attendees = venue.attendees.filter(status="active").order_by("order", "id")
-    if unit_ids is not None and not access.can("declaration.view", event, venue) and not access.is_organizer(event):
-        attendees = attendees.filter(filed_by_unit_id__in=unit_ids)
+    own = receipt_services.own_unit_ids(request.user, venue)
+    attendees = venue.attendees.filter(status="active").select_related("filed_by_unit").order_by("order", "id")
+    if own is not None:
+        attendees = attendees.filter(filed_by_unit_id__in=own)
     rows = [
         {"a": a, "phone": a.phone if show_phone else mask_mobile(a.phone)} for a in attendees
     ]
     tc = getattr(venue, "tech_contact", None)
+    is_org = access.is_organizer(event)
+    deadline = effective_deadline(venue)
     return render(request, "venues/detail.html", {
         "event": event, "venue": venue, "rows": rows, "tech": tc,
         "tech_phone": (tc.phone if show_phone else mask_mobile(tc.phone)) if tc else "",
-        "deadline": effective_deadline(venue),
-        "is_organizer": access.is_organizer(event),
+        "deadline": deadline, "late": receipt_services.deadline_over(venue),
+        "is_organizer": is_org,
         "can_edit": access.can("venue.edit", event, venue),
+        "can_approve": access.can("venue.approve", event, venue),
+        "is_open": services.is_effectively_open(venue),
+        "filings": _filings(venue, own),
         "receipts": venue.receipts.order_by("-submitted_at")[:10],
+        "decision_form": DecisionForm(initial={"status": venue.approval_status, "note": venue.approval_note}),
+        "extension_form": ExtensionForm(initial={"until": venue.deadline_extended_to}),
     })
 
 
@@ -44,4 +76,66 @@ def invite(request, event, venue):
     link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
     messages.success(request, _("邀请链接（%(days)s 天内有效，仅可使用一次）：%(link)s") % {
         "days": 14, "link": link})
+    return redirect("venues:detail", event.slug, venue.code)
+
+
+@scoped("venue.edit")
+def approval_document(request, event, venue):
+    """The local approval document, for the venue's coordinator and the organizer (never via /media/)."""
+    if not venue.approval_document:
+        raise Http404("no document")
+    name = venue.approval_document.name.rsplit("/", 1)[-1]
+    ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    resp = FileResponse(venue.approval_document.open("rb"), content_type=ctype, as_attachment=False,
+                        filename=f"approval-{venue.code}{name[name.rfind('.'):] if '.' in name else ''}")
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@require_POST
+@scoped("venue.approve")
+def decide(request, event, venue):
+    """The organizer records the approval decision (audited; a rejection closes the venue)."""
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择审批结论。"))
+    else:
+        try:
+            services.decide_approval(venue, actor=request.user, **form.cleaned_data)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("审批状态已记录：%(s)s。") % {"s": venue.get_approval_status_display()})
+    return redirect("venues:detail", event.slug, venue.code)
+
+
+@require_POST
+@scoped("event.manage")
+def set_open(request, event, venue):
+    """Mark the venue open or closed; an unapproved branch venue cannot be opened."""
+    try:
+        services.set_open(venue, request.POST.get("open") == "1", actor=request.user)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("会场已开设。") if venue.is_open else _("会场已设为未开设。"))
+    return redirect("venues:detail", event.slug, venue.code)
+
+
+@require_POST
+@scoped("event.manage")
+def extend(request, event, venue):
+    """Grant this venue a later receipt deadline (empty removes the extension); audited."""
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors.get("until", [_("时间格式不正确。")])))
+    else:
+        try:
+            receipt_services.grant_extension(venue, form.cleaned_data["until"], actor=request.user)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            until = form.cleaned_data["until"]
+            messages.success(request, _("已延期至 %(t)s。") % {"t": receipt_services.format_deadline(venue, until)}
+                             if until else _("已取消延期。"))
     return redirect("venues:detail", event.slug, venue.code)

@@ -1,0 +1,214 @@
+"""Receipt pages: the coordinator's one-page filing form, the version history, the confirmation PDF.
+
+Views stay thin: they read the form, call receipts.services / venues.services and show the
+result. Every save first writes the draft, so nothing typed is lost when a submit fails.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from huiwu.accounts.tenancy import scoped
+from huiwu.core.errors import ApiError
+from huiwu.events.services import effective_deadline
+from huiwu.venues import services as venue_services
+from huiwu.venues.models import Venue, VenueUnit
+
+from . import services
+from .forms import ApprovalForm, VenueDetailsForm
+from .models import Attendee, Receipt
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def rows_from_post(post) -> list[dict]:
+    cols = {f: post.getlist(f) for f in services.FIELDS}
+    n = max((len(v) for v in cols.values()), default=0)
+    return [{f: (cols[f][i] if i < len(cols[f]) else "") for f in services.FIELDS} for i in range(n)]
+
+
+def _unit_links(event, venue):
+    return list(VenueUnit.objects.filter(venue=venue).select_related("unit").order_by("unit__order", "unit_id"))
+
+
+def _status(venue, unit):
+    latest = Receipt.objects.filter(venue=venue, unit=unit).order_by("-version").first()
+    draft = services.get_draft(venue, unit)
+    return latest, draft
+
+
+@scoped("venue.edit")
+def edit(request, event, venue):
+    """Venue details, local approval, attendees (typed or pasted), rehearsal contact; draft or submit."""
+    access = request.access
+    is_org = access.is_organizer(event)
+    unit = services.unit_for(request.user, venue, _int(request.GET.get("unit") or request.POST.get("filing_unit")))
+    can_details = venue.kind == Venue.Kind.BRANCH or is_org
+    needs_approval = venue.kind == Venue.Kind.BRANCH and event.approval_required
+    rows, tc = services.current_rows(venue, unit)
+    row_errors: dict[int, list[str]] = {}
+    tc_errors: list[str] = []
+    general_errors: list[str] = []
+    details_form = VenueDetailsForm(initial={"address": venue.address, "room": venue.room})
+    approval_form = ApprovalForm(initial={
+        "approving_body": venue.approving_body,
+        "approved_on": venue.decided_at.date() if venue.decided_at else None})
+
+    if request.method == "POST":
+        action = request.POST.get("action", "draft")
+        rows = rows_from_post(request.POST)
+        pasted = services.parse_pasted(request.POST.get("paste", ""))
+        rows = [r for r in rows if any((r.get(f) or "").strip() for f in ("name", "unit", "position", "phone"))] + pasted
+        tc = {k: request.POST.get(f"tech_{k}", "") for k in ("name", "phone", "email")}
+        side_ok = True
+        if can_details:
+            details_form = VenueDetailsForm(request.POST)
+            if details_form.is_valid():
+                venue_services.update_details(venue, actor=request.user, **details_form.cleaned_data)
+            else:
+                side_ok = False
+        if needs_approval:
+            approval_form = ApprovalForm(request.POST, request.FILES)
+            if approval_form.is_valid() and approval_form.has_input():
+                d = approval_form.cleaned_data
+                changed = (d["approval_document"] is not None or d["approving_body"] != venue.approving_body
+                           or (d["approved_on"] and (not venue.decided_at or d["approved_on"] != venue.decided_at.date())))
+                if changed:
+                    try:
+                        venue_services.submit_approval(venue, approving_body=d["approving_body"],
+                                                       approved_on=d["approved_on"], document=d["approval_document"],
+                                                       actor=request.user)
+                    except ApiError as exc:
+                        for field, msgs in exc.fields.items():
+                            approval_form.add_error(field if field in approval_form.fields else None, msgs)
+                        side_ok = False
+            elif not approval_form.is_valid():
+                side_ok = False
+        draft = services.save_draft(venue, unit, rows, tc, actor=request.user)
+        rows, tc = draft.rows, draft.tech_contact
+        if action == "submit" and side_ok:
+            try:
+                result = services.submit_draft(venue, unit, actor=request.user)
+            except ApiError as exc:
+                general_errors.append(exc.message)
+            else:
+                if result.accepted:
+                    messages.success(request, _("回执已提交（第%(v)d版，%(n)d人）。确认邮件将发送给本会场联系人。") % {
+                        "v": result.receipt.version, "n": len(result.attendees)})
+                    for w in result.warnings:
+                        messages.warning(request, w)
+                    url = reverse("venues:detail", args=[event.slug, venue.code])
+                    return redirect(url + (f"?unit={unit.pk}" if venue.kind == Venue.Kind.MAIN and unit else ""))
+                for e in result.errors:
+                    if e["row"]:
+                        row_errors.setdefault(e["row"] - 1, []).append(e["message"])
+                    elif str(e["field"]).startswith("tech_contact"):
+                        tc_errors.append(e["message"])
+                    else:
+                        general_errors.append(e["message"])
+                general_errors.insert(0, _("回执未提交：请按提示修改标出的内容后再提交。草稿已保存，填写的内容不会丢失。"))
+        elif action == "submit":
+            general_errors.append(_("回执未提交：请先修改会场信息或审批信息中标出的问题。草稿已保存。"))
+        elif pasted and action == "paste":
+            messages.success(request, _("已粘贴 %(n)d 行，请核对后提交。") % {"n": len(pasted)})
+        elif side_ok:
+            messages.success(request, _("草稿已保存（尚未提交）。"))
+            return redirect(request.get_full_path())
+
+    latest, draft = _status(venue, unit)
+    deadline = effective_deadline(venue)
+    table = [{"i": i, "r": r, "errors": row_errors.get(i, [])} for i, r in enumerate(rows)]
+    return render(request, "receipts/edit.html", {
+        "event": event, "venue": venue, "unit": unit, "is_organizer": is_org,
+        "table": table, "tech": tc, "tc_errors": tc_errors, "general_errors": general_errors,
+        "details_form": details_form, "approval_form": approval_form, "can_details": can_details,
+        "needs_approval": needs_approval, "latest": latest, "draft": draft, "deadline": deadline,
+        "late": services.deadline_over(venue), "categories": _categories(venue),
+        "units": _unit_links(event, venue) if venue.kind == Venue.Kind.MAIN and is_org else [],
+        "blank_rows": range(max(0, 3 - len(rows)) if rows else 10),
+        "capacity": venue.capacity,
+    }, status=422 if (row_errors or tc_errors or general_errors or details_form.errors or approval_form.errors) else 200)
+
+
+def _categories(venue):
+    main_only = {"ministry_lead", "association_lead", "international"}
+    choices = Attendee.Category.choices
+    if venue.kind == Venue.Kind.MAIN:
+        return [c for c in choices if c[0] in main_only or c[0] == "other"]
+    return [c for c in choices if c[0] not in main_only]
+
+
+@scoped("venue.view")
+def history(request, event, venue):
+    """Every version of the venue's receipts with who was added, removed or changed."""
+    qs = Receipt.objects.filter(venue=venue).select_related("unit", "submitted_by").order_by("-submitted_at", "-version")
+    own = services.own_unit_ids(request.user, venue)
+    if own is not None:
+        qs = qs.filter(unit_id__in=own)
+    show_phone = request.access.can("attendee.phone", event, venue)
+    cats = dict(Attendee.Category.choices)
+    labels = {"unit": _("单位"), "position": _("职务"), "category": _("类别")}
+    versions = []
+    for r in qs:
+        d = r.diff or {}
+        mask = (lambda p: p) if show_phone else services.mask_mobile
+        versions.append({
+            "r": r,
+            "added": [{**a, "phone": mask(a.get("phone", ""))} for a in d.get("added", [])],
+            "removed": [{**a, "phone": mask(a.get("phone", ""))} for a in d.get("removed", [])],
+            "changed": [{"name": c["name"], "changes": [
+                (labels.get(f, f), cats.get(v[0], v[0]) if f == "category" else v[0],
+                 cats.get(v[1], v[1]) if f == "category" else v[1]) for f, v in c["changes"].items()]}
+                for c in d.get("changed", [])],
+            "count": len(r.snapshot.get("attendees", [])),
+        })
+    return render(request, "receipts/history.html", {"event": event, "venue": venue, "versions": versions,
+                                                     "is_organizer": request.access.is_organizer(event)})
+
+
+def _receipt(request, venue, version: int | None) -> Receipt:
+    qs = Receipt.objects.filter(venue=venue).select_related("unit", "submitted_by", "venue__event")
+    own = services.own_unit_ids(request.user, venue)
+    if own is not None:
+        qs = qs.filter(unit_id__in=own)
+    unit_id = _int(request.GET.get("unit"))
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    r = qs.filter(version=version).order_by("-submitted_at").first() if version else qs.order_by("-submitted_at").first()
+    if r is None:
+        raise Http404("receipt")
+    return r
+
+
+@scoped("venue.edit")
+def confirmation(request, event, venue):
+    """The confirmation of what was filed (latest version, or ?version=N), as a PDF."""
+    from .pdf import confirmation_pdf
+
+    r = _receipt(request, venue, _int(request.GET.get("version")))
+    data = confirmation_pdf(r, show_phone=request.access.can("attendee.phone", event, venue))
+    resp = HttpResponse(data, content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="receipt-{venue.code}-v{r.version}.pdf"'
+    return resp
+
+
+@scoped("venue.edit")
+def source_file(request, event, venue, version):
+    """The file a version was imported from (never served from /media/ directly)."""
+    r = _receipt(request, venue, version)
+    if not r.source_file:
+        raise Http404("no file")
+    if not request.access.can("attendee.phone", event, venue):
+        raise PermissionDenied("attendee.phone")
+    return FileResponse(r.source_file.open("rb"), as_attachment=True,
+                        filename=f"receipt-{venue.code}-v{r.version}-{r.source_file.name.rsplit('/', 1)[-1]}")
