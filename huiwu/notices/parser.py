@@ -183,7 +183,7 @@ DAY_ONLY_RE = rf"{NUM}\s*[日号]{_WEEKDAY}?"
 WHEN_RE = re.compile(
     rf"(?P<d1>{DATE_RE})?\s*(?P<t1>{TIME_RE})?"
     rf"(?:(?P<dash>{DASH})(?P<d2>{DATE_RE}|{DAY_ONLY_RE})?\s*(?P<t2>{TIME_RE})?)?"
-    rf"(?P<before>\s*(?:之前|以前|前))?"
+    rf"(?P<before>\s*(?:下班|当日|当天|中午)?\s*(?:之前|以前|前))?"
 )
 _DATE_PARTS = re.compile(
     rf"(?:(?P<y>\d{{4}}|[〇零○一二三四五六七八九]{{4}})\s*年\s*)?(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]"
@@ -893,7 +893,11 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         pick = next((w for w in whens if w.before), None)
         if pick is None and re.search(r"截止|截至", sent):
             pick = whens[0] if whens else None
-        if pick is not None and deadline is None:
+        if pick is not None and (
+            deadline is None
+            # "11月20日下班前 … 截止时间:11月20日17时": the same day with its hour is more exact
+            or (len(deadline) == 10 and pick.start_time is not None and (pick.start_iso() or "")[:10] == deadline)
+        ):
             deadline = pick.start_iso()
             spans["registration.deadline"] = (s, e)
         if email is None and (_REG_WORDS.search(sent) or len(_asked_fields(sent)) >= 2) and not re.search(r"联\s*系\s*人\s*:", sent):
@@ -905,7 +909,7 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
             fields = _asked_fields(sent)
             if fields:
                 spans["registration.fields"] = (s, e)
-        if deadline and email and fields:
+        if deadline and len(deadline) > 10 and email and fields:
             break
     if email is None and "registration.deadline" in spans:
         # "发送至联系人邮箱": the one address the notice gives
@@ -1063,10 +1067,10 @@ def _any_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
     return None
 
 
-_LABELS = (r"联\s*系\s*人|联系\s*电话|办公\s*电话|固定\s*电话|电\s*话|手\s*机|传\s*真|电子\s*邮箱|电子\s*邮件|邮\s*箱|"
+_LABELS = (r"联\s*系\s*人|联\s*系\s*方\s*式|技术支持|技术保障|联系\s*电话|办公\s*电话|固定\s*电话|电\s*话|手\s*机|传\s*真|电子\s*邮箱|电子\s*邮件|邮\s*箱|"
            r"e-?mail|地\s*址|通讯地址|联系\s*单位|邮\s*编")
 _LABEL_RE = re.compile(rf"(?P<label>{_LABELS})(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:", re.I)
-_CONTACT_AT = re.compile(r"(?:[\u4e00-\u9fff]{0,6})联\s*系\s*人(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:")
+_CONTACT_AT = re.compile(r"(?:[\u4e00-\u9fff]{0,6})联\s*系\s*(?:人(?:\s*及\s*(?:联系)?(?:电话|方式))?|方式)\s*:")
 _NOT_NAME = re.compile(r"电话|手机|传真|邮箱|联系|办公|地址|同志们|负责|老师们|处长|科长|方式|号码|以上|如下|咨询|技术|会务|报名")
 
 
@@ -1120,11 +1124,14 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
     for k, m in enumerate(labels):
         seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
         segments.append((re.sub(r"\s+", "", m.group("label")).lower(), m.end(), seg_end))
+    person_labels = ("联系人", "联系方式", "技术支持", "技术保障")
     tokens: list[tuple[int, str, str]] = []  # (pos, kind, value)
     for label, s, e in segments:
         if label in ("地址", "通讯地址", "邮编", "电子邮箱", "电子邮件", "邮箱", "e-mail", "email"):
             continue
         seg = text[s:e]
+        if label in person_labels:
+            tokens.append((s - 1, "segment", label))
         phones = list(PHONE_RE.finditer(seg))
         for m in phones:
             tail = seg[m.end():m.end() + 8]
@@ -1161,7 +1168,9 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
     area: str | None = None
     seen_phone_after_name = False
     for _pos, kind, value in tokens:
-        if kind == "org":
+        if kind == "segment":
+            org = None  # a new 联系人 / 技术支持 label: the unit named before is not theirs
+        elif kind == "org":
             org = value
             for p in persons:
                 if p["org"] is None and not p["phones"]:
@@ -1251,9 +1260,9 @@ def attachments(doc: Doc) -> tuple[list[str], Span | None]:
 
 
 _SYMPTOM = re.compile(r"症状|发热|发烧|咳嗽|乏力")
-_CONTACT_RISK = re.compile(r"风险(?:地区|区)[^,、;。]{0,8}?接触史|接触(?:过)?[^,、;。]{0,12}风险(?:地区|区)|风险地区[^,、;。]{0,6}人员接触")
+_CONTACT_RISK = re.compile(r"风险(?:地区|区)[^,;。]{0,12}?接触史|接触(?:过)?[^,、;。]{0,12}风险(?:地区|区)|风险地区[^,、;。]{0,6}人员接触")
 _STAY_RISK = re.compile(
-    r"风险(?:地区|区)[^,、;。]{0,6}?(?:驻留|旅居|居住|停留|旅行|逗留)史"
+    r"风险(?:地区|区)[^,;。]{0,6}?(?:驻留|旅居|居住|停留|旅行|逗留)史"
     r"|(?:到过|去过|途经|旅居|驻留|停留|居住)[^,、;。]{0,12}风险(?:地区|区)"
 )
 _SUBJECT = re.compile(r"参会人员|与会人员|参会代表|所有人员|全体|参加人员|入场人员|拟参会")
