@@ -132,13 +132,35 @@ _DROP = ("script", "style", "noscript", "template", "iframe", "nav", "select", "
          "object", "embed", "canvas", "head")
 
 
+def _html_encoding(data: bytes) -> str:
+    """The page's declared charset (GBK/GB2312 read as GB18030), else UTF-8 if it decodes, else GB18030."""
+    import re
+
+    m = re.search(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", data[:4096], re.I)
+    if m:
+        name = m.group(1).decode("ascii").lower()
+        if name in ("gb2312", "gbk", "gb18030", "x-gbk"):
+            return "gb18030"
+        try:
+            "".encode(name)
+            return name
+        except LookupError:
+            pass
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
 def html_text(data: bytes) -> str:
     """Visible text of a web page, a line per block element; scripts, styles and menus dropped."""
     import lxml.html
     from lxml import etree
 
+    encoding = _html_encoding(data)
     try:
-        parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+        parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding=encoding)
         doc = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise NoticeFileError(_("无法读取网页文件，请另存为 .txt 后上传。")) from exc
