@@ -32,7 +32,8 @@ _cell = ParagraphStyle("cell", parent=_base, fontSize=9.5, leading=13)
 def _p(text: str, style: ParagraphStyle = _base) -> Paragraph:
     from xml.sax.saxutils import escape
 
-    return Paragraph(escape(text or ""), style)
+    # Adobe-GB1's UCS-2 map has no U+00B7; the name separator is drawn with its GB2312 twin U+30FB
+    return Paragraph(escape((text or "").replace("\u00b7", "\u30fb")), style)
 
 
 def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
