@@ -1,0 +1,568 @@
+"""Admission: the only code that writes rules, declarations and replacements.
+
+The verdict always comes from `engine.evaluate` (the same function `huiwu admission evaluate`
+runs), with the rules that hold at the attendee's venue and the event's start in its time zone.
+Health details (answers, reason texts) never go to audit entries, e-mails, exports or pages other
+than the attendee's own and the health role's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import segno
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from huiwu.accounts.models import Invitation, Membership, Role
+from huiwu.audit.services import record
+from huiwu.core.errors import ApiError, CapacityFull, Invalid
+from huiwu.core.mail import queue_mail
+from huiwu.events.models import Event
+from huiwu.receipts.models import Attendee
+from huiwu.venues.locking import lock_venue
+from huiwu.venues.models import Venue
+
+from . import engine
+from .models import AdmissionRule, Declaration, Replacement
+
+LINK_SALT = "huiwu.admission.declaration"
+#: a personal link works until this long after the event's end
+LINK_GRACE = timedelta(days=1)
+
+
+class LinkInvalid(Exception):
+    """A declaration link that was altered, expired, or whose attendee no longer attends."""
+
+
+# -- rules --------------------------------------------------------------------------------------
+def event_tz(event: Event) -> ZoneInfo:
+    return ZoneInfo(event.time_zone or settings.TIME_ZONE)
+
+
+def rule_objects(event: Event) -> list[AdmissionRule]:
+    return list(AdmissionRule.objects.filter(event=event).select_related("venue").order_by("order", "id"))
+
+
+def event_rules(event: Event) -> list[dict]:
+    """Every enabled rule of the event in the engine's shape (per-venue rules carry venue_codes)."""
+    return [r.as_dict() for r in rule_objects(event) if r.enabled]
+
+
+def rules_for(venue: Venue) -> list[dict]:
+    """The enabled rules that hold at this venue (by kind, and its own per-venue rules)."""
+    return engine.rules_at(event_rules(venue.event), venue.kind, venue.code)
+
+
+def _clean_rule(rule: dict, venues_by_code: dict[str, Venue]) -> tuple[dict, list[Venue | None]]:
+    if not isinstance(rule, dict):
+        raise Invalid(_("每条规则都应是一个对象，例如 {\"kind\": \"symptoms\", \"window_days\": 14, \"venues\": \"all\"}。"))
+    kind = rule.get("kind")
+    if kind not in engine.KINDS:
+        raise Invalid(_("不认识的规则类型“%(kind)s”，可选：%(kinds)s。") % {"kind": kind, "kinds": "、".join(engine.KINDS)},
+                      {"kind": [_("规则类型无效")]})
+    scope = rule.get("venues") or "all"
+    if scope not in engine.SCOPES:
+        raise Invalid(_("规则“%(kind)s”的适用会场“%(scope)s”无效，应为 all、main 或 branch。") % {"kind": kind, "scope": scope},
+                      {"venues": [_("适用会场无效")]})
+    params = {k: v for k, v in rule.items() if k not in ("kind", "venues", "venue_codes", "enabled", "id", "title")}
+    codes = rule.get("venue_codes") or []
+    if isinstance(codes, str):
+        codes = [codes]
+    targets: list[Venue | None] = []
+    for code in codes:
+        venue = venues_by_code.get(str(code))
+        if venue is None:
+            raise Invalid(_("规则“%(kind)s”指定的会场代码“%(code)s”不存在。") % {"kind": kind, "code": code},
+                          {"venue_codes": [_("会场代码不存在")]})
+        targets.append(venue)
+    return {"kind": kind, "params": params, "venue_scope": scope, "enabled": rule.get("enabled", True) is not False}, (targets or [None])
+
+
+@transaction.atomic
+def adopt_rules(event: Event, rules: list[dict], actor: Any = None, *, source: str = "notice") -> list[AdmissionRule]:
+    """Make `rules` (the notice parser's shape) the event's admission rules, in one action.
+
+    The old rules are replaced; a second rule of the same kind and scope is dropped (the parser
+    gives one per kind and scope). Declarations already made are judged again at the door.
+    """
+    venues_by_code = {v.code: v for v in Venue.objects.filter(event=event)}
+    before = event_rules(event)
+    cleaned = [_clean_rule(r, venues_by_code) for r in rules or []]
+    AdmissionRule.objects.filter(event=event).delete()
+    seen: set[tuple] = set()
+    created: list[AdmissionRule] = []
+    for order, (fields, targets) in enumerate(cleaned, start=1):
+        for venue in targets:
+            key = (fields["kind"], fields["venue_scope"] if venue is None else None, venue.pk if venue else None)
+            if key in seen:
+                continue
+            seen.add(key)
+            created.append(AdmissionRule.objects.create(event=event, venue=venue, order=order, source=source, **fields))
+    record("admission.rules_adopt", actor=actor, event=event, before=before,
+           after=[r.as_dict() for r in created], note=source)
+    return created
+
+
+def apply_preset(event: Event, name: str, actor: Any = None) -> list[AdmissionRule]:
+    """Use a preset: "seed" (the 2021 notice's rules) or "empty" (no rules: everyone eligible)."""
+    if name not in engine.PRESETS:
+        raise Invalid(_("没有名为“%(name)s”的预设，可选：%(names)s。") % {"name": name, "names": "、".join(engine.PRESETS)})
+    return adopt_rules(event, engine.PRESETS[name], actor, source=f"preset:{name}")
+
+
+def set_rule_enabled(rule: AdmissionRule, enabled: bool, actor: Any = None) -> AdmissionRule:
+    """Switch one rule on or off (kept either way, so the change can be undone)."""
+    before = rule.enabled
+    AdmissionRule.objects.filter(pk=rule.pk).update(enabled=enabled, updated_at=timezone.now())
+    rule.enabled = enabled
+    record("admission.rule_toggle", actor=actor, event=rule.event, obj=rule,
+           before={"enabled": before}, after={"enabled": enabled, "rule": rule.kind})
+    return rule
+
+
+# -- personal links -------------------------------------------------------------------------------
+def link_expires_at(attendee: Attendee) -> datetime:
+    return attendee.event.ends_at + LINK_GRACE
+
+
+def declaration_token(attendee: Attendee) -> str:
+    """A short signed token naming the attendee and its expiry (no account needed)."""
+    expires = int(link_expires_at(attendee).timestamp())
+    return signing.Signer(salt=LINK_SALT).sign(f"{attendee.pk:x}.{expires:x}")
+
+
+def declaration_path(attendee: Attendee) -> str:
+    return reverse("admission:declare", args=[declaration_token(attendee)])
+
+
+def attendee_for_token(token: str, now: datetime | None = None) -> Attendee:
+    """The attendee a link belongs to; LinkInvalid when altered, expired or no longer attending."""
+    try:
+        value = signing.Signer(salt=LINK_SALT).unsign(token or "")
+        pk_hex, exp_hex = value.split(".")
+        pk, expires = int(pk_hex, 16), int(exp_hex, 16)
+    except (signing.BadSignature, ValueError) as exc:
+        raise LinkInvalid(_("链接无效，请核对短信中的完整链接，或联系本会场联系人重新发送。")) from exc
+    if (now or timezone.now()).timestamp() > expires:
+        raise LinkInvalid(_("链接已过期（会议已结束）。"))
+    attendee = Attendee.objects.select_related("event", "venue").filter(pk=pk).first()
+    if attendee is None or attendee.status != Attendee.Status.ACTIVE:
+        raise LinkInvalid(_("您已不在本次会议的参会名单中，无需填写健康申报。如有疑问，请联系本会场联系人。"))
+    return attendee
+
+
+def qr_svg(url: str) -> str:
+    """The link as an inline SVG QR code (scannable from a screen or a printout)."""
+    return segno.make(url, error="m").svg_inline(scale=4, border=2)
+
+
+def local_time(moment: datetime, event: Event) -> str:
+    local = moment.astimezone(event_tz(event))
+    return f"{local.month}月{local.day}日{local:%H:%M}"
+
+
+def sms_text(attendee: Attendee, url: str) -> str:
+    """A short text for SMS: who, what, by when, the link."""
+    event = attendee.event
+    return _("%(name)s您好：请在%(start)s前填写%(venue)s入场健康申报：%(url)s") % {
+        "name": attendee.name, "start": local_time(event.starts_at, event), "venue": attendee.venue.name, "url": url}
+
+
+# -- declarations -----------------------------------------------------------------------------------
+def questions_for(attendee: Attendee) -> list[str]:
+    """What the declaration page asks this attendee: only what their venue's rules need."""
+    return engine.questions(rules_for(attendee.venue), attendee.venue.kind, attendee.venue.code)
+
+
+def clean_answers(raw: dict, asked: list[str], event: Event) -> tuple[dict, dict[str, list[str]]]:
+    """Keep only the asked fields, in the engine's types; errors per field for a form."""
+    answers: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for key in ("symptoms", "risk_area_contact", "risk_area_stay", "itinerary_code_ok", "returned_from_travel"):
+        if key in asked:
+            value = engine.as_bool(raw.get(key))
+            if value is None and raw.get(key) not in (None, ""):
+                errors[key] = [_("请选择“是”或“否”。")]
+            answers[key] = value
+    if "health_code" in asked:
+        color = engine.norm_color(raw.get("health_code"))
+        if color is None and raw.get("health_code") not in (None, ""):
+            errors["health_code"] = [_("请选择健康码颜色：绿码、黄码或红码。")]
+        answers["health_code"] = color
+    if "nucleic_acid_test" in asked:
+        test = raw.get("nucleic_acid_test")
+        if not isinstance(test, dict):
+            test = {"sampled_at": raw.get("sampled_at"), "result": raw.get("result")}
+        taken = engine.as_bool(raw.get("test_taken"))
+        if taken is None:
+            taken = bool(test.get("sampled_at"))
+        if taken and test.get("sampled_at"):
+            moment = engine.parse_moment(test.get("sampled_at"), event_tz(event))
+            result = engine.norm_result(test.get("result"))
+            if moment is None:
+                errors["sampled_at"] = [_("采样时间无法识别，请选择日期和时间。")]
+                answers["nucleic_acid_test"] = None
+            else:
+                if result is None:
+                    result = "pending"
+                answers["nucleic_acid_test"] = {"sampled_at": moment.isoformat(), "result": result}
+        elif taken:
+            errors["sampled_at"] = [_("请填写采样时间。")]
+            answers["nucleic_acid_test"] = None
+        else:
+            answers["nucleic_acid_test"] = None
+    return answers, errors
+
+
+def judge(attendee: Attendee, answers: dict | None) -> engine.Verdict:
+    """The engine's verdict for these answers under the rules that hold at the attendee's venue now."""
+    venue = attendee.venue
+    event = attendee.event
+    return engine.evaluate(rules_for(venue), answers or {}, event.starts_at, venue.kind, venue.code, tz=event_tz(event))
+
+
+def current_declaration(attendee: Attendee) -> Declaration | None:
+    return Declaration.objects.filter(attendee=attendee, current=True).first()
+
+
+def submit_declaration(attendee: Attendee, raw: dict, *, channel: str = "link", actor: Any = None) -> Declaration:
+    """Judge the answers at once, keep them as the attendee's current declaration.
+
+    Not eligible: the venue's coordinators get an e-mail naming the person and the rule (no detail).
+    """
+    answers, errors = clean_answers(raw, questions_for(attendee), attendee.event)
+    if errors:
+        raise Invalid(_("请按提示修改后再提交。"), errors)
+    verdict = judge(attendee, answers)
+    with transaction.atomic():
+        previous = current_declaration(attendee)
+        Declaration.objects.filter(attendee=attendee, current=True).update(current=False)
+        decl = Declaration.objects.create(
+            attendee=attendee, event_id=attendee.event_id, answers=answers, reasons=verdict.reasons,
+            verdict=verdict.verdict, verdict_rules=verdict.rule_kinds, channel=channel, current=True,
+        )
+        record("declaration.submit", actor=actor, actor_label="" if actor else "attendee-link",
+               event=attendee.event, venue=attendee.venue, obj=decl,
+               before={"verdict": previous.verdict} if previous else None,
+               after={"verdict": decl.verdict, "rules": decl.verdict_rules})
+        if decl.verdict == engine.NOT_ELIGIBLE and (previous is None or previous.verdict != engine.NOT_ELIGIBLE):
+            notify_not_eligible(attendee, decl)
+    return decl
+
+
+def coordinator_emails(venue: Venue, attendee: Attendee | None = None) -> list[str]:
+    """The venue's coordinators (at the main venue: the attendee's own unit), by account and invitation."""
+    members = Membership.objects.filter(venue=venue, role__in=[Role.COORDINATOR, Role.MAIN_UNIT])
+    invites = Invitation.objects.filter(venue=venue, revoked_at__isnull=True).exclude(email="")
+    if venue.kind == Venue.Kind.MAIN and attendee is not None and attendee.filed_by_unit_id:
+        members = members.filter(unit_id=attendee.filed_by_unit_id)
+        invites = invites.filter(unit_id=attendee.filed_by_unit_id)
+    emails = list(members.exclude(user__email="").values_list("user__email", flat=True))
+    return emails + list(invites.values_list("email", flat=True))
+
+
+def coordinator_page_path(venue: Venue) -> str:
+    return reverse("admission:venue", args=[venue.event.slug, venue.code])
+
+
+def notify_not_eligible(attendee: Attendee, decl: Declaration) -> Any:
+    """Tell the venue's coordinators to name a replacement: the person and the rule, never the detail."""
+    venue, event = attendee.venue, attendee.event
+    titles = rule_titles(event, decl.verdict_rules)
+    base = getattr(settings, "HUIWU_BASE_URL", "").rstrip("/")
+    body = _(
+        "%(event)s\n\n%(venue)s的参会人员%(name)s（%(unit)s）不符合入场条件。\n相关规则：%(rules)s\n\n"
+        "请登录系统为其指定替换人员：%(url)s\n\n（按规定，本邮件不含个人健康信息。）"
+    ) % {"event": event.title, "venue": venue.name, "name": attendee.name, "unit": attendee.unit,
+         "rules": "；".join(titles), "url": base + coordinator_page_path(venue)}
+    return queue_mail(coordinator_emails(venue, attendee),
+                      _("请更换参会人员：%(venue)s %(name)s") % {"venue": venue.name, "name": attendee.name},
+                      body, kind="admission.not_eligible", event=event, venue=venue)
+
+
+def rule_titles(event: Event, kinds: list[str]) -> list[str]:
+    """Names of the rules of these kinds (what coordinators and door staff may see)."""
+    by_kind: dict[str, str] = {}
+    for r in rule_objects(event):
+        by_kind.setdefault(r.kind, r.title)
+    labels = dict(AdmissionRule.Kind.choices)
+    return [by_kind.get(k) or str(labels.get(k, k)) for k in kinds]
+
+
+@dataclass
+class DoorVerdict:
+    """What the door (and the coordinator) sees: the verdict and rule names, never answers."""
+
+    verdict: str
+    rules: list[str]
+    rule_kinds: list[str]
+    declared_at: datetime | None
+    declaration: Declaration | None = None
+
+    @property
+    def label(self) -> str:
+        return str(dict(Declaration.Verdict.choices)[self.verdict])
+
+
+def door_verdict(attendee: Attendee) -> DoorVerdict:
+    """Judged again at the door: the current declaration under the rules as they are now.
+
+    After the purge the stored verdict stands; no declaration at all is pending.
+    """
+    decl = current_declaration(attendee)
+    if decl is None:
+        return DoorVerdict(engine.PENDING, [_("尚未填写健康申报")], [], None)
+    if decl.answers is None:
+        kinds = list(decl.verdict_rules or [])
+        return DoorVerdict(decl.verdict, rule_titles(attendee.event, kinds), kinds, decl.submitted_at, decl)
+    verdict = judge(attendee, decl.answers)
+    return DoorVerdict(verdict.verdict, rule_titles(attendee.event, verdict.rule_kinds), verdict.rule_kinds,
+                       decl.submitted_at, decl)
+
+
+def evaluate_attendee(attendee: Attendee) -> engine.Verdict:
+    """The full engine verdict (with reason texts) for the attendee's current declaration: health role only."""
+    decl = current_declaration(attendee)
+    return judge(attendee, decl.answers if decl and decl.answers is not None else {})
+
+
+def _verdicts(attendees: list[Attendee], event: Event) -> list[tuple[Attendee, DoorVerdict]]:
+    """Door verdicts for many attendees of one event: one query for their declarations, one for the rules."""
+    decls = {d.attendee_id: d for d in Declaration.objects.filter(attendee__in=[a.pk for a in attendees], current=True)}
+    all_rules = rule_objects(event)
+    as_dicts = [r.as_dict() for r in all_rules if r.enabled]
+    titles: dict[str, str] = {}
+    for r in all_rules:
+        titles.setdefault(r.kind, r.title)
+    tz = event_tz(event)
+    out = []
+    for a in attendees:
+        d = decls.get(a.pk)
+        if d is None:
+            out.append((a, DoorVerdict(engine.PENDING, [_("尚未填写健康申报")], [], None)))
+        elif d.answers is None:
+            kinds = list(d.verdict_rules or [])
+            out.append((a, DoorVerdict(d.verdict, [titles.get(k, k) for k in kinds], kinds, d.submitted_at, d)))
+        else:
+            venue = a.venue
+            v = engine.evaluate(as_dicts, d.answers, event.starts_at, venue.kind, venue.code, tz=tz)
+            out.append((a, DoorVerdict(v.verdict, [titles.get(k, k) for k in v.rule_kinds], v.rule_kinds,
+                                       d.submitted_at, d)))
+    return out
+
+
+def venue_verdicts(venue: Venue, unit_ids: set[int] | None = None) -> list[tuple[Attendee, DoorVerdict]]:
+    """Every active attendee of the venue (of the given units) with the door verdict."""
+    qs = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE).select_related("event", "venue")
+    if unit_ids is not None:
+        qs = qs.filter(filed_by_unit_id__in=unit_ids)
+    return _verdicts(list(qs.order_by("order", "id")), venue.event)
+
+
+def event_verdicts(event: Event) -> list[tuple[Attendee, DoorVerdict]]:
+    """Every active attendee of the event with the door verdict, in venue order."""
+    qs = (Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE).select_related("event", "venue")
+          .order_by("venue__order", "venue_id", "order", "id"))
+    return _verdicts(list(qs), event)
+
+
+def verdict_summary(event: Event) -> list[dict]:
+    """Per venue: how many attendees are eligible, not eligible, pending (for the organizer)."""
+    by_venue: dict[int, dict] = {}
+    for v in Venue.objects.filter(event=event).order_by("order", "id"):
+        by_venue[v.pk] = {"venue": v, engine.ELIGIBLE: 0, engine.NOT_ELIGIBLE: 0, engine.PENDING: 0, "total": 0}
+    for a, dv in event_verdicts(event):
+        row = by_venue[a.venue_id]
+        row[dv.verdict] += 1
+        row["total"] += 1
+    return list(by_venue.values())
+
+
+def record_attendee_view(decl: Declaration, ip: str | None = None) -> None:
+    """The attendee opened their own declaration through their link (every view is audited)."""
+    record("declaration.view", actor_label="attendee-link", event=decl.event, venue=decl.attendee.venue,
+           obj=decl, ip=ip, note="self")
+
+
+def record_list_view(event: Event, actor: Any, count: int, ip: str | None = None) -> None:
+    record("declaration.list", actor=actor, event=event, after={"count": count}, ip=ip)
+
+
+ANSWER_LABELS = {
+    "symptoms": _lazy("疑似症状"), "risk_area_contact": _lazy("中高风险地区人员接触史"),
+    "risk_area_stay": _lazy("中高风险地区驻留史"), "health_code": _lazy("健康码"),
+    "itinerary_code_ok": _lazy("行程码正常"), "returned_from_travel": _lazy("出差返回"),
+    "nucleic_acid_test": _lazy("核酸检测"),
+}
+
+
+def describe_answers(answers: dict | None) -> list[tuple[str, str]]:
+    """The answers in words, for the health officer's page."""
+    if answers is None:
+        return []
+    out = []
+    for key in engine.QUESTIONS:
+        if key not in answers:
+            continue
+        value = answers[key]
+        if key == "health_code":
+            text = _(engine.COLOR_LABELS[value]) if value in engine.COLOR_LABELS else _("未填")
+        elif key == "nucleic_acid_test":
+            if not value:
+                text = _("未检测")
+            else:
+                results = {"negative": _("阴性（无异常）"), "positive": _("阳性（异常）"), "pending": _("结果未出")}
+                moment = engine.parse_moment(value.get("sampled_at"), ZoneInfo(settings.TIME_ZONE))
+                when = moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M") if moment else "?"
+                text = _("采样%(when)s，%(result)s") % {"when": when, "result": results.get(value.get("result"), "?")}
+        else:
+            text = {True: _("是"), False: _("否")}.get(value, _("未填"))
+        out.append((str(ANSWER_LABELS[key]), text))
+    return out
+
+
+def form_values(answers: dict) -> dict[str, str]:
+    """Stored answers as the declaration form's field values (to change a declaration)."""
+    out: dict[str, str] = {}
+    for key, value in answers.items():
+        if isinstance(value, bool):
+            out[key] = "yes" if value else "no"
+        elif key == "health_code" and value:
+            out[key] = value
+    test = answers.get("nucleic_acid_test")
+    if isinstance(test, dict):
+        moment = engine.parse_moment(test.get("sampled_at"), ZoneInfo(settings.TIME_ZONE))
+        out["test_taken"] = "yes"
+        out["sampled_at"] = moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%dT%H:%M") if moment else ""
+        out["result"] = test.get("result") or ""
+    elif "nucleic_acid_test" in answers:
+        out["test_taken"] = "no"
+    return out
+
+
+def view_declaration(decl: Declaration, actor: Any, ip: str | None = None) -> Declaration:
+    """Record that the health role looked at a declaration's details (every view is audited)."""
+    record("declaration.view", actor=actor, event=decl.event, venue=decl.attendee.venue, obj=decl, ip=ip)
+    return decl
+
+
+# -- replacement ---------------------------------------------------------------------------------------
+class AlreadyReplaced(ApiError):
+    def __init__(self, message: str):
+        super().__init__("conflict", message, 409)
+
+
+def replace_attendee(attendee: Attendee, data: dict, *, actor: Any = None) -> Attendee:
+    """Put `data` (name, unit, position, phone, category) in the place of a not-eligible attendee.
+
+    One transaction under the venue's lock: the old attendee is marked replaced only if still
+    active (two replacements racing for one place: the first wins, the second gets a conflict),
+    the venue's active count is checked against its capacity, the new attendee is inserted with
+    `replaces` set, and the replacement is recorded with the rule and the actor.
+    """
+    from huiwu.receipts.services import validate_attendee
+
+    clean, errors = validate_attendee(data)
+    if errors:
+        fields: dict[str, list[str]] = {}
+        for e in errors:
+            fields.setdefault(e["field"], []).append(e["message"])
+        raise Invalid("".join(e["message"] for e in errors), fields)
+    venue = attendee.venue
+    with transaction.atomic():
+        lock_venue(venue.pk)
+        fresh = Attendee.objects.select_related("event", "venue").get(pk=attendee.pk)
+        if fresh.status != Attendee.Status.ACTIVE:
+            raise AlreadyReplaced(_("%(name)s已被更换或已撤回，无需再次更换。请刷新页面查看最新名单。") % {"name": fresh.name})
+        verdict = door_verdict(fresh)
+        if verdict.verdict != engine.NOT_ELIGIBLE:
+            raise Invalid(_("%(name)s目前没有被判定为不符合入场条件，无需更换。如需调整名单，请修改回执。") % {"name": fresh.name})
+        if not Attendee.objects.filter(pk=fresh.pk, status=Attendee.Status.ACTIVE).update(
+                status=Attendee.Status.REPLACED, updated_at=timezone.now()):
+            raise AlreadyReplaced(_("%(name)s已被更换，请刷新页面查看最新名单。") % {"name": fresh.name})
+        active = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE)
+        if active.count() >= venue.capacity:
+            raise CapacityFull(_("%(venue)s已满：人数上限为%(cap)s人。") % {"venue": venue.name, "cap": venue.capacity})
+        if active.filter(name=clean["name"], phone=clean["phone"]).exists():
+            raise Invalid(_("%(name)s已在本会场名单中，请换一位人员。") % {"name": clean["name"]},
+                          {"name": [_("已在名单中")]})
+        new = Attendee.objects.create(
+            event_id=venue.event_id, venue=venue, filed_by_unit_id=fresh.filed_by_unit_id, replaces=fresh,
+            order=fresh.order or (Attendee.objects.filter(venue=venue).aggregate(m=Max("order"))["m"] or 0) + 1,
+            **clean,
+        )
+        kind = verdict.rule_kinds[0] if verdict.rule_kinds else ""
+        title = verdict.rules[0] if verdict.rules else ""
+        Replacement.objects.create(event_id=venue.event_id, venue=venue, replaced=fresh, replacement=new,
+                                   rule=kind, rule_title=title[:120], declaration=verdict.declaration,
+                                   actor=actor if getattr(actor, "is_authenticated", False) else None)
+        record("attendee.replace", actor=actor, event=venue.event, venue=venue, obj=new,
+               before={"id": fresh.pk, "name": fresh.name}, after={"id": new.pk, "name": new.name, "rule": kind})
+    return new
+
+
+def replacement_history(venue: Venue) -> list[Replacement]:
+    return list(Replacement.objects.filter(venue=venue).select_related("replaced", "replacement", "actor"))
+
+
+# -- purge and export -----------------------------------------------------------------------------------
+def purge_declarations(older_than_days: int | None = None, *, now: datetime | None = None,
+                       event: Event | None = None) -> int:
+    """Delete the details (answers, reason texts) of declarations for events that ended more than
+    `older_than_days` (default settings.HUIWU_PURGE_AFTER_DAYS) ago; verdicts and rule names stay."""
+    days = settings.HUIWU_PURGE_AFTER_DAYS if older_than_days is None else older_than_days
+    if days < 0:
+        raise ValueError("older_than_days must be >= 0")
+    moment = now or timezone.now()
+    cutoff = moment - timedelta(days=days)
+    events = Event.objects.filter(ends_at__lte=cutoff)
+    if event is not None:
+        events = events.filter(pk=event.pk)
+    total = 0
+    for ev in events:
+        with transaction.atomic():
+            n = Declaration.objects.filter(event=ev, purged_at__isnull=True).update(
+                answers=None, reasons=None, purged_at=moment)
+            if n:
+                record("declaration.purge", event=ev, after={"count": n, "days": days})
+        total += n
+    return total
+
+
+def eligibility_rows(event: Event) -> list[dict]:
+    """One row per active attendee: venue, name, unit, position, verdict, rule names. No answers."""
+    return [{"venue_code": a.venue.code, "venue": a.venue.name, "name": a.name, "unit": a.unit,
+             "position": a.position, "verdict": v.verdict, "verdict_label": v.label,
+             "rules": "；".join(v.rules) if v.verdict != engine.ELIGIBLE else ""}
+            for a, v in event_verdicts(event)]
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def eligibility_csv(event: Event, actor: Any = None) -> str:
+    """The eligibility list as CSV (UTF-8 with BOM, so Excel opens it); audited as an export."""
+    rows = eligibility_rows(event)
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    w = csv.writer(buf)
+    w.writerow([_("会场代码"), _("会场"), _("姓名"), _("单位"), _("职务"), _("入场结论"), _("相关规则")])
+    for r in rows:
+        w.writerow([_cell(r[k]) for k in ("venue_code", "venue", "name", "unit", "position", "verdict_label", "rules")])
+    record("admission.export", actor=actor, event=event, after={"rows": len(rows)})
+    return buf.getvalue()

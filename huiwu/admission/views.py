@@ -1,0 +1,258 @@
+"""Admission pages: the attendee's declaration (personal link), the venue's verdicts and
+replacements, the health officer's declarations, the organizer's rules and eligibility export."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from huiwu.accounts.tenancy import public, scoped
+from huiwu.core.errors import ApiError
+from huiwu.receipts.models import Attendee
+
+from . import engine, services
+from .forms import AdoptForm, ReplacementForm
+from .models import AdmissionRule, Declaration
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+# -- the attendee ------------------------------------------------------------------------------------
+def _question_texts(attendee: Attendee) -> dict[str, str]:
+    """The questions in plain Chinese, with the dates the rule's window covers."""
+    event = attendee.event
+    tz = services.event_tz(event)
+    start = event.starts_at.astimezone(tz)
+    rules = {r["kind"]: r for r in services.rules_for(attendee.venue)}
+
+    def since(kind: str) -> str:
+        days = engine.as_int(rules.get(kind, {}).get("window_days"))
+        if not days:
+            return _("近期")
+        first = start.date() - timedelta(days=days)
+        return _("%(m)s月%(d)s日以来（会前%(days)s天内）") % {"m": first.month, "d": first.day, "days": days}
+
+    hc = rules.get("health_code", {})
+    test = rules.get("nucleic_acid_test", {})
+    hours = engine.as_int(test.get("window_hours"))
+    earliest = start - timedelta(hours=hours) if hours else None
+    return {
+        "symptoms": _("%(since)s，您是否有发热、干咳、乏力、咽痛、嗅（味）觉减退等新冠肺炎疑似症状？") % {"since": since("symptoms")},
+        "risk_area_contact": _("%(since)s，您是否接触过来自疫情中高风险地区的人员？") % {"since": since("risk_area_contact")},
+        "risk_area_stay": _("%(since)s，您是否到过或停留在疫情中高风险地区？") % {"since": since("risk_area_stay")},
+        "health_code": _("您的“%(issuer)s”是什么颜色？") % {"issuer": hc.get("issuer") or _("健康码")},
+        "itinerary_code_ok": _("您的通信大数据行程卡（行程码）是否正常（绿色、不带星号）？"),
+        "returned_from_travel": _("您是否是出差（外出）后返回参会地？"),
+        "nucleic_acid_test": (_("您是否已在%(from)s至%(to)s之间做过核酸检测？") % {
+            "from": services.local_time(earliest, event), "to": services.local_time(start, event)})
+        if earliest else _("您是否已在会前做过核酸检测？"),
+    }
+
+
+@public
+def declare(request, token):
+    """The attendee's declaration page: phone-first, only what the venue's rules need, verdict at once."""
+    try:
+        attendee = services.attendee_for_token(token)
+    except services.LinkInvalid as exc:
+        return render(request, "admission/link_invalid.html", {"message": str(exc)}, status=404)
+    asked = services.questions_for(attendee)
+    errors: dict = {}
+    decl = None
+    values: dict = {}
+    if request.method == "POST":
+        raw = {k: request.POST.get(k, "") for k in (*engine.QUESTIONS, "test_taken", "sampled_at", "result")}
+        values = raw
+        try:
+            decl = services.submit_declaration(attendee, raw)
+        except ApiError as exc:
+            errors = exc.fields or {"__all__": [exc.message]}
+    else:
+        decl = services.current_declaration(attendee)
+        if decl is not None and decl.answers is not None:
+            services.record_attendee_view(decl, _ip(request))
+    verdict = None
+    if decl is not None:
+        verdict = services.judge(attendee, decl.answers) if decl.answers is not None else None
+    if decl is not None and decl.answers is not None and not values:
+        values = services.form_values(decl.answers)
+    texts = _question_texts(attendee)
+    return render(request, "admission/declare.html", {
+        "attendee": attendee, "event": attendee.event, "venue": attendee.venue, "asked": asked,
+        "questions": [{"key": q, "text": texts[q], "value": values.get(q, ""), "errors": errors.get(q, []),
+                       "yes": _("正常") if q == "itinerary_code_ok" else _("是"),
+                       "no": _("不正常") if q == "itinerary_code_ok" else _("否")}
+                      for q in asked if q not in ("nucleic_acid_test", "returned_from_travel")],
+        "ask_travel": "returned_from_travel" in asked, "ask_test": "nucleic_acid_test" in asked,
+        "texts": texts, "errors": errors, "general_errors": errors.get("__all__") or
+        ([_("请按提示修改后再提交。")] if errors else []), "values": values, "decl": decl, "verdict": verdict,
+        "submitted": request.method == "POST" and not errors,
+        "verdict_label": dict(Declaration.Verdict.choices).get(verdict.verdict) if verdict else
+        (dict(Declaration.Verdict.choices).get(decl.verdict) if decl else None),
+    })
+
+
+# -- the venue: coordinator, main-venue unit, door --------------------------------------------------------
+def _own_attendee(request, event, venue, attendee_id: int) -> Attendee:
+    """An active attendee of this venue that the user answers for (main-venue units: their own)."""
+    attendee = get_object_or_404(Attendee.objects.select_related("event", "venue"), pk=attendee_id, venue=venue)
+    unit_ids = request.access.unit_ids(event, venue)
+    if unit_ids is not None and attendee.filed_by_unit_id not in unit_ids:
+        raise Http404
+    return attendee
+
+
+@scoped("admission.verdict")
+def venue_page(request, event, venue):
+    """The venue's attendees with their verdicts and rule names (never health details)."""
+    access = request.access
+    unit_ids = access.unit_ids(event, venue)
+    rows = services.venue_verdicts(venue, unit_ids)
+    counts = {k: 0 for k in engine.VERDICTS}
+    for _a, v in rows:
+        counts[v.verdict] += 1
+    history = services.replacement_history(venue)
+    if unit_ids is not None:
+        history = [h for h in history if h.replaced.filed_by_unit_id in unit_ids]
+    return render(request, "admission/venue.html", {
+        "event": event, "venue": venue, "rows": rows, "counts": counts, "history": history,
+        "can_edit": access.can("venue.edit", event, venue),
+        "rules": [r for r in services.rule_objects(event) if r.enabled
+                  and engine.applies(r.as_dict(), venue.kind, venue.code)],
+    })
+
+
+@scoped("venue.edit")
+def link(request, event, venue, attendee_id):
+    """An attendee's personal declaration link: QR code and a short SMS text."""
+    attendee = _own_attendee(request, event, venue, attendee_id)
+    if attendee.status != Attendee.Status.ACTIVE:
+        raise Http404
+    url = request.build_absolute_uri(services.declaration_path(attendee))
+    return render(request, "admission/link.html", {
+        "event": event, "venue": venue, "attendee": attendee, "url": url, "qr": services.qr_svg(url),
+        "sms": services.sms_text(attendee, url), "expires": services.link_expires_at(attendee),
+    })
+
+
+@scoped("venue.edit")
+def replace(request, event, venue, attendee_id):
+    """Name the person who takes a not-eligible attendee's place (within the venue's capacity)."""
+    attendee = _own_attendee(request, event, venue, attendee_id)
+    verdict = services.door_verdict(attendee)
+    form = ReplacementForm(request.POST or None, initial={"unit": attendee.unit, "category": attendee.category})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.replace_attendee(attendee, form.cleaned_data, actor=request.user)
+        except ApiError as exc:
+            for field, msgs in (exc.fields or {}).items():
+                for m in msgs:
+                    form.add_error(field if field in form.fields else None, m)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已由%(new)s替换%(old)s。请把申报链接发给%(new)s。") % {"new": new.name, "old": attendee.name})
+            return redirect("admission:link", event.slug, venue.code, new.pk)
+    return render(request, "admission/replace.html", {
+        "event": event, "venue": venue, "attendee": attendee, "verdict": verdict, "form": form,
+    })
+
+
+# -- health officer ----------------------------------------------------------------------------------------
+@scoped("declaration.view")
+def health_list(request, event):
+    """Every attendee's current declaration: verdicts here, details one at a time (each view audited)."""
+    qs = (Declaration.objects.filter(event=event, current=True)
+          .select_related("attendee", "attendee__venue").order_by("attendee__venue__order", "attendee__order"))
+    wanted = request.GET.get("verdict")
+    if wanted in engine.VERDICTS:
+        qs = qs.filter(verdict=wanted)
+    decls = list(qs[:2000])
+    services.record_list_view(event, request.user, len(decls), _ip(request))
+    return render(request, "admission/health_list.html", {"event": event, "decls": decls, "wanted": wanted,
+                                                           "verdicts": Declaration.Verdict.choices})
+
+
+@scoped("declaration.view")
+def health_detail(request, event, declaration_id):
+    """One declaration's answers and reasons (audited as declaration.view)."""
+    decl = get_object_or_404(Declaration.objects.select_related("attendee", "attendee__venue", "event"),
+                             pk=declaration_id, event=event)
+    services.view_declaration(decl, request.user, _ip(request))
+    history = Declaration.objects.filter(attendee=decl.attendee).order_by("-submitted_at")
+    return render(request, "admission/health_detail.html", {
+        "event": event, "decl": decl, "answers": services.describe_answers(decl.answers), "history": history,
+        "door": services.door_verdict(decl.attendee),
+    })
+
+
+# -- organizer ---------------------------------------------------------------------------------------------
+@scoped("event.manage")
+def rules_page(request, event):
+    """The event's rules: presets, adopt pasted rules, switch rules on and off; verdict counts per venue."""
+    form = AdoptForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "preset":
+                rules = services.apply_preset(event, request.POST.get("name", ""), actor=request.user)
+                messages.success(request, _("已使用预设规则（%(n)s条）。") % {"n": len(rules)})
+            elif action == "adopt":
+                form = AdoptForm(request.POST)
+                if form.is_valid():
+                    try:
+                        data = json.loads(form.cleaned_data["rules_json"])
+                    except json.JSONDecodeError as exc:
+                        form.add_error("rules_json", _("不是有效的 JSON（第%(line)s行第%(col)s列），请检查后重试。") % {
+                            "line": exc.lineno, "col": exc.colno})
+                    else:
+                        if isinstance(data, dict):
+                            data = data.get("admission_rules", data.get("rules"))
+                        if not isinstance(data, list):
+                            form.add_error("rules_json", _("应为规则列表，或通知解析结果（含 admission_rules）。"))
+                        else:
+                            rules = services.adopt_rules(event, data, actor=request.user, source="manual")
+                            messages.success(request, _("已采用%(n)s条规则。") % {"n": len(rules)})
+                            return redirect("admission:rules", event.slug)
+            elif action == "toggle":
+                rule = get_object_or_404(AdmissionRule, pk=request.POST.get("rule") or 0, event=event)
+                services.set_rule_enabled(rule, not rule.enabled, actor=request.user)
+                messages.success(request, (_("已启用：%(t)s") if rule.enabled else _("已停用：%(t)s")) % {"t": rule.title})
+            else:
+                raise PermissionDenied
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        if not (form.is_bound and form.errors):
+            return redirect("admission:rules", event.slug)
+    return render(request, "admission/rules.html", {
+        "event": event, "rules": services.rule_objects(event), "form": form,
+        "summary": services.verdict_summary(event), "presets": engine.PRESETS,
+        "scope_labels": engine.SCOPE_LABELS,
+    })
+
+
+@scoped("event.manage")
+def export(request, event):
+    """The eligibility list as CSV: who may enter, by venue; no answers, ever (audited)."""
+    body = services.eligibility_csv(event, actor=request.user)
+    resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="eligibility-{event.slug}.csv"'
+    return resp
+
+
+@require_POST
+@scoped("event.manage")
+def purge(request, event):
+    """Delete this event's declaration details now if its retention period has passed."""
+    n = services.purge_declarations(event=event)
+    messages.success(request, _("已清除%(n)s份申报的健康信息（保留入场结论）。") % {"n": n})
+    return redirect("admission:rules", event.slug)
