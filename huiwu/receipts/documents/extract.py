@@ -10,6 +10,7 @@ nothing of the database (the importer matches venues and files the receipt).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -44,6 +45,18 @@ MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d){
 DITTO = {"同上", "〃", "\"", "”", "“", "同左", "ditto"}
 
 
+def _fold(cell: str) -> str:
+    """`huiwu.core.text.fold` for a cell, skipping the work for text that is already folded."""
+    if not cell:
+        return ""
+    if not unicodedata.is_normalized("NFKC", cell):
+        cell = unicodedata.normalize("NFKC", cell)
+    return " ".join(cell.split())
+
+
+_NAME_HINT = re.compile(r"[名人者表员]")
+
+
 def header_label(cell: str) -> str:
     text = fold(cell).lower()
     text = re.sub(r"[（(][^）)]*[）)]", "", text)
@@ -75,6 +88,8 @@ def _digits_run(cell: str) -> bool:
 
 def header_mapping(row: list[str]) -> dict[str, int] | None:
     """Column of each field when `row` is a header row (name plus at least one other field)."""
+    if not any(cell and len(cell) <= 30 and _NAME_HINT.search(cell) for cell in row):
+        return None  # no cell could be the name column's label: the common case, made cheap
     found: dict[str, tuple[int, int]] = {}
     for col, cell in enumerate(row):
         if not cell or len(cell) > 30 or _digits_run(cell):
@@ -143,9 +158,11 @@ def pick_phone(text: str) -> tuple[str, str | None]:
 
     Returns (value for validation, warning or None).
     """
-    text = fold(text)
+    text = _fold(text)
     if not text:
         return "", None
+    if len(text) == 11 and text.isdigit() and text[0] == "1":
+        return text, None  # the common case; submit_receipt validates every number anyway
     try:
         return normalize_mobile(text), None
     except PhoneError:
@@ -215,7 +232,7 @@ def extract(parsed: Parsed) -> Extracted:
             mapping, role = previous_mapping, "attendees"
         grid_used = False
         for i, row in enumerate(grid.rows):
-            cells = [fold(c) for c in row]
+            cells = [_fold(c) for c in row]
             text = row_text(cells)
             if not text:
                 continue

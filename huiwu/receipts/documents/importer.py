@@ -90,6 +90,15 @@ class VenueIndex:
         return list(places.values())
 
 
+def _venue_index(event: Event) -> VenueIndex:
+    """One index per event object: a batch of files (CLI, mailbox, organizer upload) builds it once."""
+    index = getattr(event, "_huiwu_venue_index", None)
+    if index is None:
+        index = VenueIndex(event)
+        event._huiwu_venue_index = index
+    return index
+
+
 def _one(places: list[Place]) -> Place | None | str:
     if not places:
         return None
@@ -234,7 +243,7 @@ def import_file(
         return _report(filename, "rejected", venue=venue, errors=[_file_error(exc.message)], sha256=sha)
     ex = extract(parsed)
     warnings = list(ex.warnings)
-    index = VenueIndex(event)
+    index = _venue_index(event)
     place, doubts, more = resolve_place(index, ex, venue)
     warnings += more
     if unit is not None and place is not None and place.unit is None:
@@ -282,21 +291,19 @@ def import_file(
 
     # rows as the service will see them; bad rows found here keep their file row numbers
     default_unit = (filing_unit.name if filing_unit else "") or (target.host_unit.name if target.host_unit else "")
-    rows, row_of, errors = [], [], []
+    errors: list[dict] = []
     for e in ex.errors:
         errors.append({**{k: v for k, v in e.items() if not k.startswith("_")},
                        "message": f"{_place(e.get('_where', ''), e['row'], several)}：{e['message']}"})
-    bad_rows = {e["row"] for e in ex.errors}
+    bad_rows = {(e.get("_where", ""), e["row"]) for e in ex.errors}
+    rows, row_of = [], []
     for r in ex.attendees:
+        if (r.where, r.row) in bad_rows:
+            continue
         given = dict(r.data)
         if not given.get("unit"):
             given["unit"] = default_unit
-        clean, errs = services.validate_attendee(given)
-        for e in errs:
-            errors.append({"row": r.row, "field": e["field"], "message": f"{r.place(several)}：{e['message']}"})
-        if errs or r.row in bad_rows:
-            continue
-        rows.append(clean)
+        rows.append(given)
         row_of.append(r)
     tech = ex.tech_contact
     if tech and event.rehearsal_contact_phone and fold(tech.get("phone", "")).replace("-", "") == \
@@ -305,46 +312,79 @@ def import_file(
         tech = None
     if tech is None and target.kind == Venue.Kind.BRANCH:
         warnings.append(_("文件中没有找到视频调试负责人（姓名和手机）。"))
-    if errors and not accept_partial:
-        status = "needs_review" if rows else "rejected"
-        hint = _("文件中有 %(n)d 处问题，本次没有保存任何内容。请改正后重新提交；或确认只导入无误的 %(ok)d 行。") \
-            % {"n": len(errors), "ok": len(rows)} if rows else _("文件中没有可导入的参会人员，本次没有保存任何内容。")
-        return _report(filename, status, venue=target, attendees=rows, tech_contact=tech, errors=errors,
-                       warnings=[*warnings, hint], sha256=sha)
-    if errors:
-        warnings.append(_("已按确认只导入无误的 %(ok)d 行，另有 %(n)d 处问题未导入。") % {"ok": len(rows), "n": len(errors)})
     if not rows:
         return _report(filename, "rejected", venue=target, errors=errors or [_file_error(
             _("文件中没有参会人员。"), "attendees")], warnings=warnings, sha256=sha)
 
-    source = None if dry_run else ContentFile(data, name=Path(filename).name)
-    try:
-        result = services.submit_receipt(
-            target, unit=filing_unit if target.kind == Venue.Kind.MAIN else None, attendees=rows,
-            tech_contact=tech, channel=channel, actor=actor, source_file=source, source_sha256=sha, dry_run=dry_run,
-        )
-    except ApiError as exc:
-        field = {"deadline_passed": "deadline", "capacity_full": "capacity"}.get(exc.code, "file")
-        return _report(filename, "rejected", venue=target, attendees=rows, tech_contact=tech,
-                       errors=[*errors, _file_error(exc.message, field)], warnings=warnings, sha256=sha)
-    for e in result.errors:
-        index_ = e.get("row")
-        if isinstance(index_, int) and 1 <= index_ <= len(row_of):
-            r = row_of[index_ - 1]
-            errors.append({"row": r.row, "field": e["field"], "message": f"{r.place(several)}：{e['message']}"})
-        else:
-            errors.append({"row": None, "field": e.get("field", "file"), "message": e["message"]})
-    warnings += [_rewrite_row_refs(w, row_of, several) for w in result.warnings]
-    if result.status != "accepted":
-        return _report(filename, "rejected", venue=target, attendees=result.attendees or rows,
-                       tech_contact=result.tech_contact or tech, errors=errors, warnings=warnings, sha256=sha)
+    def submit(rows: list[dict], row_of: list, check_only: bool):
+        """File (or only check) the rows; service errors are said with the file's row numbers."""
+        source = None if check_only else ContentFile(data, name=Path(filename).name)
+        try:
+            result = services.submit_receipt(
+                target, unit=filing_unit if target.kind == Venue.Kind.MAIN else None, attendees=rows,
+                tech_contact=tech, channel=channel, actor=actor, source_file=source, source_sha256=sha,
+                dry_run=check_only,
+            )
+        except ApiError as exc:
+            field = {"deadline_passed": "deadline", "capacity_full": "capacity"}.get(exc.code, "file")
+            return None, [_file_error(exc.message, field)]
+        out = []
+        for e in result.errors:
+            i = e.get("row")
+            message = _rewrite_row_refs(e["message"], row_of, several)
+            if isinstance(i, int) and 1 <= i <= len(row_of):
+                r = row_of[i - 1]
+                out.append({"row": r.row, "field": e["field"], "message": f"{r.place(several)}：{message}",
+                            "_index": i})
+            else:
+                out.append({"row": None, "field": e.get("field", "file"), "message": message})
+        result.warnings = [_rewrite_row_refs(w, row_of, several) for w in result.warnings]
+        return result, out
+
+    # a file with bad rows keeps nothing unless the user accepts the valid part
+    check_only = dry_run or (bool(errors) and not accept_partial)
+    result, found = submit(rows, row_of, check_only)
+    if result is not None and result.status != "accepted" and accept_partial and found \
+            and all(e["row"] is not None for e in found):
+        bad = {e["_index"] for e in found}
+        keep = [i for i in range(len(rows)) if i + 1 not in bad]
+        errors += found
+        rows, row_of = [rows[i] for i in keep], [row_of[i] for i in keep]
+        if not rows:
+            return _report(filename, "rejected", venue=target, errors=_public(errors), warnings=warnings, sha256=sha)
+        result, found = submit(rows, row_of, dry_run)
+    errors += found
+    errors = _public(errors)
+    if result is None:  # deadline passed, venue full
+        return _report(filename, "rejected", venue=target, attendees=rows, tech_contact=tech, errors=errors,
+                       warnings=warnings, sha256=sha)
+    warnings += result.warnings
+    attendees = result.attendees or rows
+    if result.status != "accepted" or (errors and not accept_partial):
+        row_problems = [e for e in errors if e["row"] is not None]
+        whole_file = [e for e in errors if e["row"] is None]
+        bad_count = len({e["row"] for e in row_problems})
+        valid = len(rows) - len({e["_index"] for e in found if e.get("_index")}) if found else len(rows)
+        status = "needs_review" if row_problems and not whole_file and valid > 0 else "rejected"
+        if status == "needs_review":
+            warnings.append(_("文件中有 %(n)d 行有问题，本次没有保存任何内容。请改正后重新提交；或确认只导入无误的 %(ok)d 行。")
+                            % {"n": bad_count, "ok": valid})
+        return _report(filename, status, venue=target, attendees=attendees, tech_contact=result.tech_contact or tech,
+                       errors=errors, warnings=warnings, sha256=sha)
+    if errors:
+        warnings.append(_("已按确认只导入无误的 %(ok)d 行，另有 %(n)d 行有问题未导入。")
+                        % {"ok": len(rows), "n": len({e["row"] for e in errors if e["row"] is not None})})
     extra = {"sha256": sha, "dry_run": dry_run}
     if result.receipt is not None:
         extra["version"] = result.receipt.version
     if dry_run:
         extra["diff"] = result.diff
-    return _report(filename, "accepted", venue=target, attendees=result.attendees or rows,
+    return _report(filename, "accepted", venue=target, attendees=attendees,
                    tech_contact=result.tech_contact or tech, errors=errors, warnings=warnings, **extra)
+
+
+def _public(errors: list[dict]) -> list[dict]:
+    return [{k: v for k, v in e.items() if not k.startswith("_")} for e in errors]
 
 
 def _place(where: str, row: int | None, several: bool) -> str:

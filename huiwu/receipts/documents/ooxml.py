@@ -137,7 +137,8 @@ class _DocxWalker:
         texts = []
         for child in tc:
             if child.tag == W + "p":
-                texts.append(_ptext(child))
+                texts.append("".join(child.itertext(W + "t")) if child.find(f".//{W}tab") is None
+                             and child.find(f".//{W}br") is None else _ptext(child))
             elif child.tag == W + "tbl":
                 nested.append((child, " ".join(t for t in texts if t.strip())))
             elif child.tag == W + "sdt":

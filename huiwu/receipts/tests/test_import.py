@@ -170,3 +170,25 @@ def test_cli_template_writes_file(demo_event, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb["回执"]["A1"].value == "附件2"
     assert "新疆生产建设兵团" in wb["回执"]["A5"].value
+
+
+def test_csv_scientific_phone_and_duplicate_rows_point_at_file_rows(demo_event):
+    rows = [["回执"], ["姓名", "单位", "职务", "手机"],
+            ["白  鹭", "辽宁省教育厅", "处长", "1.38001E+10"],
+            ["青山", "辽宁省教育厅", "科长", "13800138111"],
+            ["青山", "辽宁省教育厅", "科长", "13800138111"],
+            ["绿水", "辽宁省教育厅", "科员", "13800138222"],
+            ["视频调试负责人：红日，手机：13800138333"]]
+    data = csv_bytes(rows)
+    venue = demo_event.venues.get(code="210000")
+    report = import_file(data, "辽宁.csv", event=demo_event, venue=venue)
+    assert report["status"] == "needs_review", report
+    by_row = {e["row"]: e for e in report["errors"]}
+    assert set(by_row) == {3, 5}
+    assert by_row[3]["field"] == "phone" and "科学计数法" in by_row[3]["message"]
+    assert "第4行" in by_row[5]["message"] and by_row[5]["message"].startswith("第5行")
+    assert not Attendee.objects.exists()
+    report = import_file(data, "辽宁.csv", event=demo_event, venue=venue, accept_partial=True)
+    assert report["status"] == "accepted"
+    assert [a["name"] for a in report["attendees"]] == ["青山", "绿水"]
+    assert Attendee.objects.filter(venue=venue, status="active").count() == 2
