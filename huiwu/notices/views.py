@@ -1,0 +1,108 @@
+"""Notice intake pages: paste or upload a notice, review each field beside its sentence, create."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from huiwu.accounts.tenancy import scoped
+from huiwu.audit.services import record
+from huiwu.core.errors import ApiError
+
+from . import services
+from .forms import FIELD_LABELS, NoticeInputForm, ReviewForm
+from .parser import missing_fields, parse_with_sources
+from .reading import NoticeFileError, read_notice_bytes
+
+
+def require_organizer(request) -> None:
+    """Creating an event is global: any organizer membership (with or without an event) may do it."""
+    if not services.is_organizer(request.user):
+        record("tenancy.denied", actor=request.user, note="notices:new",
+               ip=request.META.get("REMOTE_ADDR"))
+        raise PermissionDenied(_("只有主办方可以从通知新建会议。"))
+
+
+def highlight(text: str, spans: dict[str, tuple[int, int]]) -> SafeString:
+    """The normalised notice, escaped, with each field's source marked (<mark data-fields=…>)."""
+    cuts = {0, len(text)}
+    for s, e in spans.values():
+        cuts.update((s, e))
+    bounds = sorted(cuts)
+    out = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        fields = [f for f, (s, e) in spans.items() if s <= a and b <= e]
+        piece = escape(text[a:b])
+        if fields:
+            names = " ".join(sorted(fields))
+            labels = "、".join(str(FIELD_LABELS.get(f, f)) for f in sorted(fields))
+            out.append(f'<mark data-fields="{escape(names)}" title="{escape(labels)}">{piece}</mark>')
+        else:
+            out.append(piece)
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped
+
+
+def _review_rows(form: ReviewForm, text: str, spans: dict[str, tuple[int, int]]) -> list[dict]:
+    rows = []
+    for name in form.fields:
+        if name == "source":
+            continue
+        path = ReviewForm.SOURCES.get(name)
+        span = spans.get(path) if path else None
+        rows.append({
+            "field": form[name], "path": path or "",
+            "source": text[span[0]:span[1]] if span else "",
+            "found": span is not None,
+        })
+    return rows
+
+
+def _render_review(request, form: ReviewForm, text: str, status: int = 200):
+    result, spans, norm = parse_with_sources(text)
+    missing = [{"path": p, "label": FIELD_LABELS[p]} for p in missing_fields(result)]
+    return render(request, "notices/review.html", {
+        "form": form, "rows": _review_rows(form, norm, spans), "missing": missing,
+        "marked": highlight(norm, spans),
+    }, status=status)
+
+
+@scoped("event.manage")
+def new(request):
+    """Step 1 (paste or upload), step 2 (review beside the source sentences), step 3 (create)."""
+    require_organizer(request)
+    if request.method == "POST" and request.POST.get("step") == "create":
+        form = ReviewForm(request.POST)
+        text = request.POST.get("source", "")
+        if form.is_valid():
+            try:
+                event = services.create_event_from_notice(
+                    form.to_parsed(), request.user, notice_text=text,
+                    create_branches=form.cleaned_data.get("create_branches", False),
+                )
+            except (services.NoticeInvalid, ApiError) as exc:
+                form.add_error(None, getattr(exc, "message", None) or str(exc))
+            else:
+                return redirect("events:overview", event.slug)
+        return _render_review(request, form, text, status=422)
+    if request.method == "POST":
+        form = NoticeInputForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data.get("file")
+            try:
+                if upload:
+                    if upload.size > 5 * 1024 * 1024:
+                        raise NoticeFileError(_("文件太大，通知文件不能超过 5 MB。"))
+                    text = read_notice_bytes(upload.read(), upload.name)
+                else:
+                    text = form.cleaned_data["text"]
+            except NoticeFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                result, _spans, norm = parse_with_sources(text)
+                review = ReviewForm(initial=ReviewForm.initial_from(result, norm))
+                return _render_review(request, review, norm)
+        return render(request, "notices/new.html", {"form": form}, status=422)
+    return render(request, "notices/new.html", {"form": NoticeInputForm()})
