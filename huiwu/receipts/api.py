@@ -84,6 +84,14 @@ class SubmitOut(Schema):
 
 
 def _venue(request, event: str, venue: str, perm: str = "venue.view"):
+    """The venue in scope; reuses the one the authentication step resolved when it left it on the request."""
+    cached = getattr(request, "huiwu_venue", None)
+    if cached is not None and cached.code == venue and cached.event.slug == event:
+        if not Access.for_user(request.auth).can(perm, cached.event, cached):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(perm)
+        return cached
     return resolve_venue(request.auth, event, venue, perm, request)
 
 

@@ -426,19 +426,24 @@ def _save_tech_contact(venue: Venue, clean: dict) -> TechContact:
 
 # -- one attendee at a time (API, web editing) ---------------------------------------------------
 def _insert_attendee(venue: Venue, unit: Unit | None, clean: dict, *, check_room: bool) -> Attendee:
+    """Count, duplicate check and next position in one query, then the insert."""
+    from django.db.models import Count, Q
+
+    active = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE)
+    agg = active.aggregate(
+        total=Count("id"), dup=Count("id", filter=Q(name=clean["name"], phone=clean["phone"])),
+        mine=Count("id", filter=Q(filed_by_unit=unit)), last=Max("order"),
+    )
     if check_room:
-        current = unit_queryset(venue, unit).count() if venue.kind == Venue.Kind.MAIN else None
-        _check_one_more(venue, unit, current)
-    if Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE, name=clean["name"],
-                               phone=clean["phone"]).exists():
+        _check_one_more(venue, unit, agg["total"], agg["mine"] if venue.kind == Venue.Kind.MAIN else None)
+    if agg["dup"]:
         raise _invalid([{"field": "name", "message": f"{clean['name']}已在本会场名单中，无需重复添加。"}])
-    order = (Attendee.objects.filter(venue=venue).aggregate(m=Max("order"))["m"] or 0) + 1
-    return Attendee.objects.create(event_id=venue.event_id, venue=venue, filed_by_unit=unit, order=order, **clean)
+    return Attendee.objects.create(event_id=venue.event_id, venue=venue, filed_by_unit=unit,
+                                   order=(agg["last"] or 0) + 1, **clean)
 
 
-def _check_one_more(venue: Venue, unit: Unit | None, unit_count: int | None) -> None:
+def _check_one_more(venue: Venue, unit: Unit | None, total: int, unit_count: int | None) -> None:
     """Capacity for one more person: the venue total, and the unit's quota at the main venue."""
-    total = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE).count()
     if total >= venue.capacity:
         raise CapacityFull(f"{venue.name}已满：人数上限为{venue.capacity}人，已报{total}人。"
                            "如需更换人员，请先删除一人再添加。")
@@ -465,8 +470,9 @@ def add_attendee(venue: Venue, data: dict, *, unit: Unit | None = None, actor: A
             attendee = _insert_attendee(venue, unit, clean, check_room=True)
             _after_change("attendee.create", attendee, actor, override, after=attendee_dict(attendee), channel=channel)
     else:
+        total = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE).count()
         current = unit_queryset(venue, unit).count() if venue.kind == Venue.Kind.MAIN else None
-        _check_one_more(venue, unit, current)
+        _check_one_more(venue, unit, total, current)
         with transaction.atomic():
             attendee = _insert_attendee(venue, unit, clean, check_room=False)
             _after_change("attendee.create", attendee, actor, override, after=attendee_dict(attendee), channel=channel)
