@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from lxml import etree
 
 from .model import Grid, Marker, Parsed
 from .safety import SafeZip, UnsafeFile
@@ -80,6 +81,16 @@ def _read_marker(zf: SafeZip, parsed: Parsed) -> None:
 
 # -- Word ----------------------------------------------------------------------------------
 _TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr")
+_P, _T, _TAB, _BR, _CR, _TBL = W + "p", W + "t", W + "tab", W + "br", W + "cr", W + "tbl"
+_TC = W + "tc"
+_WNS = {"w": W[1:-1]}
+#: a table whose cells hold nothing but runs of text: each cell's text is its string value (C speed)
+_NEEDS_CARE = etree.XPath(
+    " or ".join(f"boolean({path})" for path in (
+        ".//w:tbl", ".//w:delText", ".//w:instrText", ".//w:tab", ".//w:br", ".//w:cr", ".//w:sdt",
+        ".//w:p[position() > 1]", ".//text()[not(parent::w:t)]")), namespaces=_WNS)
+_STRING = etree.XPath("string()")
+_SDT, _SDTC, _TCPR, _GRIDSPAN, _VMERGE, _VAL = W + "sdt", W + "sdtContent", W + "tcPr", W + "gridSpan", W + "vMerge", W + "val"
 
 
 def _ptext(p) -> str:
@@ -136,15 +147,22 @@ class _DocxWalker:
     def _cell(self, tc, nested: list) -> str:
         texts = []
         for child in tc:
-            if child.tag == W + "p":
-                texts.append("".join(child.itertext(W + "t")) if child.find(f".//{W}tab") is None
-                             and child.find(f".//{W}br") is None else _ptext(child))
-            elif child.tag == W + "tbl":
+            tag = child.tag
+            if tag == _P:
+                if next(child.iter(_TAB, _BR, _CR), None) is None:
+                    text = "".join(child.itertext(_T))
+                else:
+                    text = _ptext(child)
+                if text:
+                    texts.append(text)
+            elif tag == _TBL:
                 nested.append((child, " ".join(t for t in texts if t.strip())))
-            elif child.tag == W + "sdt":
-                content = child.find(W + "sdtContent")
+            elif tag == _SDT:
+                content = child.find(_SDTC)
                 if content is not None:
                     texts.append(self._cell(content, nested))
+        if len(texts) == 1:
+            return texts[0]
         return " ".join(t for t in texts if t.strip())
 
     def table(self, tbl, context: str) -> None:
@@ -154,6 +172,7 @@ class _DocxWalker:
         above: dict[int, str] = {}
         nested: list = []
         trs = list(_rows(tbl))
+        simple = not _NEEDS_CARE(tbl)
         for number, tr in enumerate(trs, start=1):
             if number > MAX_ROWS:
                 break
@@ -161,18 +180,28 @@ class _DocxWalker:
             trpr = tr.find(W + "trPr")
             col = int(_val(trpr, W + "gridBefore") or 0) if trpr is not None else 0
             cells.extend([""] * col)
-            tcs = [c for c in tr if c.tag == W + "tc"]
-            for sdt in tr.iterchildren(W + "sdt"):
-                content = sdt.find(W + "sdtContent")
-                if content is not None:
-                    tcs.extend(c for c in content if c.tag == W + "tc")
+            tcs = []
+            for c in tr:
+                if c.tag == _TC:
+                    tcs.append(c)
+                elif c.tag == _SDT:  # a cell wrapped in a content control
+                    content = c.find(_SDTC)
+                    if content is not None:
+                        tcs.extend(x for x in content if x.tag == _TC)
             for tc in tcs:
-                tcpr = tc.find(W + "tcPr")
+                tcpr = tc.find(_TCPR)
                 span, vmerge = 1, None
                 if tcpr is not None:
-                    span = max(1, min(int(_val(tcpr, W + "gridSpan") or 1), MAX_COLS))
-                    vmerge = _val(tcpr, W + "vMerge")
-                text = self._cell(tc, nested)
+                    grid_span = tcpr.find(_GRIDSPAN)
+                    if grid_span is not None:
+                        try:
+                            span = max(1, min(int(grid_span.get(_VAL) or 1), MAX_COLS))
+                        except ValueError:
+                            span = 1
+                    merge = tcpr.find(_VMERGE)
+                    if merge is not None:
+                        vmerge = merge.get(_VAL, "")
+                text = _STRING(tc) if simple else self._cell(tc, nested)
                 if vmerge is not None and vmerge != "restart":
                     text = above.get(col, "")  # merged down: the restart cell's text applies here too
                 elif vmerge == "restart":
