@@ -694,7 +694,13 @@ def meeting_format(doc: Doc) -> tuple[dict[str, bool | None], Span | None]:
     body = doc.text[doc.start:doc.end]
     hybrid: bool | None = None
     span = None
-    m = re.search(r"线上\s*(?:\+|与|和|、|及)?\s*线下|线下\s*(?:\+|与|和|、|及)?\s*线上", body)
+    # the meeting's own format ("采取线上线下相结合形式"), not "开展线上线下学习活动"
+    m = re.search(
+        r"线上\s*[+与和、及]?\s*线下\s*(?:相结合|结合|同步|混合|并行|方式|形式|会议|参会|举行|召开|举办)"
+        r"|线下\s*[+与和、及]?\s*线上\s*(?:相结合|结合|同步|混合|并行|方式|形式|会议|参会)"
+        r"|(?:采用|采取|以)[^。;,]{0,6}线上\s*[+与和、及]?\s*线下",
+        body,
+    )
     if m:
         hybrid = True
         span = doc.paragraph_of(doc.start + m.start())
