@@ -54,6 +54,14 @@ def _fold(cell: str) -> str:
     return " ".join(cell.split())
 
 
+_NEEDS_NAME_CLEANING = re.compile(r"[\s.·•・‧∙⋅]")
+
+
+def _clean_name(name: str) -> str:
+    """`clean_name` for a folded cell; most names need nothing done."""
+    return clean_name(name) if _NEEDS_NAME_CLEANING.search(name) else name
+
+
 _NAME_HINT = re.compile(r"[名人者表员]")
 
 
@@ -233,11 +241,12 @@ def extract(parsed: Parsed) -> Extracted:
         grid_used = False
         for i, row in enumerate(grid.rows):
             cells = [_fold(c) for c in row]
-            text = row_text(cells)
-            if not text:
+            nonempty = [c for c in cells if c]
+            if not nonempty:
                 continue
             found = header_mapping(cells)
             if found:
+                text = row_text(cells)
                 if mapping is not None and header_index == i - 1:
                     mapping = {**mapping, **found}  # a two-row header: the second row refines the first
                 else:
@@ -247,16 +256,15 @@ def extract(parsed: Parsed) -> Extracted:
                     and not ATTENDEE_WORDS.search(text) else "attendees"
                 out.found_header = True
                 continue
-            first = header_label(next(c for c in cells if c))
-            merged_across = len({c for c in cells if c}) == 1 and sum(1 for c in cells if c) > 1
-            if mapping is None or merged_across or NOTE_START.match(first) or CONTACT_LINE.match(first):
+            first = header_label(nonempty[0])
+            merged_across = len(nonempty) > 1 and len(set(nonempty)) == 1
+            if mapping is None or merged_across or NOTE_START.match(first) or CONTACT_LINE.match(first) \
+                    or role == "contact_pending":
+                text = row_text(cells)
                 out.lines.append(text)
                 if mapping is not None and _is_contact_context(text) and len(text) <= 24 \
                         and parse_contact_line(text) is None:
                     role = "contact_pending"  # a caption such as “视频调试负责人”: its table follows
-                continue
-            if role == "contact_pending":
-                out.lines.append(text)
                 continue
             values = {f: (cells[c] if c < len(cells) else "") for f, c in mapping.items()}
             if not any(values.get(f) for f in ("name", "unit", "position", "phone")):
@@ -266,7 +274,7 @@ def extract(parsed: Parsed) -> Extracted:
                 continue
             grid_used = True
             data = {f: values.get(f, "") for f in FIELDS}
-            data["name"] = clean_name(data["name"])
+            data["name"] = _clean_name(data["name"])
             phone_col = mapping.get("phone")
             raw_phone = data["phone"]
             if raw_phone and SCIENTIFIC.match(raw_phone.replace(" ", "")) and (i, phone_col) not in grid.numeric:
