@@ -1198,10 +1198,10 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
     del seen_phone_after_name
     if not persons:
         return []
-    # tie phones: walk again, phones right after a person (before the next person) are theirs
-    # unless all people are named before any phone (the "联系人:A、B / 电话:P1,P2" form)
-    order = [(pos, kind) for pos, kind, _v in tokens if kind in ("name", "phone")]
-    names_first = all(k == "name" for k, in [(k,) for _p, k in order[:len(persons)]])
+    # tie phones: phones right after a person (before the next person) are theirs, unless all
+    # people are named before any phone ("联系人:A、B / 电话:P1,P2": in order, or shared by all)
+    kinds = [kind for _pos, kind, _v in tokens if kind in ("name", "phone")]
+    names_first = all(k == "name" for k in kinds[:len(persons)])
     if names_first:
         if len(persons) > 1 and len(loose) == len(persons):
             for p, ph in zip(persons, loose, strict=True):
@@ -1209,22 +1209,26 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
         else:
             for p in persons:
                 p["phones"].extend(loose)
+        for p in persons:
+            p["fax"] = faxes[0] if faxes else None
     else:
-        idx = -1
-        k = 0
+        idx, k, f = -1, 0, 0
+        own_fax: dict[int, str] = {}
         for _pos, kind, _v in tokens:
             if kind == "name":
                 idx += 1
             elif kind == "phone":
-                number = loose[k]
+                persons[max(idx, 0)]["phones"].append(loose[k])
                 k += 1
-                target = persons[max(idx, 0)]
-                target["phones"].append(number)
-    fax = faxes[0] if faxes else None
+            elif kind == "fax":
+                own_fax.setdefault(max(idx, 0), faxes[f])
+                f += 1
+        for i, p in enumerate(persons):
+            # a fax named once for several people serves them all
+            p["fax"] = own_fax.get(i) or (faxes[0] if len(set(faxes)) == 1 else None)
     for p in persons:
         p.pop("_tied", None)
         p["phones"] = list(dict.fromkeys(p["phones"]))
-        p["fax"] = fax
     return persons
 
 
