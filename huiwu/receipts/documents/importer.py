@@ -246,8 +246,12 @@ def import_file(
     index = _venue_index(event)
     place, doubts, more = resolve_place(index, ex, venue)
     warnings += more
-    if unit is not None and place is not None and place.unit is None:
-        place.unit = unit
+    if unit is not None and place is not None:
+        if place.unit is None:
+            place.unit = unit
+        elif place.unit.pk != unit.pk and place.venue.kind == Venue.Kind.MAIN:
+            doubts.append(_("文件标明的填报单位是“%(file)s”，但提交单位是“%(given)s”。请用本单位的模板重新填写。")
+                          % {"file": place.unit.name, "given": unit.name})
     target = place.venue if place else venue
     file_errors = [e for e in ex.errors if e["row"] is None]
     if file_errors:
@@ -276,6 +280,13 @@ def import_file(
                            tech_contact=ex.tech_contact, warnings=warnings, sha256=sha, errors=[_file_error(
                                _("主会场回执由各参会单位分别填报，但文件中没有写明是哪个单位。请在“填报单位”处写明单位全称后重新提交。"),
                                "unit")])
+    if actor is not None and target.kind == Venue.Kind.MAIN and filing_unit is not None:
+        from huiwu.accounts.tenancy import Access
+
+        allowed = Access.for_user(actor).unit_ids(event, target)
+        if allowed is not None and filing_unit.pk not in allowed:
+            return _report(filename, "rejected", venue=target, warnings=warnings, sha256=sha, errors=[_file_error(
+                _("您只能为本单位填报主会场回执，文件标明的单位是“%(unit)s”。") % {"unit": filing_unit.name}, "unit")])
     several = ex.several_tables
 
     # the same file filed before for this venue and unit: nothing changes

@@ -192,3 +192,19 @@ def test_csv_scientific_phone_and_duplicate_rows_point_at_file_rows(demo_event):
     assert report["status"] == "accepted"
     assert [a["name"] for a in report["attendees"]] == ["青山", "绿水"]
     assert Attendee.objects.filter(venue=venue, status="active").count() == 2
+
+
+def test_main_venue_unit_cannot_file_for_another_unit(demo_event, make_user):
+    main = demo_event.venues.get(code="main")
+    mine = main.invited_units.get(unit__name="中国成人教育协会").unit
+    other = main.invited_units.get(unit__name="联合国教科文组织北京办事处").unit
+    user = make_user("assoc", "main_unit", venue=main, unit=mine)
+    wb = openpyxl.load_workbook(__import__("io").BytesIO(render_template(main, "xlsx", unit=other)))
+    ws = wb["回执"]
+    ws["B8"], ws["C8"], ws["E8"] = "秦  川", "联合国教科文组织北京办事处", "13500135111"
+    data = xlsx_bytes(wb)
+    report = import_file(data, "他人.xlsx", event=demo_event, venue=main, actor=user)
+    assert report["status"] == "rejected" and report["errors"][0]["field"] == "unit"
+    report = import_file(data, "他人.xlsx", event=demo_event, venue=main, actor=user, unit=mine)
+    assert report["status"] == "needs_review"
+    assert not Attendee.objects.exists()
