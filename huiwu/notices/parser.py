@@ -479,7 +479,14 @@ def find_body(text: str) -> Doc:
                 s = ps
         doc.title_span = (s, e)
     if addressee_idx is not None:
-        doc.addressee_span = lines[addressee_idx]
+        a_start, a_end = lines[addressee_idx]
+        # an addressee line wrapped over lines: "各省…(教委),各计划单列市教育局,\n新疆…,有关单位:"
+        k = addressee_idx
+        while k > 0 and text[lines[k - 1][1] - 1] in ",、" and k - 1 != doc_no_idx and addressee_idx - k < 3:
+            k -= 1
+            a_start = lines[k][0]
+        doc.addressee_span = (a_start, a_end)
+        addressee_idx = k
     starts = [lines[i][0] for i in (doc_no_idx, addressee_idx) if i is not None]
     if starts:
         doc.start = min(starts)
@@ -597,7 +604,7 @@ def addressees(doc: Doc) -> tuple[list[str], Span | None]:
     """The addressee line, split into units at commas (、 stays inside a unit's name)."""
     if not doc.addressee_span:
         return [], None
-    line = doc.sub(doc.addressee_span).strip().rstrip(":").strip()
+    line = re.sub(r"\s*\n\s*", "", doc.sub(doc.addressee_span)).strip().rstrip(":").strip()
     out: list[str] = []
     for part in re.split(r"[,;]", line):
         if part.strip():
@@ -798,6 +805,20 @@ def arrive_before(doc: Doc) -> tuple[int | None, Span | None]:
             else:
                 v = 15
             return v, (s, e)
+    # "请于9:45前入场" with the meeting at 10:00: 15 minutes
+    start = event_time(doc)[0]["starts_at"]
+    if start and len(start) > 10:
+        begin = datetime.fromisoformat(start)
+        for s, e in doc.sentences():
+            m = re.search(r"(?:入场|到场|入座|入位|就座|就位|进场)", doc.text[s:e])
+            if not m:
+                continue
+            for w in find_whens(doc.text, s, s + m.start() + 1, doc.ref):
+                if w.before and w.start_time and not w.end_time:
+                    at = datetime.combine(w.start_day or begin.date(), w.start_time, tzinfo=TZ)
+                    minutes = int((begin - at).total_seconds() // 60)
+                    if 0 < minutes <= 120:
+                        return minutes, (s, e)
     return None, None
 
 
@@ -1135,7 +1156,9 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
     for label, s, e in segments:
         if label in ("地址", "通讯地址", "邮编", "电子邮箱", "电子邮件", "邮箱", "e-mail", "email"):
             continue
-        seg = text[s:e]
+        # "王  立": names padded with spaces to align them are one name
+        seg = re.sub(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])(\s+)([\u4e00-\u9fff])(?![\u4e00-\u9fff])",
+                     lambda x: x.group(1) + x.group(3) + x.group(2), text[s:e])
         if label in person_labels:
             tokens.append((s - 1, "segment", label))
         phones = list(PHONE_RE.finditer(seg))
@@ -1313,7 +1336,8 @@ def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
                 days = (cn_int(dm.group("w")) or 0) * 7
             else:
                 days = cn_int(dm.group("n") or dm.group("n2"))
-        if _SYMPTOM.search(sent) and re.search(r"更换|不得|不能|谢绝|不参加|不再|禁止|暂缓|劝返|不予|请勿|如有|凡有|有.{0,6}者", sent):
+        if _SYMPTOM.search(sent) and re.search(
+            r"更换|不得|不能|谢绝|不参加|不再|禁止|暂缓|劝返|不予|请勿|如有|凡有|有.{0,6}者|(?:无|未出现|没有|未有)[^。;]{0,14}(?:症状|发热|发烧|咳嗽)", sent):
             rules.append({"kind": "symptoms", "window_days": days, "venues": scope})
         if _CONTACT_RISK.search(sent):
             rules.append({"kind": "risk_area_contact", "window_days": days, "venues": scope})

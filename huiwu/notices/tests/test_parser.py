@@ -367,3 +367,20 @@ def test_admission_rules_scopes_and_windows():
 def test_event_name_from_title():
     assert P.event_name("教育部办公厅关于举办2021年全民终身学习活动周全国总开幕式的通知") == "2021年全民终身学习活动周全国总开幕式"
     assert P.event_name("关于召开全省图书馆工作会议的通知") == "全省图书馆工作会议"
+
+
+def test_wrapped_addressee_line_aligned_names_absolute_arrival_and_no_symptoms():
+    text = ("某厅关于召开会议的通知\n各省、自治区、直辖市教育厅(教委),各计划单列市教育局,\n新疆生产建设兵团教育局,有关单位:\n"
+            "定于2022年5月10日上午10:00召开会议。请于9:45前入场。参会人员须无发热、咳嗽等症状。\n"
+            "联 系 人:王  立 010-66096253\n某厅\n2022年5月1日")
+    result = P.parse(text)
+    assert result["addressees"] == ["各省、自治区、直辖市教育厅(教委)", "各计划单列市教育局", "新疆生产建设兵团教育局", "有关单位"]
+    assert result["main_venue"]["arrive_before_minutes"] == 15
+    assert result["admission_rules"] == [{"kind": "symptoms", "window_days": None, "venues": "all"}]
+    assert result["contacts"] == [{"name": "王立", "org": None, "phones": ["010-66096253"], "fax": None}]
+
+
+def test_each_persons_own_fax():
+    cts, _ = P.contacts(_doc("联系人:甲司 王立,电话:010-66096253,传真:010-66020434;乙会 刘洋,电话:010-68001234,传真:010-68001235"))
+    assert [(c["name"], c["org"], c["fax"]) for c in cts] == [
+        ("王立", "甲司", "010-66020434"), ("刘洋", "乙会", "010-68001235")]
