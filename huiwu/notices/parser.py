@@ -1183,7 +1183,8 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
                 tokens.append((s + m.start(), "name", re.sub(r"同志$", "", core)))
                 if paren and _ORG_SUFFIX.search(paren.group(1)):
                     tokens.append((s + m.start() + 1, "org_after", paren.group(1)))
-            elif len(core) >= 3 and _ORG_SUFFIX.search(core) and not re.search(r"电话|手机|传真|邮箱|地址", core):
+            elif (len(core) >= 3 or re.search(r"[司局厅处部委会院办]$", core)) and _ORG_SUFFIX.search(core) \
+                    and not re.search(r"电话|手机|传真|邮箱|地址", core):
                 tokens.append((s + m.start(), "org", word))
             elif re.search(r"和|及|与", core) and label == "联系人":
                 for part in re.split(r"和|及|与", core):
