@@ -62,7 +62,7 @@ def _clean_name(name: str) -> str:
     return clean_name(name) if _NEEDS_NAME_CLEANING.search(name) else name
 
 
-_NAME_HINT = re.compile(r"[名人者表员]")
+_NAME_HINT = re.compile(r"[名人者表员]")  # every name-column label has one of these
 
 
 def header_label(cell: str) -> str:
@@ -77,6 +77,8 @@ def field_of(label: str) -> tuple[str, int] | None:
         return None
     if label in _NAME or (label.endswith("姓名") and len(label) <= 10):
         return "name", 2
+    if CONTACT_LINE.fullmatch(label):  # “视频调试负责人” heading the name column of a contact table
+        return "name", 1
     if label in _PHONE:
         return "phone", 3 if "手机" in label else 1
     if "手机" in label and len(label) <= 8:
@@ -259,7 +261,7 @@ def extract(parsed: Parsed) -> Extracted:
             first = header_label(nonempty[0])
             merged_across = len(nonempty) > 1 and len(set(nonempty)) == 1
             if mapping is None or merged_across or NOTE_START.match(first) or CONTACT_LINE.match(first) \
-                    or role == "contact_pending":
+                    or role == "contact_pending" or field_of(first) is not None:  # a label: “手机 | 1380…”
                 text = row_text(cells)
                 out.lines.append(text)
                 if mapping is not None and _is_contact_context(text) and len(text) <= 24 \

@@ -310,3 +310,25 @@ def test_shared_strings_with_rich_text_and_phonetic_runs():
     assert names(ex) == ["赵敏", "钱多多", "孙立", "阿依古丽·买买提"]
     assert ex.attendees[0].data["unit"] == "北京市教育委员会"
     assert ex.tech_contact == {"name": "周正", "phone": "13800138111"}
+
+
+def test_contact_table_headed_by_the_role():
+    d = docx.Document()
+    add_table(d, [["序号", "姓名", "单位", "职务", "手机"], ["1", "蔡文", "甘肃省教育厅", "处长", "13100131000"]])
+    add_table(d, [["视频调试负责人", "联系电话"], ["柳  青", "131-0013-1009"]])
+    ex = read(docx_bytes(d), "r.docx")
+    assert names(ex) == ["蔡文"]
+    assert ex.tech_contact == {"name": "柳青", "phone": "13100131009"}
+
+
+def test_contact_as_label_value_rows():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "单位", "职务", "手机"])
+    ws.append(["严冬", "青海省教育厅", "处长", "13000130000"])
+    ws.append([])
+    ws.append(["视频调试负责人", "尚  书"])
+    ws.append(["手机", 13000130009])
+    ex = read(xlsx_bytes(wb), "r.xlsx")
+    assert names(ex) == ["严冬"]
+    assert ex.tech_contact == {"name": "尚书", "phone": "13000130009"}
