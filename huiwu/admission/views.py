@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huiwu.accounts.models import Role
 from huiwu.accounts.tenancy import public, scoped
 from huiwu.core.errors import ApiError
 from huiwu.receipts.models import Attendee
@@ -102,10 +103,18 @@ def declare(request, token):
 
 
 # -- the venue: coordinator, main-venue unit, door --------------------------------------------------------
+def _unit_filter(request, event, venue) -> set[int] | None:
+    """A main-venue unit answers for its own people only; every other role sees the whole venue."""
+    roles = request.access.roles(event, venue)
+    if roles and roles <= {Role.MAIN_UNIT}:
+        return request.access.unit_ids(event, venue) or set()
+    return None
+
+
 def _own_attendee(request, event, venue, attendee_id: int) -> Attendee:
     """An active attendee of this venue that the user answers for (main-venue units: their own)."""
     attendee = get_object_or_404(Attendee.objects.select_related("event", "venue"), pk=attendee_id, venue=venue)
-    unit_ids = request.access.unit_ids(event, venue)
+    unit_ids = _unit_filter(request, event, venue)
     if unit_ids is not None and attendee.filed_by_unit_id not in unit_ids:
         raise Http404
     return attendee
@@ -115,7 +124,7 @@ def _own_attendee(request, event, venue, attendee_id: int) -> Attendee:
 def venue_page(request, event, venue):
     """The venue's attendees with their verdicts and rule names (never health details)."""
     access = request.access
-    unit_ids = access.unit_ids(event, venue)
+    unit_ids = _unit_filter(request, event, venue)
     rows = services.venue_verdicts(venue, unit_ids)
     counts = {k: 0 for k in engine.VERDICTS}
     for _a, v in rows:
