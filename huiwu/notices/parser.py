@@ -465,6 +465,12 @@ def find_body(text: str) -> Doc:
         if _title_candidate(text[s:e]) or re.match(r"^\s*(?:标\s*题|名\s*称)\s*:", text[s:e]):
             title_idx = i
             break
+        # a title wrapped over two lines: "…关于召开…\n…的通知"
+        if i > 0 and _TITLE_END.search(text[s:e]) and "。" not in text[s:e] and e - s < 60:
+            ps, pe = lines[i - 1]
+            if _title_candidate(text[ps:pe] + text[s:e]):
+                title_idx = i
+                break
     if title_idx is None:
         title_idx = next((i for i, (s, e) in enumerate(lines) if _title_candidate(text[s:e])), None)
     if title_idx is not None:
@@ -540,7 +546,7 @@ def find_body(text: str) -> Doc:
 def title_fields(doc: Doc) -> dict[str, tuple[Any, Span | None]]:
     """Title, doc number, issuer (signature, else the title's 'X关于'), issued date (signature)."""
     out: dict[str, tuple[Any, Span | None]] = {}
-    title = doc.sub(doc.title_span).replace("\n", "").strip().strip("《》\"“”") if doc.title_span else None
+    title = re.sub(r"\s*\n\s*", "", doc.sub(doc.title_span)).strip().strip("《》\"“”") if doc.title_span else None
     out["title"] = (title or None, doc.title_span)
     out["doc_number"] = (re.sub(r"\s+", "", doc.sub(doc.doc_no_span)), doc.doc_no_span) if doc.doc_no_span else (None, None)
     issuer, issued, span = None, None, None
@@ -1294,7 +1300,10 @@ def attachments(doc: Doc) -> tuple[list[str], Span | None]:
 
 
 _SYMPTOM = re.compile(r"症状|发热|发烧|咳嗽|乏力")
-_CONTACT_RISK = re.compile(r"风险(?:地区|区)[^,;。]{0,12}?接触史|接触(?:过)?[^,、;。]{0,12}风险(?:地区|区)|风险地区[^,、;。]{0,6}人员接触")
+_CONTACT_RISK = re.compile(
+    r"风险(?:地区|区)\s*(?:人员|来往人员|人群)?\s*(?:(?:旅居|驻留|居住|停留|旅行|逗留)史\s*[、和及或/]\s*)?接触史"
+    r"|接触(?:过)?[^,、;。]{0,12}风险(?:地区|区)|风险地区[^,、;。]{0,6}人员接触"
+)
 _STAY_RISK = re.compile(
     r"风险(?:地区|区)[^,;。]{0,6}?(?:驻留|旅居|居住|停留|旅行|逗留)史"
     r"|(?:到过|去过|途经|旅居|驻留|停留|居住)[^,、;。]{0,12}风险(?:地区|区)"
