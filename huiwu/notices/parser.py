@@ -13,7 +13,8 @@ The grammar is one plain function per field family, all working on the normalise
   addressees         the addressee line (主送单位)
   theme              the theme in quotes after 主题
   event_time         the meeting's start and end
-  meeting_format     hybrid (线上线下) / main and branch venues
+  meeting_format     hybrid (线上线下) / main and branch venues (false only when the notice
+                     says so: online only, on site only, 不设分会场)
   main_venue         place, capacity, minutes to arrive early
   branch_venues      host units, capacity per branch, whether local approval is required
   registration       deadline, e-mail, asked fields
@@ -703,7 +704,9 @@ def _event_value(w: When) -> dict[str, str | None]:
 
 
 def meeting_format(doc: Doc) -> tuple[dict[str, bool | None], Span | None]:
-    """hybrid: the notice says 线上线下; main_and_branch: it names a main venue and branch venues."""
+    """hybrid: true when the notice says 线上线下, false only when it says online only or on
+    site only (a "视频会议" alone says neither); main_and_branch: true when it names a main venue
+    and branch venues, false only when it says there are none (不设分会场); else null."""
     body = doc.text[doc.start:doc.end]
     hybrid: bool | None = None
     span = None
@@ -714,20 +717,26 @@ def meeting_format(doc: Doc) -> tuple[dict[str, bool | None], Span | None]:
         r"|(?:采用|采取|以)[^。;,]{0,6}线上\s*[+与和、及]?\s*线下",
         body,
     )
+    single = re.search(
+        r"(?:以|采用|采取|通过)\s*(?:纯)?(?:线上|网络直播|线下|现场)\s*(?:方式|形式|直播)"
+        r"|(?:仅|只)\s*(?:线上|线下|现场)|线上举办|网络直播进行|不设现场", body)
     if m:
         hybrid = True
         span = doc.paragraph_of(doc.start + m.start())
-    elif re.search(r"(?:以|采用|采取)[^。;\n]{0,10}(?:线下|现场|线上|网络直播|视频会议|电视电话会议|网络会议)", body):
+    elif single:
         hybrid = False
+        span = doc.paragraph_of(doc.start + single.start())
     main_and_branch: bool | None = None
+    none = re.search(r"不设(?:立|置)?(?:视频)?分会场|无分会场|不再设(?:立|置)?分会场", body)
     mb = re.search(r"主会场\s*(?:\+|加|和|与|及)\s*分会场", body)
-    if mb or ("主会场" in body and "分会场" in body):
+    if none:
+        main_and_branch = False
+        span = span or doc.paragraph_of(doc.start + none.start())
+    elif mb or ("主会场" in body and "分会场" in body):
         main_and_branch = True
         if span is None:
             pos = doc.start + (mb.start() if mb else body.find("分会场"))
             span = doc.paragraph_of(pos)
-    elif hybrid is not None or re.search(r"地\s*点\s*:", body):
-        main_and_branch = False
     return {"hybrid": hybrid, "main_and_branch": main_and_branch}, span
 
 

@@ -291,7 +291,8 @@ def test_event_time_label_then_sentence():
 
 def test_meeting_format():
     assert P.meeting_format(_doc("采取线上线下相结合方式,设主会场和分会场。"))[0] == {"hybrid": True, "main_and_branch": True}
-    assert P.meeting_format(_doc("会议以视频会议形式召开。地点:示例宾馆"))[0] == {"hybrid": False, "main_and_branch": False}
+    assert P.meeting_format(_doc("会议以视频会议形式召开。地点:示例宾馆"))[0] == {"hybrid": None, "main_and_branch": None}
+    assert P.meeting_format(_doc("以线上方式举办,不设分会场。"))[0] == {"hybrid": False, "main_and_branch": False}
     assert P.meeting_format(_doc("请准时参会。"))[0] == {"hybrid": None, "main_and_branch": None}
 
 
