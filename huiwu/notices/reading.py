@@ -17,6 +17,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024          # a notice is a few pages; 5 MB is ple
 MAX_DOCX_XML_BYTES = 20 * 1024 * 1024     # word/document.xml once unzipped
 MAX_DOCX_MEMBERS = 500
 MAX_ZIP_RATIO = 100                       # a 10 KB member that unzips to 1 MB+ is a bomb
+MAX_TEXT_CHARS = 200_000                  # a notice is a few thousand characters; more is not a notice
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -37,8 +38,19 @@ def read_notice_file(path: str | Path) -> str:
     return read_notice_bytes(p.read_bytes(), p.name)
 
 
+def check_text(text: str) -> str:
+    """Refuse a text too long to be a notice (it would only keep the parser busy)."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise NoticeFileError(_("正文过长（超过 %(n)d 字），请只提供通知本身。") % {"n": MAX_TEXT_CHARS})
+    return text
+
+
 def read_notice_bytes(data: bytes, name: str) -> str:
     """The text of a notice given as bytes; `name` decides the format by its extension."""
+    return check_text(_read_notice_bytes(data, name))
+
+
+def _read_notice_bytes(data: bytes, name: str) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise NoticeFileError(_("文件“%(name)s”太大，通知文件不能超过 5 MB。") % {"name": name})
     if not data.strip():

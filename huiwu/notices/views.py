@@ -15,7 +15,7 @@ from huiwu.core.errors import ApiError
 from . import services
 from .forms import FIELD_LABELS, NoticeInputForm, ReviewForm
 from .parser import missing_fields, parse_with_sources
-from .reading import NoticeFileError, read_notice_bytes
+from .reading import MAX_TEXT_CHARS, NoticeFileError, check_text, read_notice_bytes
 
 
 def require_organizer(request) -> None:
@@ -75,7 +75,7 @@ def new(request):
     require_organizer(request)
     if request.method == "POST" and request.POST.get("step") == "create":
         form = ReviewForm(request.POST)
-        text = request.POST.get("source", "")
+        text = request.POST.get("source", "")[:MAX_TEXT_CHARS]
         if form.is_valid():
             try:
                 event = services.create_event_from_notice(
@@ -97,9 +97,9 @@ def new(request):
                         raise NoticeFileError(_("文件太大，通知文件不能超过 5 MB。"))
                     text = read_notice_bytes(upload.read(), upload.name)
                 else:
-                    text = form.cleaned_data["text"]
+                    text = check_text(form.cleaned_data["text"])
             except NoticeFileError as exc:
-                form.add_error("file", str(exc))
+                form.add_error("file" if upload else "text", str(exc))
             else:
                 result, _spans, norm = parse_with_sources(text)
                 review = ReviewForm(initial=ReviewForm.initial_from(result, norm))

@@ -132,3 +132,8 @@ def test_huiwu_command_exit_codes(tmp_path):
 def test_html_in_gbk_with_declared_charset():
     page = ('<html><head><meta charset="gb2312"></head><body><p>联系人:王立</p></body></html>').encode("gb18030")
     assert "联系人:王立" in read_notice_bytes(page, "a.htm")
+
+
+def test_text_too_long_to_be_a_notice():
+    with pytest.raises(NoticeFileError, match="正文过长"):
+        read_notice_bytes(("通知" * 150_000).encode("utf-8"), "long.txt")
