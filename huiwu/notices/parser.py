@@ -406,7 +406,10 @@ def _is_addressee_line(line: str) -> bool:
     if not s.endswith(":") or len(s) < 4 or len(s) > 300:
         return False
     body = s[:-1].strip()
-    if re.search(r"如下|通知|要求|事项|安排|内容|说明|附件|联系|电话|时间|地点|形式|主题|方式|人员|邮箱|回执", body):
+    if re.search(r"如下|通知|要求|事项|安排|内容|说明", body):
+        return False
+    # a field label ("联系人:", "一、会议时间:") is not an addressee line
+    if re.search(r"(?:附件|联系人|联系方式|电话|时间|地点|形式|主题|方式|人员|邮箱|回执|传真|地址)$", body) and len(body) <= 12:
         return False
     if body.startswith("各"):
         return True
@@ -899,7 +902,7 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     approval: bool | None = None
     for s, e in doc.sentences():
         sent = t[s:e]
-        if "分会场" in sent and re.search(r"审批|批准|同意后|报批|备案同意", sent):
+        if "分会场" in sent and re.search(r"审批|批准|同意后|报批|备案同意|须(?:经|报)[^。;]{0,24}同意", sent):
             approval = not re.search(r"无需|不需|不必|免于", sent)
             spans["branch_venues.approval_required"] = (s, e)
             break
@@ -1090,22 +1093,22 @@ def _tech_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
     """'技术联系人:王海涛,13880000002' / '调试联系人:郑凯 136…' / '技术支持:林志强,电话:…'."""
     m = re.compile(
         rf"(?:技术|调试|视频调试|技术保障|技术支持)\s*(?:联系人|负责人|支持|保障)?(?:及(?:联系)?电话)?\s*:\s*"
-        rf"(?P<name>[\u4e00-\u9fff·]{{2,5}}?)\s*(?:同志|老师)?\s*[,]?\s*(?:(?:联系)?(?:电话|手机)\s*:?\s*)?"
+        rf"(?P<name>[\u4e00-\u9fff·](?:\s{{0,3}}[\u4e00-\u9fff·]){{1,4}}?)\s*(?:同志|老师)?\s*[,]?\s*(?:(?:联系)?(?:电话|手机)\s*:?\s*)?"
         rf"(?P<phone>{_PHONE_ONE})"
     ).search(t, s, e)
     if not m or _NOT_NAME.search(m.group("name")):
         return None
-    return {"name": m.group("name"), "phone": normalise_phone(m.group("phone"))}, (m.start(), m.end())
+    return {"name": re.sub(r"\s+", "", m.group("name")), "phone": normalise_phone(m.group("phone"))}, (m.start(), m.end())
 
 
 def _any_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
     """A name right before a phone, after a colon or bracket: '(联系人及联系电话:付宇豪 185…)'."""
     for m in re.compile(
-        rf"[:(,]\s*(?P<name>[\u4e00-\u9fff·]{{2,5}}?)\s*(?:同志|老师)?\s*[,]?\s*(?:(?:联系)?(?:电话|手机)\s*:?\s*)?"
+        rf"[:(,]\s*(?P<name>[\u4e00-\u9fff·](?:\s{{0,3}}[\u4e00-\u9fff·]){{1,4}}?)\s*(?:同志|老师)?\s*[,]?\s*(?:(?:联系)?(?:电话|手机)\s*:?\s*)?"
         rf"(?P<phone>{_PHONE_ONE})"
     ).finditer(t, s, e):
         if not _NOT_NAME.search(m.group("name")):
-            return {"name": m.group("name"), "phone": normalise_phone(m.group("phone"))}, (m.start() + 1, m.end())
+            return {"name": re.sub(r"\s+", "", m.group("name")), "phone": normalise_phone(m.group("phone"))}, (m.start() + 1, m.end())
     return None
 
 
