@@ -323,8 +323,10 @@ def submit_receipt(
 
     Row problems come back as `errors` (row = 1-based index in `attendees`) with status
     "rejected" and nothing written; a passed deadline or a full venue raise DeadlinePassed /
-    CapacityFull. Unchanged people keep their ids (matched on name + mobile). The same source
-    file filed twice is a no-op. `dry_run` checks everything and writes nothing.
+    CapacityFull. Unchanged people keep their ids (matched on name + mobile). The diff is taken
+    against the unit's list as it stands (the last version plus any single changes made since),
+    so it says exactly what this filing changes. The same source file filed twice is a no-op.
+    `dry_run` checks everything and writes nothing.
     """
     event = venue.event
     try:
@@ -354,16 +356,17 @@ def submit_receipt(
     override = check_deadline(venue, actor)
     if errors:
         return result
-    before = latest.snapshot.get("attendees", []) if latest else []
-    result.diff = compute_diff(before, clean_rows)
     if dry_run:
         check_capacity(venue, unit, len(clean_rows))
+        result.diff = compute_diff(_on_file(venue, unit), clean_rows)
         result.status = "accepted"
         return result
 
     with transaction.atomic():
         lock_venue(venue.pk)
         check_capacity(venue, unit, len(clean_rows))
+        # the difference from what is on file now: the last version plus any single changes since
+        result.diff = compute_diff(_on_file(venue, unit), clean_rows)
         version = (Receipt.objects.filter(venue=venue, unit=unit).aggregate(v=Max("version"))["v"] or 0) + 1
         kept = _replace_attendees(venue, unit, clean_rows)
         if tc_clean:
@@ -386,6 +389,10 @@ def submit_receipt(
         notify_receipt(receipt, actor)
     result.status, result.receipt, result.attendees, result.created = "accepted", receipt, kept, True
     return result
+
+
+def _on_file(venue: Venue, unit: Unit | None) -> list[dict]:
+    return [{f: getattr(a, f) for f in FIELDS} for a in unit_queryset(venue, unit).order_by("order", "id")]
 
 
 def _replace_attendees(venue: Venue, unit: Unit | None, rows: list[dict]) -> list[dict]:

@@ -84,3 +84,23 @@ def test_reminder_goes_to_every_venue_that_has_not_filed(smtp_server, make_user,
     to = sorted(a for m in smtp_server.messages for a in m["to"] if m["message"]["subject"].strip().startswith("提醒"))
     assert to == ["bj@example.cn", "sh@example.cn"]
     assert out["sent"] == 2 and "广东省分会场" not in out["no_address"] and "天津市分会场" in out["no_address"]
+
+
+def test_organizer_changes_are_mailed_to_the_coordinator(smtp_server, coordinator, organizer, demo_event,
+                                                         django_capture_on_commit_callbacks):
+    coordinator.email = "coord@bj.example.cn"
+    coordinator.save()
+    bj = demo_event.venues.get(code="110000")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_receipt(bj, attendees=ROWS, tech_contact=TECH, channel="web", actor=coordinator)
+        a = services.add_attendee(bj, {"name": "孙红", "unit": "北京开放大学", "position": "副校长"}, actor=organizer)
+        services.update_attendee(a, {"position": "校长"}, actor=organizer)
+        services.add_attendee(bj, {"name": "钱进", "unit": "x"}, actor=coordinator)  # own change: no mail
+        services.submit_receipt(bj, attendees=ROWS, tech_contact=None, channel="web", actor=organizer)
+    subjects = [m["message"]["subject"].strip() for m in smtp_server.messages]
+    assert subjects == ["回执确认：北京市分会场 第1版", "主办方修改了北京市分会场的回执", "主办方修改了北京市分会场的回执",
+                        "回执确认：北京市分会场 第2版"]
+    bodies = [m["message"].get_content() for m in smtp_server.messages]
+    assert "新增参会人员：孙红" in bodies[1] and "修改参会人员：孙红" in bodies[2]
+    assert "主办方修改了本会场的回执" in bodies[3] and "删除：孙红、钱进" in bodies[3].replace("删除：钱进、孙红", "删除：孙红、钱进")
+    assert all("coord@bj.example.cn" in m["to"] for m in smtp_server.messages)
