@@ -121,9 +121,14 @@ def normalise(text: str) -> str:
         join = False
         if prev is not None and line.strip() and not _HEAD_START.match(line):
             p = prev.rstrip()
+            nxt = line.strip()
             running = (
                 p[-1:] not in _SENTENCE_END and re.search(r"[,、。]", p) is not None
                 and not _title_candidate(p) and not _TITLE_END.search(p)
+                and not re.search(r"(?:联系人|电话|传真|手机|邮箱|附件)\s*:", p)
+                # a signature (unit name, date) under the last paragraph is not its continuation
+                and not _DATE_LINE.match(nxt)
+                and not (len(nxt) <= 30 and not re.search(r"[,。;:、]", nxt) and _ORG_SUFFIX.search(nxt))
             )
             by_width = wrap is not None and _width(prev) >= wrap - 2
             by_indent = indented and _width(prev) >= 30 and not re.match(r"^\s", line)
@@ -681,7 +686,8 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
         sent = t[s:e]
         if not re.search(r"举行|举办|召开|开幕", sent) or _NOT_EVENT.search(sent):
             continue
-        whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day]
+        # "在7月10日前召开专题会议" is a task's deadline, not this meeting's time
+        whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day and not w.before]
         if whens:
             w = whens[0]
             if w.start_time is not None:
@@ -696,7 +702,7 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
 def _intro_when(doc: Doc) -> tuple[When, Span] | None:
     for s, e in doc.sentences():
         if re.search(r"定于|将于|拟于|于", doc.text[s:e]) and re.search(r"举行|举办|召开", doc.text[s:e]):
-            whens = [w for w in find_whens(doc.text, s, e, doc.ref) if w.start_day]
+            whens = [w for w in find_whens(doc.text, s, e, doc.ref) if w.start_day and not w.before]
             if whens:
                 return whens[0], (s, e)
     return None
@@ -933,6 +939,9 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         if re.search(r"调试|联调|彩排", sent[:12]):
             continue
         if not (_REG_WORDS.search(sent) or _EMAIL_RE.search(sent) or len(_asked_fields(sent)) >= 2):
+            continue
+        # about who attends ("参会人员名单", "回执"), not any report the notice asks for
+        if not re.search(r"参会|参加|回执|报名|名单|人员|人数|参训|出席|收看|观看|与会|代表|联系人|负责人", sent):
             continue
         whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day]
         pick = next((w for w in whens if w.before), None)
