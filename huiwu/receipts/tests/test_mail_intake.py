@@ -155,3 +155,29 @@ def test_cli_eml_and_mbox_json(demo_event, bj_coordinator, tmp_path, smtp_server
     assert [m["status"] for m in data["messages"]] == ["processed", "duplicate", "processed"]
     assert [f["venue"] for f in data["files"]] == ["110000", "450000"]
     assert len(smtp_server.messages) == 2
+
+
+def test_gbk_encoded_names_and_a_forwarded_message(demo_event):
+    """Chinese mail clients encode names in GBK; a receipt may come inside a forwarded message."""
+    import base64
+
+    data = base64.b64encode(simple_docx(unit_line="填报单位：湖南省教育厅")).decode()
+    name = "=?gbk?B?" + base64.b64encode("湖南回执.docx".encode("gbk")).decode() + "?="
+    subject = "=?gb2312?B?" + base64.b64encode("转发：回执".encode("gb2312")).decode() + "?="
+    raw = (
+        "From: hunan@example.org\r\nTo: sjc@example.org\r\nSubject: " + subject + "\r\n"
+        "Message-ID: <fwd1@example.org>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="outer"\r\n\r\n'
+        "--outer\r\nContent-Type: text/plain; charset=gbk\r\n\r\nfwd\r\n"
+        "--outer\r\nContent-Type: message/rfc822\r\n\r\n"
+        "From: someone@example.org\r\nSubject: inner\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="inner"\r\n\r\n'
+        "--inner\r\nContent-Type: application/octet-stream; name=\"" + name + "\"\r\n"
+        "Content-Transfer-Encoding: base64\r\n"
+        "Content-Disposition: attachment; filename=\"" + name + "\"\r\n\r\n" + data + "\r\n"
+        "--inner--\r\n--outer--\r\n"
+    ).encode()
+    result = ingest_message(raw, event=demo_event)
+    assert result["subject"] == "转发：回执"
+    [report] = result["files"]
+    assert report["file"] == "湖南回执.docx" and report["status"] == "accepted" and report["venue"] == "430000"
