@@ -122,7 +122,8 @@ def docx_text(data: bytes, name: str = "") -> str:
             for row in block.iter(f"{W}tr"):
                 cells = [" ".join(_para_text(p) for p in tc.iter(f"{W}p")).strip() for tc in row.iter(f"{W}tc")]
                 lines.append("  ".join(c for c in cells if c))
-    return "\n".join(lines)
+    # a Word paragraph is whole: no indentation games, so nothing gets joined to the next one
+    return "\n".join(part.strip() for line in lines for part in line.split("\n"))
 
 
 def _para_text(p) -> str:
@@ -167,6 +168,8 @@ def _html_encoding(data: bytes) -> str:
 
 def html_text(data: bytes) -> str:
     """Visible text of a web page, a line per block element; scripts, styles and menus dropped."""
+    import re
+
     import lxml.html
     from lxml import etree
 
@@ -178,6 +181,13 @@ def html_text(data: bytes) -> str:
         raise NoticeFileError(_("无法读取网页文件，请另存为 .txt 后上传。")) from exc
     for el in list(doc.iter(*_DROP)):
         el.drop_tree()
+    ws = re.compile(r"[ \t\r\n\f]+")
+    for el in doc.iter(etree.Element):
+        # line breaks in the HTML source mean nothing; only blocks and <br> end lines
+        if el.text:
+            el.text = ws.sub(" ", el.text)
+        if el.tail:
+            el.tail = ws.sub(" ", el.tail)
     for el in doc.iter(etree.Element):
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in _BLOCK:
@@ -188,7 +198,8 @@ def html_text(data: bytes) -> str:
         elif tag in ("td", "th"):
             el.tail = "  " + (el.tail or "")
     text = doc.text_content()
-    lines = [line.rstrip() for line in text.split("\n")]
+    # HTML source indentation means nothing; blocks already end their lines
+    lines = [line.strip() for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
         if not line.strip() and out and not out[-1].strip():

@@ -137,3 +137,10 @@ def test_html_in_gbk_with_declared_charset():
 def test_text_too_long_to_be_a_notice():
     with pytest.raises(NoticeFileError, match="正文过长"):
         read_notice_bytes(("通知" * 150_000).encode("utf-8"), "long.txt")
+
+
+def test_html_source_line_breaks_do_not_split_paragraphs():
+    page = "<html><body><div>\n  <p>定于2022年5月10日\n      上午9:00召开会议。</p><p>联系人:王立<br>电话:010-66096253</p></div></body></html>"
+    text = read_notice_bytes(page.encode("utf-8"), "a.html")
+    assert "定于2022年5月10日 上午9:00召开会议。" in text
+    assert "联系人:王立\n电话:010-66096253" in text
