@@ -298,7 +298,7 @@ def _check(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz: tzin
         if answer is None:
             return Check(rule, PENDING, _t("“{title}”：{missing}，请填写。", title=title, missing=missing))
         if answer:
-            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：{fact}，请更换参会人员。", title=title, fact=fact))
+            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：{fact}，须更换为其他人员参会。", title=title, fact=fact))
         return Check(rule, "ok")
     if kind == "health_code":
         want = norm_color(rule.get("color")) or "green"
@@ -344,7 +344,7 @@ def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz:
                                        title=title, value=str(test.get("sampled_at"))[:40]))
     result = norm_result(test.get("result"))
     if result == "positive":
-        return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：核酸检测结果异常，不能参会，请更换参会人员。", title=title))
+        return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：核酸检测结果异常，不能参会，须更换为其他人员参会。", title=title))
     if sampled > start:
         return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：采样时间{sampled}晚于会议开始时间{start}，请核对。",
                                             title=title, sampled=fmt(sampled, tz), start=fmt(start, tz)))

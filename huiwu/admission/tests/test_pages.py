@@ -96,7 +96,7 @@ def test_verdict_pages_show_rule_names_never_health_details(client, world):
         client.force_login(world["users"][role])
         body = client.get(_urls(world)["venue"]).content.decode()
         assert "林黛玉" in body and "不符合入场条件" in body and "会前14天内无疑似症状" in body
-        assert "申报有" not in body and "请更换参会人员。" not in body
+        assert "申报有" not in body and "须更换为其他人员参会" not in body
     client.force_login(world["users"]["organizer"])
     body = client.get(_urls(world)["export"]).content.decode()
     assert "林黛玉" in body and "申报有" not in body
