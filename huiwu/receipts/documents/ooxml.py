@@ -21,9 +21,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
-DC = "{http://purl.org/dc/elements/1.1/}"
 
 OFFICE_DOCUMENT = "officeDocument/2006/relationships/officeDocument"
 #: a worksheet bigger than this is not a receipt; reading stops there (bounded work)
@@ -49,34 +46,29 @@ def _rels(zf: SafeZip, part: str) -> dict[str, tuple[str, str]]:
 
 
 def _main_part(zf: SafeZip, default: str) -> str:
+    if zf.has(default):
+        return default  # where Word, WPS, Excel and LibreOffice all put it
     for rtype, target in _rels(zf, "").values():
         if rtype.endswith(OFFICE_DOCUMENT) and zf.has(target):
             return target
-    if zf.has(default):
-        return default
     raise UnsafeFile(_("文件缺少正文部分，可能已损坏。请重新保存后提交。"))
 
 
 def _read_marker(zf: SafeZip, parsed: Parsed) -> None:
-    """The template marker from the custom properties and the core properties' keywords."""
-    if zf.has("docProps/custom.xml"):
-        for prop in zf.read_xml("docProps/custom.xml").iter(CUSTOM + "property"):
-            value = "".join(prop.itertext())
-            marker = Marker.find(value)
-            if marker:
-                parsed.marker = parsed.marker or marker
-                parsed.marker_sources.append("custom_property")
-                break
-    if zf.has("docProps/core.xml"):
-        core = zf.read_xml("docProps/core.xml")
-        for tag in (CP + "keywords", DC + "subject", DC + "description"):
-            el = core.find(tag)
-            if el is not None:
-                marker = Marker.find("".join(el.itertext()))
-                if marker:
-                    parsed.marker = parsed.marker or marker
-                    parsed.marker_sources.append("core_" + tag.rsplit("}", 1)[1])
-                    break
+    """The template marker from the custom properties and the core properties' keywords.
+
+    Only searched as text in the parts' bytes (they are never handed to a parser here).
+    """
+    for part, source in (("docProps/custom.xml", "custom_property"), ("docProps/core.xml", "core_keywords")):
+        if not zf.has(part):
+            continue
+        data = zf.read(part)
+        if b"huiwu-receipt" not in data:
+            continue
+        marker = Marker.find(data.decode("utf-8", "replace"))
+        if marker:
+            parsed.marker = parsed.marker or marker
+            parsed.marker_sources.append(source)
 
 
 # -- Word ----------------------------------------------------------------------------------
