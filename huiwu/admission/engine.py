@@ -121,6 +121,19 @@ def parse_moment(value: Any, tz: tzinfo) -> datetime | None:
     return moment
 
 
+def as_itinerary(value: Any) -> bool | None:
+    """The itinerary code's state: a yes/no, or a word (正常/green → True; 异常/带星/red → False)."""
+    answer = as_bool(value)
+    if answer is not None or not isinstance(value, str):
+        return answer
+    text = value.strip().lower()
+    if text in ("正常", "normal", "ok", "green", "绿", "绿色", "无星", "不带星"):
+        return True
+    if text in ("异常", "abnormal", "red", "yellow", "红", "黄", "带星", "带星号", "star", "starred"):
+        return False
+    return None
+
+
 def norm_color(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
@@ -311,7 +324,7 @@ def _check(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz: tzin
                                                 have=_t(COLOR_LABELS[have]), want=_t(COLOR_LABELS[want])))
         return Check(rule, "ok")
     if kind == "itinerary_code":
-        ok = as_bool(decl.get("itinerary_code_ok", decl.get("itinerary_code")))
+        ok = as_itinerary(decl.get("itinerary_code_ok", decl.get("itinerary_code")))
         if ok is None:
             return Check(rule, PENDING, _t("“{title}”：尚未申报行程码是否正常，请填写。", title=title))
         if not ok:
@@ -327,31 +340,39 @@ def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz:
     travelled: bool | None = True
     if rule.get("applies_to") == "returned_from_travel":
         travelled = as_bool(decl.get("returned_from_travel"))
-        if travelled is False:
-            return Check(rule, "n/a")
     earliest = window_start(rule, start)
-    if earliest is not None:
-        span = _t("（须在{earliest}至{start}之间采样）", earliest=fmt(earliest, tz), start=fmt(start, tz))
-    else:
-        span = _t("（须在会议开始前采样）")
-    if test is None or not test.get("sampled_at"):
+    raw_sampled = test.get("sampled_at") if test else None
+    sampled = parse_moment(raw_sampled, tz) if raw_sampled else None
+    result = norm_result(test.get("result")) if test else None
+    in_window = sampled is not None and sampled <= start and (earliest is None or sampled >= earliest)
+    # a positive result fails whoever declares it within the window (travelled or not), and
+    # anyone the rule applies to whenever it was taken
+    if result == "positive" and (travelled is not False or in_window):
+        return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：核酸检测结果异常，不能参会，须更换为其他人员参会。", title=title))
+    if travelled is False:
+        return Check(rule, "n/a")
+    ask_travel = _t("“{title}”：尚未回答是否出差返回，请填写。", title=title)
+    if not raw_sampled:
         if travelled is None:
-            return Check(rule, PENDING, _t("“{title}”：尚未回答是否出差返回，请填写。", title=title))
+            return Check(rule, PENDING, ask_travel)
+        if earliest is not None:
+            span = _t("（须在{earliest}至{start}之间采样）", earliest=fmt(earliest, tz), start=fmt(start, tz))
+        else:
+            span = _t("（须在会议开始前采样）")
         return Check(rule, PENDING, _t("“{title}”：尚未做核酸检测{span}。", title=title, span=span))
-    sampled = parse_moment(test.get("sampled_at"), tz)
     if sampled is None:
         return Check(rule, PENDING, _t("“{title}”：采样时间“{value}”无法识别，请按“2021-11-21 09:30”的格式填写。",
-                                       title=title, value=str(test.get("sampled_at"))[:40]))
-    result = norm_result(test.get("result"))
-    if result == "positive":
-        return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：核酸检测结果异常，不能参会，须更换为其他人员参会。", title=title))
-    if sampled > start:
-        return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：采样时间{sampled}晚于会议开始时间{start}，请核对。",
-                                            title=title, sampled=fmt(sampled, tz), start=fmt(start, tz)))
-    if earliest is not None and sampled < earliest:
+                                       title=title, value=str(raw_sampled)[:40]))
+    if not in_window:
+        if travelled is None:  # the test does not count; whether it is needed is not known yet
+            return Check(rule, PENDING, ask_travel)
+        if sampled > start:
+            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：采样时间{sampled}晚于会议开始时间{start}，请核对。",
+                                                title=title, sampled=fmt(sampled, tz), start=fmt(start, tz)))
         return Check(rule, NOT_ELIGIBLE, _t(
             "不符合“{title}”：采样时间{sampled}距会议开始已超过{hours}小时，请在{earliest}之后重新采样检测。",
-            title=title, sampled=fmt(sampled, tz), hours=as_int(rule.get("window_hours")), earliest=fmt(earliest, tz)))
+            title=title, sampled=fmt(sampled, tz), hours=as_int(rule.get("window_hours")),
+            earliest=fmt(earliest, tz) if earliest else ""))
     if result != "negative":
         return Check(rule, PENDING, _t("“{title}”：核酸检测结果尚未出来，出结果后请更新申报。", title=title))
     return Check(rule, "ok")

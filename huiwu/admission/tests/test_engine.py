@@ -219,3 +219,32 @@ def test_lenient_to_unknown_keys_and_kinds():
     # a naive event start is read in Asia/Shanghai
     naive = evaluate(NAT, nat("2021-11-21T10:01:00+08:00"), datetime(2021, 11, 23, 10, 0), "main")
     assert naive.verdict == ELIGIBLE
+
+
+TRAVEL_NAT = [{"kind": "nucleic_acid_test", "window_hours": 48, "applies_to": "returned_from_travel", "venues": "main"}]
+
+
+def test_positive_result_fails_even_someone_who_did_not_travel():
+    fresh = {"returned_from_travel": False, **nat(START - timedelta(hours=5), "positive")}
+    assert evaluate(TRAVEL_NAT, fresh, START, "main").verdict == NOT_ELIGIBLE
+    # an old positive of someone the rule does not cover is outside this rule
+    old = {"returned_from_travel": False, **nat(START - timedelta(days=20), "positive")}
+    assert evaluate(TRAVEL_NAT, old, START, "main").verdict == ELIGIBLE
+
+
+def test_travel_unknown_and_a_test_that_does_not_count_is_pending_not_a_failure():
+    old = nat(START - timedelta(hours=48, minutes=1))
+    v = evaluate(TRAVEL_NAT, old, START, "main")
+    assert v.verdict == PENDING and "出差" in v.reasons[0]["message"]
+    assert evaluate(TRAVEL_NAT, {"returned_from_travel": True, **old}, START, "main").verdict == NOT_ELIGIBLE
+    assert evaluate(TRAVEL_NAT, {"returned_from_travel": False, **old}, START, "main").verdict == ELIGIBLE
+    pending = nat(START - timedelta(hours=3), "pending")
+    assert evaluate(TRAVEL_NAT, pending, START, "main").verdict == PENDING
+
+
+def test_itinerary_code_in_words():
+    rules = [{"kind": "itinerary_code", "venues": "all"}]
+    for word, verdict in (("正常", ELIGIBLE), ("green", ELIGIBLE), ("带星", NOT_ELIGIBLE), ("red", NOT_ELIGIBLE),
+                          ("?", PENDING)):
+        assert evaluate(rules, {"itinerary_code_ok": word}, START, "branch").verdict == verdict, word
+    assert evaluate(rules, {"itinerary_code": False}, START, "branch").verdict == NOT_ELIGIBLE
