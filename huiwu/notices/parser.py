@@ -1385,6 +1385,12 @@ def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
                 # are a verb or a pronoun (出示健康码, 本人健康码)
                 if q and not (q.group(1) and re.search(r"[示持供验查看扫本人须需应及和并或的用码]", q.group(1))):
                     issuer = q.group(0)
+                if issuer is None:
+                    # a local code named right before its colour: "出示吉祥码绿码"
+                    q = re.search(r"([\u4e00-\u9fff]{2}[码宝通])\s*(?:为|呈|显示)?\s*绿", sent)
+                    if q and q.group(1) not in ("健康码", "健康宝", "行程码", "场所码", "通行码") \
+                            and not re.search(r"[示持供验查看扫本人须需应及和并或的用]", q.group(1)[:2]):
+                        issuer = q.group(1)
             color = "green" if re.search(r"绿|红码|黄码|红黄码", sent) else None
             rules.append({"kind": "health_code", "color": color, "issuer": issuer, "venues": scope})
         if re.search(r"行程码|行程卡", sent):
