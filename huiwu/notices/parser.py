@@ -39,6 +39,14 @@ Conventions of the output (the contract with the rest of huiwu):
   as written or, when omitted, the area code of the landline before it in the same contact
   ("010—66096253;66020434(传真)" → phone "010-66096253", fax "010-66020434"); an extension is
   appended with "-" ("010-66096253-8001"). A landline given without any area code stays bare.
+* contacts are the people of the 联系人 / 联系方式 / 技术支持 blocks (also "(联系人:…)" under the
+  signature), each with the unit named before them in the same block; the person named inside
+  the rehearsal paragraph ("(联系人及联系电话:付宇豪 185…)") is rehearsal.contact only. A fax
+  written once for several people is everyone's; one written after a person is theirs.
+* A rule's venues: the venue its sentence names (主会场 → main, 分会场 → branch, both → all);
+  a sentence without a subject of its own ("如出差返京,需…") takes the venue of the sentence
+  before it in the same paragraph; otherwise all. health_code.color is null when the notice
+  names the code but no colour.
 * registration.fields uses stable English keys, in the notice's order: name, gender, ethnicity,
   unit, position, professional_title, phone, email, id_number for each attendee; and
   tech_contact_name, tech_contact_phone for the video-test contact.
