@@ -36,7 +36,7 @@ _OTHER_LABELS = {"序号", "编号", "no", "性别", "民族", "备注", "邮箱
 CONTACT_WORDS = re.compile(r"调试|技术(?:负责|联系|保障|支持|人员)|视频联络")
 ATTENDEE_WORDS = re.compile(r"参会人员|参加人员|参会名单|人员名单|参会代表|与会人员|参会人")
 CONTACT_LINE = re.compile(r"(?:会场)?(?:视频)?(?:调试|技术保障|技术)(?:负责人|联系人|人员)")
-NOTE_START = re.compile(r"^(?:合计|总计|小计|共计|备注|注[:：\s]|注$|说明|填表|填报人|制表|审核|经办|签发|联系人|"
+NOTE_START = re.compile(r"^(?:合计|总计|小计|共计|总人数|人数合计|以上|其中|备注|注[:：\s]|注$|说明|填表|填报人|制表|审核|经办|签发|联系人|"
                         r"报送|日期|盖章|\(盖章\)|（盖章）|附[:：])")
 DECLARED_UNIT = re.compile(r"(?:填报|报送|报名|参会|所在|回执)?单位(?:名称)?\s*(?:[（(](?:盖章|公章)[)）])?\s*[:：]\s*(.+)")
 SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
@@ -260,7 +260,8 @@ def extract(parsed: Parsed) -> Extracted:
                 continue
             first = header_label(nonempty[0])
             merged_across = len(nonempty) > 1 and len(set(nonempty)) == 1
-            if mapping is None or merged_across or NOTE_START.match(first) or CONTACT_LINE.match(first) \
+            if mapping is None or merged_across or NOTE_START.match(first) or NOTE_START.match(nonempty[0]) \
+                    or CONTACT_LINE.match(first) \
                     or role == "contact_pending" or field_of(first) is not None:  # a label: “手机 | 1380…”
                 text = row_text(cells)
                 out.lines.append(text)

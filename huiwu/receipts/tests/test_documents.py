@@ -332,3 +332,11 @@ def test_contact_as_label_value_rows():
     ex = read(xlsx_bytes(wb), "r.xlsx")
     assert names(ex) == ["严冬"]
     assert ex.tech_contact == {"name": "尚书", "phone": "13000130009"}
+
+
+def test_note_rows_in_the_name_column_are_not_people():
+    d = docx.Document()
+    add_table(d, [["姓名", "单位", "手机"], ["章  程", "宁夏回族自治区教育厅", "13900139001"],
+                  ["注：请于截止前报送", "", ""], ["总人数：1人", "", ""], ["以上人员已审核", "", ""]])
+    ex = read(docx_bytes(d), "r.docx")
+    assert names(ex) == ["章程"] and not ex.errors
