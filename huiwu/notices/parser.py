@@ -866,7 +866,7 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     for rx in rxs:
         for m in re.finditer(rx, t[doc.start:doc.end]):
             x = m.group("x").strip()
-            if re.search(r"采用|方式|形式|分会场|线上|线下|另行通知|视频", x):
+            if re.search(r"采用|方式|形式|分会场|线上|线下|另行通知|视频|负责|同志|代表|人员|领导|参会|出席|人数", x):
                 continue
             if rx.startswith("(?:会议") and "分会场" in t[doc.start:doc.end] and "主会场" in t[doc.start:doc.end]:
                 continue

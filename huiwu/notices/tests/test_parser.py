@@ -385,3 +385,8 @@ def test_each_persons_own_fax():
     cts, _ = P.contacts(_doc("联系人:甲司 王立,电话:010-66096253,传真:010-66020434;乙会 刘洋,电话:010-68001234,传真:010-68001235"))
     assert [(c["name"], c["org"], c["fax"]) for c in cts] == [
         ("王立", "甲司", "010-66020434"), ("刘洋", "乙会", "010-68001235")]
+
+
+def test_main_venue_is_a_place_not_the_list_of_who_attends_there():
+    doc = _doc("一、参会人员\n主会场:厅领导及有关处室负责同志。\n二、主会场设在示例大厦报告厅。")
+    assert P.main_venue(doc)[0]["name"] == "示例大厦报告厅"
