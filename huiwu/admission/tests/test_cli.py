@@ -102,3 +102,24 @@ def test_the_real_command_exit_codes(tmp_path):
     bad = subprocess.run(cmd[:-5] + ["--event-start", "tomorrow", "--venue-kind", "main", "--json"],
                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env_dir}, timeout=60)
     assert bad.returncode != 0 and "ISO 8601" in bad.stderr and not bad.stdout
+
+
+@pytest.mark.django_db
+def test_apply_preset_and_links(demo_event):
+    from huiwu.admission import services
+    from huiwu.receipts.models import Attendee
+
+    out = io.StringIO()
+    call_command("admission", "apply-preset", demo_event.slug, "seed", stdout=out)
+    assert "6条" in out.getvalue() and services.event_rules(demo_event) == SEED_RULES
+    venue = demo_event.venues.get(code="120000")
+    a = Attendee.objects.create(event=demo_event, venue=venue, name="柳永", unit="天津市教委")
+    out = io.StringIO()
+    call_command("admission", "links", demo_event.slug, "--venue", "120000", "--base-url", "https://hw.example.org/",
+                 "--json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert len(rows) == 1 and rows[0]["name"] == "柳永"
+    token = rows[0]["url"].split("/d/")[1].rstrip("/")
+    assert rows[0]["url"].startswith("https://hw.example.org/d/") and services.attendee_for_token(token) == a
+    with pytest.raises(CommandError, match="找不到会议"):
+        call_command("admission", "links", "nope", "--base-url", "https://x", stdout=io.StringIO())

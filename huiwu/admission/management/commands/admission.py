@@ -102,6 +102,12 @@ class Command(BaseCommand):
         ap.add_argument("event", help=_("会议标识（slug）"))
         ap.add_argument("name", choices=sorted(engine.PRESETS))
 
+        ln = sub.add_parser("links", help=_("列出参会人员的健康申报链接和短信内容"), called_from_command_line=cmd)
+        ln.add_argument("event", help=_("会议标识（slug）"))
+        ln.add_argument("--venue", default=None, help=_("只列出这个会场（会场代码）"))
+        ln.add_argument("--base-url", required=True, help=_("系统对外地址，如 https://huiwu.example.org"))
+        ln.add_argument("--json", action="store_true", help=_("输出 JSON"))
+
     def handle(self, *args, **options):
         getattr(self, options["action"].replace("-", "_"))(options)
 
@@ -138,3 +144,32 @@ class Command(BaseCommand):
             raise CommandError(_("找不到会议“%(slug)s”。") % {"slug": options["event"]})
         rules = apply_preset(event, options["name"])
         self.stdout.write(_("已为%(title)s设置%(n)s条入场规则。") % {"title": event.title, "n": len(rules)})
+
+    def links(self, options):
+        from huiwu.admission import services
+        from huiwu.audit.services import record
+        from huiwu.events.models import Event
+        from huiwu.receipts.models import Attendee
+
+        event = Event.objects.filter(slug=options["event"]).first()
+        if event is None:
+            raise CommandError(_("找不到会议“%(slug)s”。") % {"slug": options["event"]})
+        base = options["base_url"].rstrip("/")
+        if not base.startswith(("http://", "https://")):
+            raise CommandError(_("--base-url 应以 http:// 或 https:// 开头。"))
+        qs = Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE).select_related("event", "venue")
+        if options["venue"]:
+            if not event.venues.filter(code=options["venue"]).exists():
+                raise CommandError(_("会议中没有代码为“%(code)s”的会场。") % {"code": options["venue"]})
+            qs = qs.filter(venue__code=options["venue"])
+        rows = []
+        for a in qs.order_by("venue__order", "order", "id"):
+            url = base + services.declaration_path(a)
+            rows.append({"venue": a.venue.code, "attendee_id": a.pk, "name": a.name, "url": url,
+                         "sms": services.sms_text(a, url)})
+        record("admission.links", event=event, after={"count": len(rows), "venue": options["venue"]})
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for r in rows:
+            self.stdout.write(f"{r['venue']}\t{r['name']}\t{r['sms']}")
