@@ -770,9 +770,9 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, Span]]:
     """Head counts written as limits: 30人以内, 不超过三十人, 约五十人, 50人左右, 限60人."""
     out = []
     for m in _COUNT_RE.finditer(text, start, end):
-        if re.search(r"每\s*(?:个|家|所)?\s*(?:单位|学校|校|省|市|地|区|县|学会|协会|部门|院校|高校)[^,。;]{0,6}$",
-                     text[max(start, m.start() - 12):m.start()]):
-            continue  # a quota per unit, not a venue's capacity
+        before = text[max(start, m.start() - 12):m.start()]
+        if re.search(r"每[^,。;]{0,8}$", before) and not re.search(r"每\s*(?:个|一)?\s*(?:分)?会场", before):
+            continue  # a quota per unit or per group ("每单位不超过5人"), not a venue's capacity
         n = re.search(NUM, m.group(0))
         value = cn_int(n.group(0)) if n else None
         if value:
@@ -905,7 +905,7 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         if m:
             x = re.sub(r"^(?:根据[^,]*,)?\s*", "", m.group("x")).strip()
             x = re.sub(r"^(?:同时|并|另|此外|还)\s*", "", x)
-            if len(x) >= 2 and not re.search(r"主会场|根据|要求|视情|可以|可", x):
+            if len(x) >= 2 and not re.search(r"主会场|根据|要求|视情|可以|可|请|自行|如需|需要|是否|不", x):
                 hosts = split_units(x)
                 spans["branch_venues.hosts"] = doc.paragraph_of(doc.start + m.start("x"))
                 break

@@ -390,3 +390,11 @@ def test_each_persons_own_fax():
 def test_main_venue_is_a_place_not_the_list_of_who_attends_there():
     doc = _doc("一、参会人员\n主会场:厅领导及有关处室负责同志。\n二、主会场设在示例大厦报告厅。")
     assert P.main_venue(doc)[0]["name"] == "示例大厦报告厅"
+
+
+def test_quotas_per_group_and_vague_hosts_are_not_read():
+    doc = _doc("地点:示例宾馆。每个小组不超过10人。请各单位自行设分会场。")
+    assert P.venue_counts(doc) == {}
+    assert P.branch_venues(doc)[0]["hosts"] == []
+    each = _doc("主会场设在甲楼。每个分会场不超过20人。")
+    assert {k: v for k, (v, _) in P.venue_counts(each).items()} == {"branch": 20}
