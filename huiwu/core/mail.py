@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -29,8 +30,9 @@ log = logging.getLogger(__name__)
 #: how long a sender may hold a row before another one may try it
 CLAIM_SECONDS = 120
 #: retries of one task; the periodic flush keeps trying after these are spent
-TASK_RETRIES = 8
-TASK_RETRY_DELAY = 30
+TASK_RETRIES = int(os.environ.get("HUIWU_MAIL_RETRIES", "8"))
+#: seconds between retries of a failed send (HUIWU_MAIL_RETRY_DELAY; tests shorten it)
+TASK_RETRY_DELAY = int(os.environ.get("HUIWU_MAIL_RETRY_DELAY", "30"))
 
 
 class MailNotSent(Exception):
