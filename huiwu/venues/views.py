@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiwu.accounts import services as account_services
+from huiwu.accounts.models import Role
 from huiwu.accounts.tenancy import scoped
 from huiwu.core.errors import ApiError
 from huiwu.core.text import mask_mobile
@@ -62,6 +63,8 @@ def detail(request, event, venue):
         "can_approve": access.can("venue.approve", event, venue),
         "is_open": services.is_effectively_open(venue),
         "filings": _filings(venue, own),
+        "invited_units": list(VenueUnit.objects.filter(venue=venue).select_related("unit").order_by("unit__order"))
+        if is_org and venue.kind == Venue.Kind.MAIN else [],
         "receipts": venue.receipts.order_by("-submitted_at")[:10],
         "decision_form": DecisionForm(initial={"status": venue.approval_status, "note": venue.approval_note}),
         "extension_form": ExtensionForm(initial={"until": venue.deadline_extended_to}),
@@ -72,7 +75,16 @@ def detail(request, event, venue):
 @scoped("event.manage")
 def invite(request, event, venue):
     """The organizer makes a signed, expiring invitation link for the venue's coordinator."""
-    _inv, token = account_services.create_invitation(venue, actor=request.user, email=request.POST.get("email", ""))
+    kwargs = {}
+    if venue.kind == Venue.Kind.MAIN:
+        # the main venue: each invited unit gets its own link and files only its own attendees
+        vu = VenueUnit.objects.filter(venue=venue, unit_id=request.POST.get("unit") or 0).select_related("unit").first()
+        if vu is None:
+            messages.error(request, _("请选择要邀请的参会单位。"))
+            return redirect("venues:detail", event.slug, venue.code)
+        kwargs = {"role": Role.MAIN_UNIT, "unit": vu.unit}
+    _inv, token = account_services.create_invitation(venue, actor=request.user, email=request.POST.get("email", ""),
+                                                     **kwargs)
     link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
     messages.success(request, _("邀请链接（%(days)s 天内有效，仅可使用一次）：%(link)s") % {
         "days": 14, "link": link})

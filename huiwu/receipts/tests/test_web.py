@@ -264,3 +264,17 @@ def test_confirmation_pdf_renders_chinese_text(coord):
     text = pdf_text(pdf)
     for expected in ("回执确认单", "北京市分会场", "参会甲", "参会乙", "北京市教育委员会", "视频调试负责人", "赵敏", "13910002000"):
         assert expected in text, (expected, text[:300])
+
+
+def test_main_venue_invitation_is_per_unit(client, organizer, demo_event):
+    from huiwu.accounts.models import Invitation
+
+    main = demo_event.venues.get(code="main")
+    vu = main.invited_units.select_related("unit").get(unit__name="中国成人教育协会")
+    client.force_login(organizer)
+    body = client.get(f"/manage/{EV}/venues/main/").content.decode()
+    assert "参会单位邀请链接" in body and "中国成人教育协会" in body
+    resp = client.post(f"/manage/{EV}/venues/main/invite/", {"unit": vu.unit_id, "email": "a@example.cn"}, follow=True)
+    assert "/accounts/invite/" in resp.content.decode()
+    inv = Invitation.objects.get()
+    assert inv.role == "main_unit" and inv.unit == vu.unit
