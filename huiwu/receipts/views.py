@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from huiwu.accounts.tenancy import scoped
 from huiwu.core.errors import ApiError
@@ -212,3 +213,32 @@ def source_file(request, event, venue, version):
         raise PermissionDenied("attendee.phone")
     return FileResponse(r.source_file.open("rb"), as_attachment=True,
                         filename=f"receipt-{venue.code}-v{r.version}-{r.source_file.name.rsplit('/', 1)[-1]}")
+
+
+@require_POST
+@scoped("venue.edit")
+def upload(request, event, venue):
+    """A filled receipt form (.docx/.xlsx/.csv) uploaded on the venue's page: read and filed by the importer."""
+    from django.conf import settings
+
+    from .documents.importer import import_file
+
+    unit = services.unit_for(request.user, venue, _int(request.POST.get("filing_unit")))
+    back = reverse("receipts:edit", args=[event.slug, venue.code]) + (
+        f"?unit={unit.pk}" if venue.kind == Venue.Kind.MAIN and unit else "")
+    f = request.FILES.get("receipt_file")
+    if f is None:
+        messages.error(request, _("请选择要上传的回执文件（Word、Excel 或 CSV）。"))
+        return redirect(back)
+    report = import_file(f.read(settings.HUIWU_MAX_UPLOAD_BYTES + 1), f.name, event=event, venue=venue,
+                         actor=request.user, channel="upload",
+                         unit=unit if venue.kind == Venue.Kind.MAIN else None)
+    for w in report.get("warnings", []):
+        messages.warning(request, w)
+    if report.get("status") == "accepted":
+        messages.success(request, _("已从文件导入回执：%(n)d 人。") % {"n": len(report.get("attendees", []))})
+        return redirect("venues:detail", event.slug, venue.code)
+    messages.error(request, _("文件未导入：请按下列提示修改文件后重新上传，或在本页直接填写。"))
+    for e in report.get("errors", []):
+        messages.error(request, e["message"])
+    return redirect(back)

@@ -278,3 +278,17 @@ def test_main_venue_invitation_is_per_unit(client, organizer, demo_event):
     assert "/accounts/invite/" in resp.content.decode()
     inv = Invitation.objects.get()
     assert inv.role == "main_unit" and inv.unit == vu.unit
+
+
+def test_upload_a_filled_file_on_the_page(coord, demo_event):
+    from huiwu.receipts.services import set_tech_contact
+
+    set_tech_contact(demo_event.venues.get(code="110000"), {"name": "赵敏", "phone": "13910002000"})
+    csv = "姓名,单位,职务,手机\n王立,北京市教育委员会,处长,13800138000\n"
+    resp = coord.post(f"/manage/{EV}/venues/110000/receipt/upload/",
+                      {"receipt_file": SimpleUploadedFile("回执.csv", csv.encode("utf-8"))}, follow=True)
+    assert "已从文件导入回执：1 人" in resp.content.decode()
+    assert Receipt.objects.get().channel == "upload" and Attendee.objects.get(status="active").name == "王立"
+    resp = coord.post(f"/manage/{EV}/venues/110000/receipt/upload/",
+                      {"receipt_file": SimpleUploadedFile("x.docx", b"MZ\x90\x00" * 10)}, follow=True)
+    assert "文件未导入" in resp.content.decode() and Receipt.objects.count() == 1
