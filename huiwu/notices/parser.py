@@ -356,6 +356,10 @@ _CHROME = re.compile(
     r"更多\s*>>|相关(?:新闻|阅读|链接|文章|文件|推荐)|上一篇|下一篇|责任编辑|【\s*(?:打印|关闭)|打印本页|关闭窗口|"
     r"版权所有|ICP\s*备|网站地图|扫描二维码|分享到|主办单位\s*:|网站标识码|公网安备"
 )
+_PAGE_META = re.compile(
+    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|发布(?:时间|日期)|来源\s*:|作者\s*:|浏览|点击|阅读(?:次数|量)|字号|【?\s*字体|"
+    r"分享到|责任编辑|编辑\s*:|文章来源)"
+)
 _TITLE_END = re.compile(r"(?:通知|通告|公告|通函|函|的函|启事|安排)$")
 _ORG_SUFFIX = re.compile(
     r"(?:厅|局|委|委员会|部|处|院|校|学|会|中心|单位|部门|机构|政府|办|办公室|公司|集团|站|馆|所|社|团|队|司|科|组|室|处室)$"
@@ -520,9 +524,16 @@ def find_body(text: str) -> Doc:
     # the end: the signature date, or the first piece of chrome
     body_lines = [(s, e) for (s, e) in lines if s >= doc.start]
     end = len(text)
+    seen_text = False
     for j, (s, e) in enumerate(body_lines):
+        if not seen_text and (_CHROME.search(text[s:e]) or _PAGE_META.match(text[s:e])):
+            # page metadata right under the title ("发布时间:… 来源:… 分享到") is not the notice
+            doc.start = max(doc.start, e)
+            continue
+        if len(text[s:e]) >= 15 and re.search(r"[,。:]", text[s:e]):
+            seen_text = True
         m = _DATE_LINE.match(text[s:e])
-        if m and j > 0:
+        if m and j > 0 and seen_text:
             who = (m.group("who") or "").strip()
             sig_start = s + m.start("date")
             if not who and j > 0:
