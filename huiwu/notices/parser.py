@@ -524,13 +524,13 @@ def find_body(text: str) -> Doc:
     # the end: the signature date, or the first piece of chrome
     body_lines = [(s, e) for (s, e) in lines if s >= doc.start]
     end = len(text)
-    seen_text = False
+    seen_text = bool(starts)  # a body opened by its doc number or addressee line has no page metadata
     for j, (s, e) in enumerate(body_lines):
         if not seen_text and (_CHROME.search(text[s:e]) or _PAGE_META.match(text[s:e])):
             # page metadata right under the title ("发布时间:… 来源:… 分享到") is not the notice
             doc.start = max(doc.start, e)
             continue
-        if len(text[s:e]) >= 15 and re.search(r"[,。:]", text[s:e]):
+        if "。" in text[s:e] or (len(text[s:e]) >= 15 and re.search(r"[,:]", text[s:e])):
             seen_text = True
         m = _DATE_LINE.match(text[s:e])
         if m and j > 0 and seen_text:
