@@ -773,6 +773,8 @@ _COUNT_RES = [
     rf"(?P<n>{NUM})\s*(?:人|名)\s*(?:以内|之内|以下|左右|上下)",
     rf"约\s*(?P<n>{NUM})\s*(?:人|名)",
     rf"(?:人数|规模)\s*(?:为|:)?\s*(?P<n>{NUM})\s*(?:人|名)",
+    rf"以\s*(?P<n>{NUM})\s*(?:人|名)\s*为限",
+    rf"容纳\s*(?P<n>{NUM})\s*(?:人|名)",
 ]
 _COUNT_RE = re.compile("|".join(f"(?:{r})" for r in _COUNT_RES).replace("?P<n>", "?:"))
 
@@ -1316,7 +1318,7 @@ def attachments(doc: Doc) -> tuple[list[str], Span | None]:
         end = le
         numbered = re.compile(r"^\s*(?:\d+\s*[.、.]|\(\s*\d+\s*\))\s*")
         if first_item:
-            pieces = re.split(r"\s*(?:(?<=\s)|^)(?=\d+\s*[.、](?!\d))", first_item)
+            pieces = re.split(r"(?:^|[\s;,、]+)(?=\d+\s*[.、](?!\d))", first_item)
             for p in pieces:
                 p = numbered.sub("", p).strip().rstrip(";。,")
                 if p:
