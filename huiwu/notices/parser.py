@@ -1527,6 +1527,16 @@ def parse(text: str) -> dict[str, Any]:
     return parse_with_sources(text)[0]
 
 
+def notice_body(text: str) -> str:
+    """The notice without the page around it: its title, then doc number to signature."""
+    doc = find_body(normalise(text))
+    title = re.sub(r"\s*\n\s*", "", doc.sub(doc.title_span)).strip() if doc.title_span else ""
+    body = doc.text[doc.start:doc.end].strip()
+    if title and not body.startswith(title):
+        return f"{title}\n\n{body}"
+    return body
+
+
 def get_path(result: dict[str, Any], path: str) -> Any:
     """result['main_venue']['capacity'] for 'main_venue.capacity'."""
     cur: Any = result

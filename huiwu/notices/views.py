@@ -14,7 +14,7 @@ from huiwu.core.errors import ApiError
 
 from . import services
 from .forms import FIELD_LABELS, NoticeInputForm, ReviewForm
-from .parser import missing_fields, parse_with_sources
+from .parser import missing_fields, notice_body, parse_with_sources
 from .reading import MAX_TEXT_CHARS, NoticeFileError, check_text, read_notice_bytes
 
 
@@ -79,7 +79,7 @@ def new(request):
         if form.is_valid():
             try:
                 event = services.create_event_from_notice(
-                    form.to_parsed(), request.user, notice_text=text,
+                    form.to_parsed(), request.user, notice_text=notice_body(text),
                     create_branches=form.cleaned_data.get("create_branches", False),
                 )
             except (services.NoticeInvalid, ApiError) as exc:

@@ -398,3 +398,10 @@ def test_quotas_per_group_and_vague_hosts_are_not_read():
     assert P.branch_venues(doc)[0]["hosts"] == []
     each = _doc("主会场设在甲楼。每个分会场不超过20人。")
     assert {k: v for k, (v, _) in P.venue_counts(each).items()} == {"branch": 20}
+
+
+def test_notice_body_leaves_the_page_out():
+    body = P.notice_body(seed_text())
+    assert body.startswith("教育部办公厅关于举办2021年全民终身学习活动周全国总开幕式的通知\n\n教职成厅函〔2021〕24号")
+    assert body.endswith("2021年11月19日")
+    assert "责任编辑" not in body and "更多>>" not in body

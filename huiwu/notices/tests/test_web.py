@@ -126,6 +126,7 @@ def test_create_event_from_the_reviewed_seed(client, organizer):
     rules = AdmissionRule.objects.filter(event=event)
     assert rules.count() == 6
     assert AuditEntry.objects.filter(action="event.create", event=event).exists()
+    assert event.notice_text.startswith("教育部办公厅关于举办") and "责任编辑" not in event.notice_text
     assert client.get(resp["Location"]).status_code == 200
 
 
