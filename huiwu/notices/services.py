@@ -69,6 +69,11 @@ def make_slug(title: str, year: int | None = None) -> str:
     return slug
 
 
+def _title_year(title: str) -> int | None:
+    m = re.search(r"(?:19|20)\d{2}", title or "")
+    return int(m.group(0)) if m else None
+
+
 def parse_moment(value: str | None, *, end_of_day: bool = False) -> datetime | None:
     """An ISO date-time from the parser (or a form) as an aware datetime; a bare date is its
     start of day, or its end (23:59:59) for deadlines ("11月20日前" → through 11-20)."""
@@ -129,7 +134,7 @@ def create_event_from_notice(parsed: dict[str, Any], actor: Any, *, notice_text:
     contact = reh.get("contact") or {}
     issued = parsed.get("issued_on")
     event = Event.objects.create(
-        slug=make_slug(title, starts.year),
+        slug=make_slug(title, _title_year(title) or starts.year),
         title=title[:200],
         doc_number=(parsed.get("doc_number") or "")[:80],
         issuer=(parsed.get("issuer") or "")[:120],
