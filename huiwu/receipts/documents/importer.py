@@ -81,6 +81,9 @@ class VenueIndex:
         for _s, _e, p in spans:
             places.setdefault((p.venue.code, p.unit.pk if p.unit else None), p)
         codes = {code for code, _u in places}
+        if "660000" in codes and "650000" in codes and "兵团" in text:
+            codes.discard("650000")  # 新疆生产建设兵团 / 新疆兵团: the corps, not the region
+            places = {k: v for k, v in places.items() if k[0] != "650000"}
         for code, unit_id in list(places):
             if code.endswith("0000") and any(c != code and c[:2] == code[:2] for c in codes):
                 places.pop((code, unit_id))

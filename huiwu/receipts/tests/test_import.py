@@ -208,3 +208,16 @@ def test_main_venue_unit_cannot_file_for_another_unit(demo_event, make_user):
     report = import_file(data, "他人.xlsx", event=demo_event, venue=main, actor=user, unit=mine)
     assert report["status"] == "needs_review"
     assert not Attendee.objects.exists()
+
+
+@pytest.mark.parametrize("declared,code", [
+    ("新疆兵团教育局", "660000"), ("新疆生产建设兵团教育局", "660000"), ("新疆维吾尔自治区教育厅", "650000"),
+    ("辽宁省大连市教育局", "210200"), ("北京市教委", "110000"), ("广西教育厅", "450000"),
+    ("联合国教科文组织北京办事处", "main"),
+])
+def test_venue_from_the_unit_named_in_the_file(demo_event, declared, code):
+    report = import_file(simple_docx(unit_line=f"填报单位：{declared}", title=False,
+                                     people=[("甘  霖", declared, "干部", "13900139123")]),
+                         "r.docx", event=demo_event, dry_run=True)
+    assert report["venue"] == code, report
+    assert report["status"] == "accepted"
