@@ -26,6 +26,8 @@ OFFICE_DOCUMENT = "officeDocument/2006/relationships/officeDocument"
 #: a worksheet bigger than this is not a receipt; reading stops there (bounded work)
 MAX_ROWS = 5000
 MAX_COLS = 60
+#: most cells filled in from merged ranges in one sheet
+MERGE_BUDGET = 200_000
 
 
 # -- package-level parts -------------------------------------------------------------------
@@ -313,20 +315,25 @@ def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
                     cells.setdefault(rnum, {})[col] = text
     merges = root.find(S + "mergeCells")
     if merges is not None:
+        budget = MERGE_BUDGET
         for mc in merges.iterchildren(S + "mergeCell"):
             a, _sep, b = (mc.get("ref") or "").partition(":")
             start, end = _ref(a), _ref(b or a)
             if not start or not end:
                 continue
             r1, c1 = start
-            r2, c2 = min(end[0], r1 + MAX_ROWS, MAX_ROWS), min(end[1], MAX_COLS - 1)
+            r2, c2 = end[0], min(end[1], MAX_COLS - 1)
             value = cells.get(r1, {}).get(c1, "")
             if not value:
                 continue
-            for r in range(r1, r2 + 1):
-                rowcells = cells.setdefault(r, {})
+            # spread the value only over rows that hold something: a merge over a million empty rows costs nothing
+            for r in (r for r in cells if r1 <= r <= r2):
+                rowcells = cells[r]
                 for c in range(c1, c2 + 1):
                     rowcells.setdefault(c, value)
+                budget -= c2 - c1 + 1
+            if budget <= 0:
+                break
     grid = Grid(label=_("工作表“%(name)s”") % {"name": name}, rows=[], row_numbers=[], context=name, kind="sheet")
     for rnum in sorted(cells):
         rowcells = cells[rnum]

@@ -32,6 +32,9 @@ MAX_MEMBERS = 1000
 #: most bytes one member may inflate to, and all members together
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
+#: most bytes of one XML part handed to the parser (its tree takes ~12× that in memory);
+#: a 30-row receipt's largest part is ~50 KB
+MAX_XML_BYTES = 6 * 1024 * 1024
 #: largest compression ratio allowed for a member bigger than RATIO_FLOOR bytes
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024
@@ -118,6 +121,9 @@ class SafeZip:
         return data
 
     def read_xml(self, name: str):
+        if self.zf.getinfo(name).file_size > MAX_XML_BYTES:
+            raise UnsafeFile(_("文件内容过多（%(part)s 超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
+                             % {"part": name, "mb": MAX_XML_BYTES // 1048576})
         return parse_xml(self.read(name), name)
 
 

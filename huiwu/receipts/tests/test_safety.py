@@ -191,3 +191,25 @@ def test_memory_stays_small_on_hostile_files(tmp_path):
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert all(result[name] != "read" for name in files), result
     assert result["maxrss_kb"] < 300 * 1024, result
+
+
+def test_huge_xml_part_refused_before_parsing():
+    noise = os.urandom(7 * 1024 * 1024 // 2).hex().encode()  # hardly compressible: the ratio check passes
+    big = b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' \
+        + b"<w:body><w:p><w:r><w:t>" + noise + b"</w:t></w:r></w:p></w:body></w:document>"
+    assert "内容过多" in refused(rezip(simple_docx(), replace={"word/document.xml": big}), "big.docx")
+
+
+def test_thousands_of_huge_merged_ranges_cost_little():
+    import time
+
+    data = simple_xlsx()
+    sheet = zipfile.ZipFile(__import__("io").BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    merges = "".join(f'<mergeCell ref="A{i}:BZ1048576"/>' for i in range(1, 3000)).encode()
+    sheet = sheet.replace(b"</worksheet>", b"") .split(b"<mergeCells")[0]
+    sheet += b'<mergeCells count="2999">' + merges + b"</mergeCells></worksheet>"
+    start = time.process_time()
+    ex = __import__("huiwu.receipts.documents.extract", fromlist=["extract"]).extract(
+        read_document(rezip(data, replace={"xl/worksheets/sheet1.xml": sheet}), "merged.xlsx"))
+    assert time.process_time() - start < 5
+    assert ex is not None
