@@ -181,3 +181,15 @@ def test_gbk_encoded_names_and_a_forwarded_message(demo_event):
     assert result["subject"] == "转发：回执"
     [report] = result["files"]
     assert report["file"] == "湖南回执.docx" and report["status"] == "accepted" and report["venue"] == "430000"
+
+
+def test_reply_waits_in_the_outbox_when_smtp_is_down(demo_event, bj_coordinator, settings):
+    from conftest import free_port
+    from huiwu.receipts.models import OutboxMail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    result = ingest_message(eml(files=[("r.docx", simple_docx())], message_id="<down@x>"), event=demo_event, reply=True)
+    assert result["replied"] is False
+    row = OutboxMail.objects.get(kind="mail.reply")
+    assert row.to == ["bj-coord@example.org"] and "北京市分会场" in row.body
