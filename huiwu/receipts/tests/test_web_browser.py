@@ -8,9 +8,9 @@ import re
 import time
 
 SLUG = "lifelong-learning-week-2021"
-CODE = "130000"  # 河北省分会场
+CODE = "360000"  # 江西省分会场: no other live test touches it
 ROWS = "\n".join(
-    f"{i}\t{name}\t河北省教育厅\t{pos}\t139 3000 {i:04d}"
+    f"{i}\t{name}\t江西省教育厅\t{pos}\t139 3000 {i:04d}"
     for i, (name, pos) in enumerate([
         ("韩  冰", "副厅长"), ("马晓东", "处长"), ("高  洁", "副处长"), ("郑一鸣", "主任科员"),
         ("许  倩", "校长"), ("冯建国", "主任"), ("曹  宁", "会长"), ("彭丽华", "教师"),
@@ -27,7 +27,7 @@ def test_coordinator_files_from_invitation_to_confirmation(live_app, organizer_p
     org = browser.new_page()
     login(org, live_app.url, "organizer", organizer_password)
     org.goto(f"{live_app.url}/manage/{SLUG}/venues/{CODE}/")
-    org.fill("#inv-email", "hebei@example.cn")
+    org.fill("#inv-email", "jiangxi@example.cn")
     org.click("#organizer-actions button:has-text('生成邀请链接')")
     link = re.search(r"https?://\S+/accounts/invite/\S+/", org.locator(".messages").inner_text()).group(0)
 
@@ -36,15 +36,17 @@ def test_coordinator_files_from_invitation_to_confirmation(live_app, organizer_p
     page = ctx.new_page()
     page.goto(link)
     page.fill("input[name=display_name]", "韩冰")
-    page.fill("input[name=username]", "hebei_coord")
-    page.fill("input[name=password]", "Hb-pass-2021!")
-    page.fill("input[name=password2]", "Hb-pass-2021!")
+    page.fill("input[name=username]", "jiangxi_coord")
+    page.fill("input[name=password]", "Jx-pass-2021!")
+    page.fill("input[name=password2]", "Jx-pass-2021!")
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert f"/venues/{CODE}/" in page.url
     page.click("#receipt-card a:has-text('填报回执')")
-    page.fill("#id_address", "石家庄市某某路 8 号")
+    page.fill("#id_address", "南昌市某某路 8 号")
     page.fill("#id_room", "二楼视频会议室")
+    if not page.locator("details.paste").evaluate("d => d.open"):
+        page.click("details.paste summary")
     page.fill("#paste", ROWS)
     page.click("#paste-apply")
     assert page.locator("#row-count").inner_text() == "10"
@@ -77,7 +79,7 @@ def test_coordinator_files_from_invitation_to_confirmation(live_app, organizer_p
 
     # the same pages on a phone: nothing overflows sideways
     m = phone.new_page()
-    login(m, live_app.url, "hebei_coord", "Hb-pass-2021!")
+    login(m, live_app.url, "jiangxi_coord", "Jx-pass-2021!")
     for path, name in ((f"/manage/{SLUG}/venues/{CODE}/receipt/", "receipt-edit-phone"),
                        (f"/manage/{SLUG}/venues/{CODE}/", "venue-detail-phone")):
         m.goto(live_app.url + path)
