@@ -62,7 +62,8 @@ Admission rule shapes (consumed by huiwu.admission; every rule has `kind` and `v
   {"kind": "nucleic_acid_test", "window_hours": 48 | null,
                                 "applies_to": "all" | "returned_from_travel", "venues": ...}
 
-Rules come in that kind order (then in the order of the text); one rule per kind and scope.
+Rules come in the order the notice names them (the seed: symptoms, risk_area_contact,
+risk_area_stay, itinerary_code, health_code, nucleic_acid_test); one rule per kind and scope.
 """
 
 from __future__ import annotations
@@ -1389,14 +1390,23 @@ def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
                 days = (cn_int(dm.group("w")) or 0) * 7
             else:
                 days = cn_int(dm.group("n") or dm.group("n2"))
+        # each rule with where the sentence names it: rules come out in the notice's order
+        at: list[int] = []
         if _SYMPTOM.search(sent) and re.search(
             r"更换|不得|不能|谢绝|不参加|不再|禁止|暂缓|劝返|不予|请勿|如有|凡有|有.{0,6}者|(?:无|未出现|没有|未有)[^。;]{0,14}(?:症状|发热|发烧|咳嗽)", sent):
             rules.append({"kind": "symptoms", "window_days": days, "venues": scope})
+            at.append(_SYMPTOM.search(sent).start())
         if _CONTACT_RISK.search(sent):
             rules.append({"kind": "risk_area_contact", "window_days": days, "venues": scope})
+            cm = _CONTACT_RISK.search(sent)
+            at.append(sent.find("接触", cm.start()) if "接触" in cm.group(0) else cm.start())
         if _STAY_RISK.search(sent):
             rules.append({"kind": "risk_area_stay", "window_days": days, "venues": scope})
-        if re.search(r"健康码|健康宝|[粤随苏浙渝鄂湘赣闽皖豫]?[康申]码|绿码|健康通行码", sent):
+            sm = _STAY_RISK.search(sent)
+            kw = re.search(r"驻留|旅居|居住|停留|旅行|逗留|到过|去过|途经", sm.group(0))
+            at.append(sm.start() + (kw.start() if kw else 0))
+        hc = re.search(r"健康码|健康宝|[粤随苏浙渝鄂湘赣闽皖豫]?[康申]码|绿码|健康通行码", sent)
+        if hc:
             issuer = None
             q = re.search(r"[“\"「]([^”\"」]{2,12}(?:健康宝|健康码|康码|申码|健康通|码))[”\"」]", sent)
             if q and q.group(1) not in ("健康码", "绿码"):
@@ -1415,8 +1425,11 @@ def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
                         issuer = q.group(1)
             color = "green" if re.search(r"绿|红码|黄码|红黄码", sent) else None
             rules.append({"kind": "health_code", "color": color, "issuer": issuer, "venues": scope})
-        if re.search(r"行程码|行程卡", sent):
+            at.append(hc.start())
+        ic = re.search(r"行程码|行程卡", sent)
+        if ic:
             rules.append({"kind": "itinerary_code", "venues": scope})
+            at.append(ic.start())
         if "核酸" in sent:
             hm = re.search(rf"(?P<n>{NUM})\s*(?:小时|h)\s*(?:内|以内)?", sent)
             hours = cn_int(hm.group("n")) if hm else None
@@ -1426,18 +1439,17 @@ def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
             travel = re.search(r"返[京沪津渝穗深]|出差|返回|外地|来京|抵京|来自|从外|省外|市外|京外|途经|旅居", sent)
             rules.append({"kind": "nucleic_acid_test", "window_hours": hours,
                           "applies_to": "returned_from_travel" if travel else "all", "venues": scope})
+            at.append(sent.index("核酸"))
         explicit = _scope(sent)
         if explicit:
             prev_scope = explicit
-        for r in rules:
-            found.append((len(found), r))
+        for r, pos in zip(rules, at, strict=True):
+            found.append((s + pos, r))
             first = s if first is None else first
             last = e
-    order = ["symptoms", "risk_area_contact", "risk_area_stay", "health_code", "itinerary_code",
-             "nucleic_acid_test"]
     seen: set[tuple[str, str]] = set()
     out: list[dict[str, Any]] = []
-    for _, r in sorted(found, key=lambda x: (order.index(x[1]["kind"]), x[0])):
+    for _, r in sorted(found, key=lambda x: x[0]):
         key = (r["kind"], r["venues"])
         if key in seen:
             continue

@@ -46,8 +46,8 @@ SEED_EXPECTED = {
         {"kind": "symptoms", "window_days": 14, "venues": "all"},
         {"kind": "risk_area_contact", "window_days": 14, "venues": "all"},
         {"kind": "risk_area_stay", "window_days": 14, "venues": "all"},
-        {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
         {"kind": "itinerary_code", "venues": "main"},
+        {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
         {"kind": "nucleic_acid_test", "window_hours": 48, "applies_to": "returned_from_travel", "venues": "main"},
     ],
 }
@@ -358,8 +358,8 @@ def test_admission_rules_scopes_and_windows():
         "主会场参会人员须出示“北京健康宝”绿码。如从外地来京,须持48小时内核酸检测阴性证明。"))
     assert rules == [
         {"kind": "symptoms", "window_days": 7, "venues": "all"},
-        {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
         {"kind": "nucleic_acid_test", "window_hours": 72, "applies_to": "all", "venues": "branch"},
+        {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
         {"kind": "nucleic_acid_test", "window_hours": 48, "applies_to": "returned_from_travel", "venues": "main"},
     ]
     assert P.admission_rules(_doc("请准时参会。"))[0] == []
