@@ -89,6 +89,8 @@ def field_of(label: str) -> tuple[str, int] | None:
         return "category", 2
     if label in _UNIT or (label.endswith("单位") and len(label) <= 8):
         return "unit", 2 if "部门" not in label else 1
+    if "单位" in label and "职" in label and len(label) <= 10:  # 单位及职务 in one column: kept as the unit
+        return "unit", 0
     return None
 
 
@@ -183,7 +185,7 @@ def pick_phone(text: str) -> tuple[str, str | None]:
             phone = normalize_mobile(m.group(0))
         except PhoneError:
             return text, None
-        return phone, _("“%(cell)s”中有多个号码，已取手机号 %(phone)s。") % {"cell": text, "phone": phone}
+        return phone, _("“%(cell)s”中除手机号外还有其他内容，已取手机号 %(phone)s。") % {"cell": text, "phone": phone}
     return text, None
 
 
@@ -249,6 +251,9 @@ def extract(parsed: Parsed) -> Extracted:
             found = header_mapping(cells)
             if found:
                 text = row_text(cells)
+                if sum(1 for c in cells if field_of(header_label(c)) == ("name", 2)) > 1:
+                    out.warnings.append(_("%(where)s第%(row)d行有多组“姓名”列（左右并排的名单），只读取了第一组。"
+                                          "请把名单排成一列后重新提交。") % {"where": grid.label, "row": grid.row_numbers[i]})
                 if mapping is not None and header_index == i - 1:
                     mapping = {**mapping, **found}  # a two-row header: the second row refines the first
                 else:

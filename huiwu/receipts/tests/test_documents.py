@@ -209,7 +209,7 @@ def test_phone_forms_and_excel_numbers():
         ws.append([f"人员{chr(0x4e00 + i)}", "江西省教育厅", phone])
     ex = read(xlsx_bytes(wb), "r.xlsx")
     assert [r.data["phone"] for r in ex.attendees] == [f"1380013800{i}" for i in range(8)]
-    assert any("多个号码" in w for w in ex.warnings)
+    assert any("已取手机号" in w for w in ex.warnings)
 
 
 def test_scientific_phone_in_csv_is_an_error_not_a_wrong_number():
@@ -340,3 +340,13 @@ def test_note_rows_in_the_name_column_are_not_people():
                   ["注：请于截止前报送", "", ""], ["总人数：1人", "", ""], ["以上人员已审核", "", ""]])
     ex = read(docx_bytes(d), "r.docx")
     assert names(ex) == ["章程"] and not ex.errors
+
+
+def test_unit_and_position_in_one_column_and_side_by_side_lists():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "姓名", "工作单位及职务", "手机", "序号", "姓名", "工作单位及职务", "手机"])
+    ws.append([1, "左一", "河北省教育厅处长", "13700137001", 2, "右一", "河北开放大学校长", "13700137002"])
+    ex = read(xlsx_bytes(wb), "r.xlsx")
+    assert [(r.data["name"], r.data["unit"]) for r in ex.attendees] == [("左一", "河北省教育厅处长")]
+    assert any("多组" in w for w in ex.warnings)
