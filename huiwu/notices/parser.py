@@ -399,15 +399,12 @@ class Doc:
         """Sentences of the body: split at 。;!? and line ends."""
         out = []
         for ls, le in self.lines():
-            pos = ls
             for m in re.finditer(r"[^。;!?]+[。;!?]?", self.text[ls:le]):
                 s, e = ls + m.start(), ls + m.end()
                 seg = self.text[s:e]
                 lead = len(seg) - len(seg.lstrip())
                 if seg.strip():
                     out.append((s + lead, s + lead + len(seg.strip())))
-                pos = e
-            del pos
         return out
 
     def paragraph_of(self, pos: int) -> Span:
@@ -1246,7 +1243,6 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
     loose: list[str] = []      # phones not (yet) tied to one person
     faxes: list[str] = []
     area: str | None = None
-    seen_phone_after_name = False
     for _pos, kind, value in tokens:
         if kind == "segment":
             org = None  # a new 联系人 / 技术支持 label: the unit named before is not theirs
@@ -1259,8 +1255,7 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
             if persons:
                 persons[-1]["org"] = value
         elif kind == "name":
-            persons.append({"name": value, "org": org, "phones": [], "fax": None, "_tied": False})
-            seen_phone_after_name = False
+            persons.append({"name": value, "org": org, "phones": [], "fax": None})
         elif kind in ("phone", "fax"):
             number = normalise_phone(value, area)
             area = _area_of(number) or area
@@ -1268,8 +1263,6 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
                 faxes.append(number)
             else:
                 loose.append(number)
-                seen_phone_after_name = True
-    del seen_phone_after_name
     if not persons:
         return []
     # tie phones: phones right after a person (before the next person) are theirs, unless all
@@ -1301,7 +1294,6 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
             # a fax named once for several people serves them all
             p["fax"] = own_fax.get(i) or (faxes[0] if len(set(faxes)) == 1 else None)
     for p in persons:
-        p.pop("_tied", None)
         p["phones"] = list(dict.fromkeys(p["phones"]))
     return persons
 
