@@ -216,6 +216,46 @@ class Extracted:
     found_header: bool = False
 
 
+def _block_starts(row: list[str]) -> list[int]:
+    """Columns where a new group of fields starts in a header row (序号 姓名 单位 | 序号 姓名 单位)."""
+    starts, seen = [0], set()
+    for col, cell in enumerate(row):
+        label = header_label(cell)
+        hit = field_of(label)
+        key = hit[0] if hit else ("index" if label in ("序号", "编号", "no") else None)
+        if key is None:
+            continue
+        if key in seen:
+            starts.append(col)
+            seen = set()
+        seen.add(key)
+    return starts
+
+
+def split_side_by_side(grid: Grid) -> list[Grid]:
+    """A list laid out in two (or more) groups of columns side by side becomes one grid per group,
+    left first, so people keep the order they were written in."""
+    for row in grid.rows:
+        cells = [_fold(c) for c in row]
+        if not header_mapping(cells):
+            continue
+        if sum(1 for c in cells if (field_of(header_label(c)) or ("",))[0] == "name") < 2:
+            return [grid]
+        starts = _block_starts(cells)
+        if len(starts) < 2:
+            return [grid]
+        bounds = [*starts[1:], max(len(r) for r in grid.rows)]
+        parts = []
+        for k, (a, b) in enumerate(zip(starts, bounds, strict=True)):
+            side = _("（左起第%(k)d组）") % {"k": k + 1}
+            parts.append(Grid(
+                label=grid.label + side, rows=[r[a:b] for r in grid.rows], row_numbers=list(grid.row_numbers),
+                context=grid.context, kind=grid.kind,
+                numeric={(r, c - a) for r, c in grid.numeric if a <= c < b}))
+        return parts
+    return [grid]
+
+
 def _context_before(grid: Grid, index: int) -> str:
     for j in range(index - 1, -1, -1):
         text = row_text(grid.rows[j])
@@ -232,7 +272,7 @@ def extract(parsed: Parsed) -> Extracted:
     previous_mapping: dict[str, int] | None = None
     previous_width = -1
     used_grids = 0
-    for grid in parsed.grids:
+    for grid in (part for g in parsed.grids for part in split_side_by_side(g)):
         mapping: dict[str, int] | None = None
         role = "attendees"
         header_index = -1
@@ -251,9 +291,6 @@ def extract(parsed: Parsed) -> Extracted:
             found = header_mapping(cells)
             if found:
                 text = row_text(cells)
-                if sum(1 for c in cells if field_of(header_label(c)) == ("name", 2)) > 1:
-                    out.warnings.append(_("%(where)s第%(row)d行有多组“姓名”列（左右并排的名单），只读取了第一组。"
-                                          "请把名单排成一列后重新提交。") % {"where": grid.label, "row": grid.row_numbers[i]})
                 if mapping is not None and header_index == i - 1:
                     mapping = {**mapping, **found}  # a two-row header: the second row refines the first
                 else:

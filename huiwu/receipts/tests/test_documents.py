@@ -346,7 +346,12 @@ def test_unit_and_position_in_one_column_and_side_by_side_lists():
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["序号", "姓名", "工作单位及职务", "手机", "序号", "姓名", "工作单位及职务", "手机"])
-    ws.append([1, "左一", "河北省教育厅处长", "13700137001", 2, "右一", "河北开放大学校长", "13700137002"])
+    ws.append([1, "左一", "河北省教育厅处长", "13700137001", 3, "右一", "河北开放大学校长", 13700137003])
+    ws.append([2, "左二", "河北省教育厅科长", "13700137002", None, None, None, None])
+    ws.append(["视频调试负责人：齐  天，手机：13700137009"])
     ex = read(xlsx_bytes(wb), "r.xlsx")
-    assert [(r.data["name"], r.data["unit"]) for r in ex.attendees] == [("左一", "河北省教育厅处长")]
-    assert any("多组" in w for w in ex.warnings)
+    assert [(r.row, r.data["name"], r.data["unit"], r.data["phone"]) for r in ex.attendees] == [
+        (2, "左一", "河北省教育厅处长", "13700137001"), (3, "左二", "河北省教育厅科长", "13700137002"),
+        (2, "右一", "河北开放大学校长", "13700137003")]
+    assert ex.tech_contact == {"name": "齐天", "phone": "13700137009"}
+    assert not [w for w in ex.warnings if "多位" in w]
