@@ -872,6 +872,7 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     rxs = [
         r"主会场\s*(?:设在|设于|设置在|位于|地点为?|为|:)\s*(?P<x>[^,。;\n]{2,60})",
         r"在\s*(?P<x>[^,。;\n]{2,60}?)\s*设(?:立|置)?主会场",
+        r"主会场\s*\(\s*(?:设在|地点:|位于)?\s*(?P<x>[^,;)]{2,40})",
         r"(?:会议|活动)?地\s*点\s*:\s*(?P<x>[^,。;\n]{2,60})",
     ]
     for rx in rxs:
@@ -1130,14 +1131,23 @@ def _tech_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
     return {"name": re.sub(r"\s+", "", m.group("name")), "phone": normalise_phone(m.group("phone"))}, (m.start(), m.end())
 
 
+_ANY_PERSON = re.compile(
+    rf"(?:[:(,]|联系|咨询)\s*(?P<name>[\u4e00-\u9fff·](?:\s{{0,3}}[\u4e00-\u9fff·]){{1,4}}?)\s*(?:同志|老师)?\s*[,]?\s*"
+    rf"(?:(?:联系)?(?:电话|手机)\s*:?\s*)?\(?\s*(?P<phone>{_PHONE_ONE})"
+)
+
+
 def _any_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
-    """A name right before a phone, after a colon or bracket: '(联系人及联系电话:付宇豪 185…)'."""
-    for m in re.compile(
-        rf"[:(,]\s*(?P<name>[\u4e00-\u9fff·](?:\s{{0,3}}[\u4e00-\u9fff·]){{1,4}}?)\s*(?:同志|老师)?\s*[,]?\s*(?:(?:联系)?(?:电话|手机)\s*:?\s*)?"
-        rf"(?P<phone>{_PHONE_ONE})"
-    ).finditer(t, s, e):
-        if not _NOT_NAME.search(m.group("name")):
+    """A name right before a phone, after a colon, a bracket or 联系: '(联系人及联系电话:付宇豪 185…)',
+    '请联系马骏(139…)'."""
+    pos = s
+    while pos < e:
+        m = _ANY_PERSON.search(t, pos, e)
+        if not m:
+            return None
+        if not _NOT_NAME.search(m.group("name")) and not re.match(r"[请如]", m.group("name")):
             return {"name": re.sub(r"\s+", "", m.group("name")), "phone": normalise_phone(m.group("phone"))}, (m.start() + 1, m.end())
+        pos = m.start() + 1  # matches overlap: "请联系马骏" is rejected, "联系马骏" is not
     return None
 
 
@@ -1428,7 +1438,7 @@ def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
             if hours is None:
                 dm2 = re.search(rf"(?P<n>{NUM})\s*(?:天|日)\s*(?:内|以内)", sent)
                 hours = (cn_int(dm2.group("n")) or 0) * 24 if dm2 else None
-            travel = re.search(r"返[京沪津渝穗深]|出差|返回|外地|来京|抵京|来自|从外|省外|市外|京外|途经|旅居", sent)
+            travel = re.search(r"返[\u4e00-\u9fff]|出差|外地|外省|外市|来京|抵京|来自|从外|(?:省|市|区|京|县|境)外|途经|旅居", sent)
             rules.append({"kind": "nucleic_acid_test", "window_hours": hours,
                           "applies_to": "returned_from_travel" if travel else "all", "venues": scope})
             at.append(sent.index("核酸"))
