@@ -38,7 +38,9 @@ class Command(BaseCommand):
                 out = {"result": result, "sources": {k: list(v) for k, v in spans.items()}}
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
+        from huiwu.notices.forms import FIELD_LABELS
+
         for path in FIELD_PATHS:
             value = get_path(result, path)
             shown = _("（未找到）") if value in (None, [], "") else json.dumps(value, ensure_ascii=False)
-            self.stdout.write(f"{path}: {shown}")
+            self.stdout.write(f"{FIELD_LABELS[path]}（{path}）：{shown}")
