@@ -262,8 +262,13 @@ def ingest_mbox(event: Event, path: str | Path, *, reply: bool = False) -> list[
     box = mailbox.mbox(str(path), create=False)
     out = []
     try:
+        limit = max_message_bytes()
         for key in box.iterkeys():
-            raw = box.get_bytes(key)
+            with box.get_file(key) as fh:
+                raw = fh.read(limit + 1)
+            if len(raw) > limit:
+                out.append(_too_big(event, raw[:65536], f"{Path(path).name}#{key}"))
+                continue
             out.append(ingest_message(raw, event=event, reply=reply))
     finally:
         box.close()
@@ -280,12 +285,18 @@ def ingest_imap(event: Event, *, host: str, user: str, password: str, folder: st
     kwargs = {"port": port} if port else {}
     with box_class(host, **kwargs).login(user, password, initial_folder=folder) as box:
         criteria = AND(seen=False) if unseen_only else AND(all=True)
-        for message in box.fetch(criteria, mark_seen=False, limit=limit, bulk=True):
-            if message.size_rfc822 and message.size_rfc822 > max_message_bytes():
-                result = _too_big(event, message.obj.as_bytes()[:65536], message.subject)
+        # headers first: a message over the limit is never downloaded whole
+        heads = list(box.fetch(criteria, mark_seen=False, limit=limit, headers_only=True, bulk=True))
+        for head in heads:
+            if not head.uid:
+                continue
+            if head.size_rfc822 and head.size_rfc822 > max_message_bytes():
+                result = _too_big(event, head.obj.as_bytes()[:65536], head.subject)
             else:
+                message = next(box.fetch(uid_list=[head.uid], mark_seen=False, bulk=True), None)
+                if message is None:
+                    continue
                 result = ingest_message(message.obj.as_bytes(policy=policy.SMTP), event=event, reply=reply)
             out.append(result)
-            if message.uid:
-                box.flag(message.uid, MailMessageFlags.SEEN, True)
+            box.flag(head.uid, MailMessageFlags.SEEN, True)
     return out

@@ -230,10 +230,8 @@ def import_file(
         try:
             from django.conf import settings
 
-            if path.stat().st_size > settings.HUIWU_MAX_UPLOAD_BYTES:
-                data = path.read_bytes()[: settings.HUIWU_MAX_UPLOAD_BYTES + 1]
-            else:
-                data = path.read_bytes()
+            with path.open("rb") as fh:  # never more than the limit (+1 byte to know it is over)
+                data = fh.read(settings.HUIWU_MAX_UPLOAD_BYTES + 1)
         except OSError as exc:
             return _report(filename, "rejected", errors=[_file_error(_("无法读取文件：%(err)s") % {"err": exc.strerror})])
     else:

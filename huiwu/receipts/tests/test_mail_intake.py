@@ -193,3 +193,15 @@ def test_reply_waits_in_the_outbox_when_smtp_is_down(demo_event, bj_coordinator,
     assert result["replied"] is False
     row = OutboxMail.objects.get(kind="mail.reply")
     assert row.to == ["bj-coord@example.org"] and "北京市分会场" in row.body
+
+
+def test_mbox_message_over_the_limit_is_refused(demo_event, tmp_path, settings):
+    box = mailbox.mbox(str(tmp_path / "big.mbox"))
+    box.add(eml(files=[("r.docx", simple_docx())], message_id="<mbig@x>"))
+    box.flush()
+    box.close()
+    settings.HUIWU_MAX_UPLOAD_BYTES = 2000
+    out = StringIO()
+    call_command("mail", "ingest", demo_event.slug, "--mbox", str(tmp_path / "big.mbox"), "--json", stdout=out)
+    [message] = json.loads(out.getvalue())["messages"]
+    assert message["status"] == "rejected" and message["message_id"] == "<mbig@x>"

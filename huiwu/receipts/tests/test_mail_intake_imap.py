@@ -27,6 +27,7 @@ class Mailbox:
         self.messages = [{"uid": i + 1, "raw": raw, "seen": False} for i, raw in enumerate(messages)]
         self.user, self.password = user, password
         self.logins = 0
+        self.fetches: list[str] = []
 
 
 class Handler(socketserver.StreamRequestHandler):
@@ -63,6 +64,7 @@ class Handler(socketserver.StreamRequestHandler):
                     uids = [str(m["uid"]) for m in box.messages if not (unseen and m["seen"])]
                     self.send(f"* SEARCH {' '.join(uids)}\r\n{tag} OK search done\r\n")
                 elif sub == "FETCH":
+                    box.fetches.append(params)
                     wanted = {int(u) for u in params.split(" ", 1)[0].split(",")}
                     for seq, m in enumerate(box.messages, start=1):
                         if m["uid"] in wanted:
@@ -156,3 +158,13 @@ def test_periodic_task_uses_the_environment(demo_event, monkeypatch):
         monkeypatch.setenv("HUIWU_IMAP_EVENT", demo_event.slug)
         assert tasks.poll_imap() == 1
     assert Receipt.objects.filter(venue__code="540000").exists()
+
+
+def test_imap_message_over_the_limit_is_not_downloaded(demo_event, settings):
+    settings.HUIWU_MAX_UPLOAD_BYTES = 3000  # messages up to 9,000 bytes
+    box = Mailbox([eml(sender="big@example.org", message_id="<huge@x>", files=[("r.docx", simple_docx())])])
+    with imap_server(box) as port:
+        [result] = ingest_imap(demo_event, host="127.0.0.1", port=port, user="intake", password="s3cret", ssl=False)
+    assert result["status"] == "rejected" and "过大" in result["note"]
+    assert all("HEADER" in f.upper() for f in box.fetches), box.fetches
+    assert box.messages[0]["seen"]
