@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import openpyxl
 from django.conf import settings
@@ -103,16 +103,24 @@ class SafeZip:
 
     zf: zipfile.ZipFile
     names: set[str]
+    #: XML parts already inflated by the DOCTYPE scan, kept for the parser
+    cache: dict[str, bytes] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         return name in self.names
 
     def read(self, name: str) -> bytes:
+        if name in self.cache:
+            return self.cache[name]
         info = self.zf.getinfo(name)
         try:
             with self.zf.open(info) as member:
                 data = member.read(min(info.file_size, MAX_MEMBER_BYTES) + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
+        except zipfile.BadZipFile as exc:
+            if "CRC" in str(exc):
+                raise UnsafeFile(_("文件内部内容与其声明的大小或校验值不符（疑似压缩炸弹，或文件已损坏），已拒收。")) from exc
+            raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
+        except (EOFError, OSError, ValueError, RuntimeError) as exc:
             raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
         except Exception as exc:  # zlib.error and friends
             raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
@@ -128,7 +136,8 @@ class SafeZip:
 
 
 def open_zip(data: bytes, kind: str) -> SafeZip:
-    """Check an OOXML zip's directory against the limits; nothing is inflated here."""
+    """Check an OOXML zip's directory against the limits before inflating anything, then scan
+    every XML part for a DOCTYPE (and keep them for the parser)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -154,11 +163,17 @@ def open_zip(data: bytes, kind: str) -> SafeZip:
             raise UnsafeFile(_("文件含有宏（VBA），出于安全原因拒收。请另存为不含宏的 .docx 或 .xlsx 后重新提交。"))
         names.add(info.filename)
     safe = SafeZip(zf, names)
+    # every XML part, parsed later or not, is refused when it declares a DOCTYPE
+    for name in sorted(names):
+        if name.lower().endswith((".xml", ".rels", ".vml")):
+            part = safe.read(name)
+            _refuse_doctype(part, name)
+            if len(part) <= MAX_XML_BYTES:
+                safe.cache[name] = part
     if "[Content_Types].xml" not in names:
         raise UnsafeFile(_("这不是有效的 %(kind)s 文件（缺少内容类型清单）。请用 Word、WPS 或 Excel 另存后重新提交。")
                          % {"kind": _KIND_NAMES[kind]})
     content_types = safe.read("[Content_Types].xml")
-    _refuse_doctype(content_types, "[Content_Types].xml")
     if b"macroenabled" in content_types.lower() or b"vbaproject" in content_types.lower():
         raise UnsafeFile(_("文件含有宏（VBA），出于安全原因拒收。请另存为不含宏的 .docx 或 .xlsx 后重新提交。"))
     has_word = "word/document.xml" in names or any(n.endswith("/document.xml") for n in names)

@@ -213,3 +213,9 @@ def test_thousands_of_huge_merged_ranges_cost_little():
         read_document(rezip(data, replace={"xl/worksheets/sheet1.xml": sheet}), "merged.xlsx"))
     assert time.process_time() - start < 5
     assert ex is not None
+
+
+@pytest.mark.parametrize("part", ["word/styles.xml", "word/_rels/document.xml.rels", "docProps/app.xml"])
+def test_doctype_in_any_xml_part_is_refused_even_one_never_parsed(part):
+    hostile = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+    assert "DOCTYPE" in refused(rezip(simple_docx(), replace={part: hostile}), "r.docx")
