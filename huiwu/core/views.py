@@ -14,7 +14,8 @@ def home(request):
         for event in access.events().order_by("-starts_at"):
             venues = list(access.venues(event).order_by("order")[:5]) if not access.is_organizer(event) else []
             rows.append({"event": event, "organizer": access.is_organizer(event), "venues": venues})
-        return render(request, "core/home.html", {"rows": rows})
+        is_organizer = any(m.role == "organizer" for m in access.memberships)
+        return render(request, "core/home.html", {"rows": rows, "is_organizer": is_organizer})
     events = Event.objects.filter(status=Event.Status.PUBLISHED).order_by("-starts_at")[:20]
     return render(request, "core/home.html", {"public_events": events})
 

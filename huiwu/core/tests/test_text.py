@@ -29,3 +29,4 @@ def test_bad_mobiles_say_what_to_fix(raw):
 def test_fold_and_mask():
     assert fold("ＡＢＣ　１２３：") == "ABC 123:"
     assert mask_mobile("13800138000") == "138****8000"
+
