@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -88,6 +89,46 @@ def _refuse_doctype(data: bytes, part: str) -> None:
         )
 
 
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+#: a prolog (XML declaration, comments, processing instructions) longer than this is refused
+MAX_PROLOG_BYTES = 64 * 1024
+
+
+def _refuse_doctype_in_prolog(safe: SafeZip, name: str) -> None:
+    """A DOCTYPE may only stand in the prolog, before the root element: inflate just that much."""
+    info = safe.zf.getinfo(name)
+    try:
+        with safe.zf.open(info) as member:
+            buf = member.read(2048)
+            while True:
+                if buf[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in buf[:64]:
+                    _refuse_doctype(buf + member.read(MAX_PROLOG_BYTES), name)  # UTF-16: decode and look
+                    return
+                pos = 0
+                while True:
+                    m = _PROLOG_ITEM.match(buf, pos)
+                    if not m or m.end() == pos:
+                        break
+                    pos = m.end()
+                rest = buf[pos:].lstrip()
+                if rest[:9].lower() == b"<!doctype" or rest[:8].lower() == b"<!entity":
+                    _refuse_doctype(rest[:9], name)
+                if len(rest) >= 2 and rest[:1] == b"<" and rest[1:2] not in (b"!", b"?"):
+                    return  # the root element: no DOCTYPE can follow
+                if not rest and len(buf) < 2048 and info.file_size <= len(buf):
+                    return  # an empty part
+                more = member.read(4096)
+                if not more:
+                    return  # nothing but a prolog: the parser (if any) will refuse it
+                buf += more
+                if len(buf) > MAX_PROLOG_BYTES:
+                    raise UnsafeFile(_("文件内部的 %(part)s 开头异常（过长的声明或注释），已拒收。") % {"part": name})
+    except zipfile.BadZipFile as exc:
+        raise UnsafeFile(_("文件内部内容与其声明的大小或校验值不符（疑似压缩炸弹，或文件已损坏），已拒收。")) from exc
+    except (EOFError, OSError, ValueError, RuntimeError, zlib.error) as exc:
+        raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
+
+
 def parse_xml(data: bytes, part: str = "XML"):
     """Parse one XML part after refusing DOCTYPE; returns the root element."""
     _refuse_doctype(data, part)
@@ -120,9 +161,7 @@ class SafeZip:
             if "CRC" in str(exc):
                 raise UnsafeFile(_("文件内部内容与其声明的大小或校验值不符（疑似压缩炸弹，或文件已损坏），已拒收。")) from exc
             raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
-        except (EOFError, OSError, ValueError, RuntimeError) as exc:
-            raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
-        except Exception as exc:  # zlib.error and friends
+        except (EOFError, OSError, ValueError, RuntimeError, zlib.error) as exc:
             raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
         if len(data) > info.file_size or len(data) > MAX_MEMBER_BYTES:
             raise UnsafeFile(_("文件内部内容与其声明的大小不符，疑似压缩炸弹，已拒收。"))
@@ -163,13 +202,10 @@ def open_zip(data: bytes, kind: str) -> SafeZip:
             raise UnsafeFile(_("文件含有宏（VBA），出于安全原因拒收。请另存为不含宏的 .docx 或 .xlsx 后重新提交。"))
         names.add(info.filename)
     safe = SafeZip(zf, names)
-    # every XML part, parsed later or not, is refused when it declares a DOCTYPE
+    # every XML part, parsed later or not, is refused when its prolog declares a DOCTYPE
     for name in sorted(names):
         if name.lower().endswith((".xml", ".rels", ".vml")):
-            part = safe.read(name)
-            _refuse_doctype(part, name)
-            if len(part) <= MAX_XML_BYTES:
-                safe.cache[name] = part
+            _refuse_doctype_in_prolog(safe, name)
     if "[Content_Types].xml" not in names:
         raise UnsafeFile(_("这不是有效的 %(kind)s 文件（缺少内容类型清单）。请用 Word、WPS 或 Excel 另存后重新提交。")
                          % {"kind": _KIND_NAMES[kind]})

@@ -219,3 +219,13 @@ def test_thousands_of_huge_merged_ranges_cost_little():
 def test_doctype_in_any_xml_part_is_refused_even_one_never_parsed(part):
     hostile = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
     assert "DOCTYPE" in refused(rezip(simple_docx(), replace={part: hostile}), "r.docx")
+
+
+def test_doctype_after_a_long_comment_in_the_prolog_is_found():
+    hostile = b'<?xml version="1.0"?><!--' + b"x" * 20000 + b'--><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+    assert "DOCTYPE" in refused(rezip(simple_docx(), replace={"word/theme/theme1.xml": hostile}), "r.docx")
+
+
+def test_endless_prolog_is_refused():
+    hostile = b'<?xml version="1.0"?>' + b"<!-- c -->" * 10000 + b"<x/>"
+    assert "开头异常" in refused(rezip(simple_docx(), replace={"word/settings.xml": hostile}), "r.docx")
