@@ -413,3 +413,11 @@ def _rewrite_row_refs(message: str, row_of: list, several: bool) -> str:
     return re.sub(r"第(\d+)行", repl, message)
 
 
+
+
+def import_files(files: list[tuple[str, bytes]], *, event: Event, **options: Any) -> dict:
+    """Several files at once (the organizer's page, a mailbox): {"files": [report, ...]} in order.
+
+    Each file is its own submission: one file's problems never hold back another's.
+    """
+    return {"files": [import_file(data, name, event=event, **options) for name, data in files]}

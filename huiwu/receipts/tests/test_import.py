@@ -221,3 +221,12 @@ def test_venue_from_the_unit_named_in_the_file(demo_event, declared, code):
                          "r.docx", event=demo_event, dry_run=True)
     assert report["venue"] == code, report
     assert report["status"] == "accepted"
+
+
+def test_import_files_many_at_once(demo_event):
+    from huiwu.receipts.documents.importer import import_files
+
+    out = import_files([("京.docx", simple_docx()), ("坏.xlsx", b"not a workbook"),
+                        ("津.docx", simple_docx(unit_line="填报单位：天津市教育委员会"))], event=demo_event)
+    assert [(f["file"], f["status"], f["venue"]) for f in out["files"]] == [
+        ("京.docx", "accepted", "110000"), ("坏.xlsx", "rejected", None), ("津.docx", "accepted", "120000")]
