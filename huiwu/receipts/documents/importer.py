@@ -270,17 +270,17 @@ def import_file(
             return _report(filename, "rejected", venue=target, errors=[_file_error(
                 _("您无权为%(venue)s提交回执。") % {"venue": target.name}, "venue")], warnings=warnings, sha256=sha)
     filing_unit = place.unit
+    if target.kind == Venue.Kind.MAIN and filing_unit is None and actor is not None:
+        from huiwu.accounts.tenancy import Access
+
+        own = Access.for_user(actor).unit_ids(event, target)
+        if own and len(own) == 1:  # a main-venue unit's own account: the file is its own
+            filing_unit = Unit.objects.filter(pk=next(iter(own))).first()
     if target.kind == Venue.Kind.MAIN and filing_unit is None:
-        try:
-            filing_unit = services.unit_for(actor, target) if actor is not None else None
-        except Exception:  # noqa: BLE001 - a permission problem is reported below as a doubt
-            filing_unit = None
-        if filing_unit is None or filing_unit.pk == target.host_unit_id and not VenueUnit.objects.filter(
-                venue=target, unit=filing_unit).exists():
-            return _report(filename, "needs_review", venue=target, attendees=[r.data for r in ex.attendees],
-                           tech_contact=ex.tech_contact, warnings=warnings, sha256=sha, errors=[_file_error(
-                               _("主会场回执由各参会单位分别填报，但文件中没有写明是哪个单位。请在“填报单位”处写明单位全称后重新提交。"),
-                               "unit")])
+        return _report(filename, "needs_review", venue=target, attendees=[r.data for r in ex.attendees],
+                       tech_contact=ex.tech_contact, warnings=warnings, sha256=sha, errors=[_file_error(
+                           _("主会场回执由各参会单位分别填报，但文件中没有写明是哪个单位。请在“填报单位”处写明单位全称后重新提交。"),
+                           "unit")])
     if actor is not None and target.kind == Venue.Kind.MAIN and filing_unit is not None:
         from huiwu.accounts.tenancy import Access
 

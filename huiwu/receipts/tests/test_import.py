@@ -230,3 +230,15 @@ def test_import_files_many_at_once(demo_event):
                         ("津.docx", simple_docx(unit_line="填报单位：天津市教育委员会"))], event=demo_event)
     assert [(f["file"], f["status"], f["venue"]) for f in out["files"]] == [
         ("京.docx", "accepted", "110000"), ("坏.xlsx", "rejected", None), ("津.docx", "accepted", "120000")]
+
+
+def test_main_venue_file_without_its_unit(demo_event, make_user, organizer):
+    main = demo_event.venues.get(code="main")
+    data = simple_docx([("卫  青", "某司", "副司长", "13600136111")], title=False, unit_line="主会场参会回执")
+    report = import_file(data, "主.docx", event=demo_event, actor=organizer)
+    assert report["status"] == "needs_review" and report["venue"] == "main" and report["errors"][0]["field"] == "unit"
+    unit = main.invited_units.get(unit__name="中国成人教育协会").unit
+    user = make_user("assoc2", "main_unit", venue=main, unit=unit)
+    report = import_file(data, "主.docx", event=demo_event, actor=user)
+    assert report["status"] == "accepted", report
+    assert Receipt.objects.get(venue=main).unit == unit
