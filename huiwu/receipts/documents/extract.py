@@ -33,6 +33,9 @@ _CATEGORY = {"类别", "参会类别", "人员类别", "代表类别", "参会�
 _OTHER_LABELS = {"序号", "编号", "no", "性别", "民族", "备注", "邮箱", "电子邮箱", "年龄", "出生年月", "政治面貌",
                  "身份证号", "身份证号码", "微信", "办公电话", "座机", "传真"}
 
+#: exact labels (a cell holding one of these starts a label/value row, not a person)
+_LABELS = _NAME | _UNIT | _POSITION | _PHONE | _CATEGORY
+
 CONTACT_WORDS = re.compile(r"调试|技术(?:负责|联系|保障|支持|人员)|视频联络")
 ATTENDEE_WORDS = re.compile(r"参会人员|参加人员|参会名单|人员名单|参会代表|与会人员|参会人")
 CONTACT_LINE = re.compile(r"(?:会场)?(?:视频)?(?:调试|技术保障|技术)(?:负责人|联系人|人员)")
@@ -304,7 +307,7 @@ def extract(parsed: Parsed) -> Extracted:
             merged_across = len(nonempty) > 1 and len(set(nonempty)) == 1
             if mapping is None or merged_across or NOTE_START.match(first) or NOTE_START.match(nonempty[0]) \
                     or CONTACT_LINE.match(first) \
-                    or role == "contact_pending" or field_of(first) is not None:  # a label: “手机 | 1380…”
+                    or role == "contact_pending" or first in _LABELS:  # a label row: “手机 | 1380…”
                 text = row_text(cells)
                 out.lines.append(text)
                 if mapping is not None and _is_contact_context(text) and len(text) <= 24 \

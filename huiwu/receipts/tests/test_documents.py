@@ -355,3 +355,13 @@ def test_unit_and_position_in_one_column_and_side_by_side_lists():
         (2, "右一", "河北开放大学校长", "13700137003")]
     assert ex.tech_contact == {"name": "齐天", "phone": "13700137009"}
     assert not [w for w in ex.warnings if "多位" in w]
+
+
+def test_unit_first_values_that_look_like_labels_are_still_people():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位", "姓名", "职务", "手机"])
+    ws.append(["市直单位", "祁  连", "职员", "13900139555"])
+    ws.append(["协办单位", "天山", "职员", None])
+    ex = read(xlsx_bytes(wb), "r.xlsx")
+    assert [(r.data["unit"], r.data["name"]) for r in ex.attendees] == [("市直单位", "祁连"), ("协办单位", "天山")]
