@@ -68,7 +68,12 @@ def _clean_name(name: str) -> str:
 _NAME_HINT = re.compile(r"[名人者表员]")  # every name-column label has one of these
 
 
+_PLAIN_LABEL = re.compile(r"[\u4e00-\u9fff]{1,12}")
+
+
 def header_label(cell: str) -> str:
+    if _PLAIN_LABEL.fullmatch(cell):
+        return cell  # plain CJK words: nothing to fold or strip
     text = fold(cell).lower()
     text = re.sub(r"[（(][^）)]*[）)]", "", text)
     return re.sub(r"[\s*:：/、.\-—_]", "", text)

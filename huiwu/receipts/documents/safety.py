@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -64,8 +65,20 @@ def extension(filename: str) -> str:
     return name.rsplit(".", 1)[-1] if "." in name else ""
 
 
+_local = threading.local()
+
+
 def xml_parser() -> etree.XMLParser:
-    """An lxml parser that never expands entities, loads DTDs, touches the network or grows huge trees."""
+    """An lxml parser that never expands entities, loads DTDs, touches the network or grows huge trees.
+
+    One per thread (lxml parsers may be reused, not shared between threads)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = _new_parser()
+    return parser
+
+
+def _new_parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
         dtd_validation=False, remove_comments=True, remove_pis=True,
