@@ -50,8 +50,8 @@ SEED_RULES: list[dict[str, Any]] = [
     {"kind": "symptoms", "window_days": 14, "venues": "all"},
     {"kind": "risk_area_contact", "window_days": 14, "venues": "all"},
     {"kind": "risk_area_stay", "window_days": 14, "venues": "all"},
-    {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
     {"kind": "itinerary_code", "venues": "main"},
+    {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
     {"kind": "nucleic_acid_test", "window_hours": 48, "applies_to": "returned_from_travel", "venues": "main"},
 ]
 PRESETS: dict[str, list[dict[str, Any]]] = {"seed": SEED_RULES, "empty": []}
@@ -260,6 +260,13 @@ class Verdict:
     def rule_kinds(self) -> list[str]:
         """The kinds of the rules behind the verdict: what may be shown beside it (no detail)."""
         return [r["rule"] for r in self.reasons]
+
+    @property
+    def rule_titles(self) -> list[str]:
+        """The names of the rules behind the verdict, in the order of `reasons` (no detail)."""
+        if self.verdict == ELIGIBLE:
+            return []
+        return [rule_title(c.rule) for c in self.checks if c.outcome == self.verdict]
 
 
 def _occurred_in_window(value: Any, rule: dict[str, Any], event_start: datetime, tz: tzinfo) -> bool | None:

@@ -106,6 +106,8 @@ class Declaration(models.Model):
     verdict = models.CharField(_("结论"), max_length=12, choices=Verdict.choices)
     #: the kinds of the rules behind the verdict (names only, no detail); kept after the purge
     verdict_rules = models.JSONField(_("相关规则"), default=list, blank=True)
+    #: the names of those rules as they read when judged (a local 粤康码 rule, not the event's); kept
+    verdict_titles = models.JSONField(_("相关规则名称"), default=list, blank=True)
     #: the attendee's last declaration
     current = models.BooleanField(default=True)
     channel = models.CharField(_("渠道"), max_length=6, choices=Channel.choices, default=Channel.LINK)

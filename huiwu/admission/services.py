@@ -94,13 +94,19 @@ def _clean_rule(rule: dict, venues_by_code: dict[str, Venue]) -> tuple[dict, lis
 def adopt_rules(event: Event, rules: list[dict], actor: Any = None, *, source: str = "notice") -> list[AdmissionRule]:
     """Make `rules` (the notice parser's shape) the event's admission rules, in one action.
 
-    The old rules are replaced; a second rule of the same kind and scope is dropped (the parser
-    gives one per kind and scope). Declarations already made are judged again at the door.
+    The old rules are replaced, except the branch venues' own local rules (`set_local_rules`),
+    unless the new list has a rule of the same kind for that venue; a second rule of the same
+    kind and scope is dropped (the parser gives one per kind and scope). Declarations already
+    made are judged again at the door.
     """
     venues_by_code = {v.code: v for v in Venue.objects.filter(event=event)}
     before = event_rules(event)
     cleaned = [_clean_rule(r, venues_by_code) for r in rules or []]
-    AdmissionRule.objects.filter(event=event).delete()
+    AdmissionRule.objects.filter(event=event).exclude(source=LOCAL).delete()
+    for fields, targets in cleaned:
+        for venue in targets:
+            if venue is not None:
+                AdmissionRule.objects.filter(event=event, venue=venue, kind=fields["kind"]).delete()
     seen: set[tuple] = set()
     created: list[AdmissionRule] = []
     for order, (fields, targets) in enumerate(cleaned, start=1):
@@ -112,6 +118,41 @@ def adopt_rules(event: Event, rules: list[dict], actor: Any = None, *, source: s
             created.append(AdmissionRule.objects.create(event=event, venue=venue, order=order, source=source, **fields))
     record("admission.rules_adopt", actor=actor, event=event, before=before,
            after=[r.as_dict() for r in created], note=source)
+    return created
+
+
+LOCAL = "local"
+
+
+def local_rules(venue: Venue) -> list[AdmissionRule]:
+    """The venue's own rules (its local epidemic-control requirements)."""
+    return list(AdmissionRule.objects.filter(venue=venue, source=LOCAL).select_related("venue").order_by("order", "id"))
+
+
+@transaction.atomic
+def set_local_rules(venue: Venue, rules: list[dict], actor: Any = None) -> list[AdmissionRule]:
+    """Replace a branch venue's own rules ("branch venues follow their local rules").
+
+    They hold beside the event's rules at this venue only; the organizer's adopting new event
+    rules keeps them.
+    """
+    if venue.kind != Venue.Kind.BRANCH:
+        raise Invalid(_("只有分会场可以设置本地规则；主会场的规则由主办方设置。"))
+    before = [r.as_dict() for r in local_rules(venue)]
+    cleaned = [_clean_rule({**r, "venues": "all", "venue_codes": [venue.code]}, {venue.code: venue})[0]
+               for r in rules or []]
+    AdmissionRule.objects.filter(venue=venue, source=LOCAL).delete()
+    created: list[AdmissionRule] = []
+    kinds: set[str] = set()
+    for i, fields in enumerate(cleaned, start=1):
+        if fields["kind"] in kinds:
+            continue
+        kinds.add(fields["kind"])
+        AdmissionRule.objects.filter(venue=venue, kind=fields["kind"]).delete()
+        created.append(AdmissionRule.objects.create(event_id=venue.event_id, venue=venue, order=1000 + i,
+                                                    source=LOCAL, **fields))
+    record("admission.local_rules", actor=actor, event=venue.event, venue=venue, before=before,
+           after=[r.as_dict() for r in created])
     return created
 
 
@@ -251,7 +292,8 @@ def submit_declaration(attendee: Attendee, raw: dict, *, channel: str = "link", 
         Declaration.objects.filter(attendee=attendee, current=True).update(current=False)
         decl = Declaration.objects.create(
             attendee=attendee, event_id=attendee.event_id, answers=answers, reasons=verdict.reasons,
-            verdict=verdict.verdict, verdict_rules=verdict.rule_kinds, channel=channel, current=True,
+            verdict=verdict.verdict, verdict_rules=verdict.rule_kinds, verdict_titles=verdict.rule_titles,
+            channel=channel, current=True,
         )
         record("declaration.submit", actor=actor, actor_label="" if actor else "attendee-link",
                event=attendee.event, venue=attendee.venue, obj=decl,
@@ -280,7 +322,7 @@ def coordinator_page_path(venue: Venue) -> str:
 def notify_not_eligible(attendee: Attendee, decl: Declaration) -> Any:
     """Tell the venue's coordinators to name a replacement: the person and the rule, never the detail."""
     venue, event = attendee.venue, attendee.event
-    titles = rule_titles(event, decl.verdict_rules)
+    titles = decl.verdict_titles or rule_titles(event, decl.verdict_rules)
     base = getattr(settings, "HUIWU_BASE_URL", "").rstrip("/")
     body = _(
         "%(event)s\n\n%(venue)s的参会人员%(name)s（%(unit)s）不符合入场条件。\n相关规则：%(rules)s\n\n"
@@ -326,9 +368,10 @@ def door_verdict(attendee: Attendee) -> DoorVerdict:
         return DoorVerdict(engine.PENDING, [_("尚未填写健康申报")], [], None)
     if decl.answers is None:
         kinds = list(decl.verdict_rules or [])
-        return DoorVerdict(decl.verdict, rule_titles(attendee.event, kinds), kinds, decl.submitted_at, decl)
+        titles = list(decl.verdict_titles or []) or rule_titles(attendee.event, kinds)
+        return DoorVerdict(decl.verdict, titles, kinds, decl.submitted_at, decl)
     verdict = judge(attendee, decl.answers)
-    return DoorVerdict(verdict.verdict, rule_titles(attendee.event, verdict.rule_kinds), verdict.rule_kinds,
+    return DoorVerdict(verdict.verdict, verdict.rule_titles, verdict.rule_kinds,
                        decl.submitted_at, decl)
 
 
@@ -354,11 +397,12 @@ def _verdicts(attendees: list[Attendee], event: Event) -> list[tuple[Attendee, D
             out.append((a, DoorVerdict(engine.PENDING, [_("尚未填写健康申报")], [], None)))
         elif d.answers is None:
             kinds = list(d.verdict_rules or [])
-            out.append((a, DoorVerdict(d.verdict, [titles.get(k, k) for k in kinds], kinds, d.submitted_at, d)))
+            named = list(d.verdict_titles or []) or [titles.get(k, k) for k in kinds]
+            out.append((a, DoorVerdict(d.verdict, named, kinds, d.submitted_at, d)))
         else:
             venue = a.venue
             v = engine.evaluate(as_dicts, d.answers, event.starts_at, venue.kind, venue.code, tz=tz)
-            out.append((a, DoorVerdict(v.verdict, [titles.get(k, k) for k in v.rule_kinds], v.rule_kinds,
+            out.append((a, DoorVerdict(v.verdict, v.rule_titles, v.rule_kinds,
                                        d.submitted_at, d)))
     return out
 

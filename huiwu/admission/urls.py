@@ -6,6 +6,7 @@ app_name = "admission"
 urlpatterns = [
     path("d/<str:token>/", views.declare, name="declare"),
     path("manage/<slug:event>/venues/<str:venue>/admission/", views.venue_page, name="venue"),
+    path("manage/<slug:event>/venues/<str:venue>/admission/local-rules/", views.local_rules, name="local_rules"),
     path("manage/<slug:event>/venues/<str:venue>/admission/<int:attendee_id>/link/", views.link, name="link"),
     path("manage/<slug:event>/venues/<str:venue>/admission/<int:attendee_id>/replace/", views.replace, name="replace"),
     path("manage/<slug:event>/admission/", views.rules_page, name="rules"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from huiwu.accounts.models import Role
 from huiwu.accounts.tenancy import public, scoped
-from huiwu.core.errors import ApiError
+from huiwu.core.errors import ApiError, Invalid
 from huiwu.receipts.models import Attendee
 
 from . import engine, services
@@ -135,9 +135,55 @@ def venue_page(request, event, venue):
     return render(request, "admission/venue.html", {
         "event": event, "venue": venue, "rows": rows, "counts": counts, "history": history,
         "can_edit": access.can("venue.edit", event, venue),
+        "can_set_local": venue.kind == "branch" and unit_ids is None and access.can("venue.edit", event, venue),
+        "local_rules": services.local_rules(venue), "kinds": AdmissionRule.Kind.choices,
         "rules": [r for r in services.rule_objects(event) if r.enabled
                   and engine.applies(r.as_dict(), venue.kind, venue.code)],
     })
+
+
+def _local_rule_from(post) -> dict:
+    """One local rule from the venue page's small form (window fields as the kind needs)."""
+    kind = post.get("kind", "")
+    rule: dict = {"kind": kind}
+    if kind in ("symptoms", "risk_area_contact", "risk_area_stay"):
+        rule["window_days"] = _positive(post.get("window_days"), _("天数"), 60)
+    elif kind == "nucleic_acid_test":
+        rule["window_hours"] = _positive(post.get("window_hours"), _("小时数"), 24 * 14)
+        rule["applies_to"] = "returned_from_travel" if post.get("applies_to") == "returned_from_travel" else "all"
+    elif kind == "health_code":
+        rule["color"] = "green"
+        rule["issuer"] = (post.get("issuer") or "").strip()[:30] or None
+    return rule
+
+
+def _positive(value, what: str, most: int) -> int:
+    number = engine.as_int(value)
+    if number is None or number > most:
+        raise Invalid(_("%(what)s应为1到%(most)s之间的整数。") % {"what": what, "most": most})
+    return number
+
+
+@require_POST
+@scoped("venue.edit")
+def local_rules(request, event, venue):
+    """A branch venue's own rules, beside the event's (its local epidemic-control requirements)."""
+    if _unit_filter(request, event, venue) is not None:
+        raise PermissionDenied
+    current = services.local_rules(venue)
+    try:
+        if request.POST.get("action") == "delete":
+            keep = [r.as_dict() for r in current if str(r.pk) != request.POST.get("rule")]
+            services.set_local_rules(venue, keep, actor=request.user)
+            messages.success(request, _("已删除本地规则。"))
+        else:
+            new = _local_rule_from(request.POST)
+            keep = [r.as_dict() for r in current if r.kind != new["kind"]]
+            services.set_local_rules(venue, [*keep, new], actor=request.user)
+            messages.success(request, _("已添加本地规则：%(t)s") % {"t": engine.rule_title(new)})
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    return redirect("admission:venue", event.slug, venue.code)
 
 
 @scoped("venue.edit")

@@ -194,3 +194,24 @@ def test_organizer_rules_page_presets_adopt_toggle(client, world):
     assert "不是有效的 JSON" in bad
     bad = client.post(url, {"action": "adopt", "rules_json": '[{"kind": "mood"}]'}, follow=True).content.decode()
     assert "不认识的规则类型" in bad
+
+
+def test_coordinator_adds_and_removes_a_local_rule(client, world):
+    client.force_login(world["users"]["coordinator"])
+    slug = world["event"].slug
+    url = f"/manage/{slug}/venues/110000/admission/local-rules/"
+    resp = client.post(url, {"action": "add", "kind": "nucleic_acid_test", "window_hours": "24", "applies_to": "all"})
+    assert resp.status_code == 302
+    rule = AdmissionRule.objects.get(venue=world["venue"], source="local")
+    assert rule.title == "会前24小时内核酸检测结果无异常"
+    assert "会前24小时内核酸检测" in client.get(_urls(world)["venue"]).content.decode()
+    bad = client.post(url, {"action": "add", "kind": "symptoms", "window_days": "0"}, follow=True).content.decode()
+    assert "天数应为1到60之间的整数" in bad
+    client.post(url, {"action": "delete", "rule": rule.pk})
+    assert not AdmissionRule.objects.filter(venue=world["venue"]).exists()
+    # door staff and other venues' coordinators cannot
+    client.force_login(world["users"]["door"])
+    assert client.post(url, {"action": "add", "kind": "itinerary_code"}).status_code == 403
+    client.force_login(world["users"]["other_coordinator"])
+    assert client.post(url, {"action": "add", "kind": "itinerary_code"}).status_code == 404
+    assert not AdmissionRule.objects.filter(venue=world["venue"]).exists()

@@ -315,3 +315,26 @@ def test_eligibility_export_has_no_answers_and_is_audited(beijing, main_venue, o
     assert by_name["凌统"][5] == "待定"
     assert "申报有" not in body and "阴性" not in body and "采样" not in body
     assert AuditEntry.objects.filter(action="admission.export", actor=organizer).count() == 1
+
+
+# -- local rules of a branch venue -------------------------------------------------------------------
+def test_local_rules_hold_at_their_venue_and_survive_new_event_rules(seeded, coordinator):
+    shenzhen = seeded.venues.get(code="440300")
+    xiamen = seeded.venues.get(code="350200")
+    services.set_local_rules(shenzhen, [{"kind": "health_code", "color": "green", "issuer": "粤康码"},
+                                        {"kind": "nucleic_acid_test", "window_hours": 72, "applies_to": "all"}],
+                             actor=coordinator)
+    assert [r["kind"] for r in services.rules_for(shenzhen)][-2:] == ["health_code", "nucleic_acid_test"]
+    assert "health_code" not in [r["kind"] for r in services.rules_for(xiamen)]
+    a = make_attendee(shenzhen, "柳宗元")
+    assert "nucleic_acid_test" in services.questions_for(a)
+    red = services.submit_declaration(a, clean_answers(seeded, health_code="red", test_taken="no"))
+    assert red.verdict == "not_eligible" and services.door_verdict(a).rules == ["粤康码绿码"]
+    services.apply_preset(seeded, "seed")  # the organizer adopts again: local rules stay
+    assert [r.title for r in services.local_rules(shenzhen)] == ["粤康码绿码", "会前72小时内核酸检测结果无异常"]
+    services.adopt_rules(seeded, [{"kind": "health_code", "color": "green", "venues": "all",
+                                   "venue_codes": ["440300"]}])  # the organizer's own rule for that venue wins
+    assert [r.kind for r in services.local_rules(shenzhen)] == ["nucleic_acid_test"]
+    with pytest.raises(Invalid, match="只有分会场"):
+        services.set_local_rules(seeded.venues.get(code="main"), [{"kind": "itinerary_code"}])
+    assert AuditEntry.objects.filter(action="admission.local_rules", venue=shenzhen).exists()
