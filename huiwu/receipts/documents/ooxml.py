@@ -243,6 +243,17 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
+_C = S + "c"
+#: column letters → index for the columns a receipt can have
+_COLUMNS = {}
+for _i in range(80):
+    _name, _n = "", _i + 1
+    while _n:
+        _n, _rem = divmod(_n - 1, 26)
+        _name = chr(65 + _rem) + _name
+    _COLUMNS[_name] = _i
+
+
 def _ref(ref: str) -> tuple[int, int] | None:
     m = _CELL_RE.fullmatch(ref.replace("$", "").upper())
     if not m:
@@ -284,11 +295,21 @@ def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
             if rnum > MAX_ROWS:
                 break
             next_col = 0
-            for c in row.iterchildren(S + "c"):
-                pos = _ref(c.get("r", "")) if c.get("r") else (rnum, next_col)
-                if pos is None:
+            for c in row.iterchildren(_C):
+                ref = c.get("r")
+                if not len(c):  # a styled empty cell (borders of an empty template row): nothing to read
+                    next_col += 1
                     continue
-                col = pos[1]
+                if ref:
+                    letters = ref.rstrip("0123456789").lstrip("$").upper()
+                    col = _COLUMNS.get(letters)
+                    if col is None:
+                        pos = _ref(ref)
+                        if pos is None:
+                            continue
+                        col = pos[1]
+                else:
+                    col = next_col
                 next_col = col + 1
                 if col >= MAX_COLS:
                     continue
