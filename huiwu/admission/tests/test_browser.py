@@ -80,3 +80,42 @@ def test_attendee_declares_on_a_phone_and_the_coordinator_replaces_them(live_app
     # the replaced person's link no longer opens the form
     m.goto(link)
     assert "不在本次会议的参会名单中" in m.content()
+
+
+def test_main_venue_attendee_declares_a_test_on_a_phone(live_app, phone, screenshot):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    live_app.huiwu("admission", "apply-preset", SLUG, "seed")
+    live_app.huiwu("user", "add", "main_org2", "--role", "organizer", "--password-stdin", stdin="main-org-pass-1\n")
+    token = live_app.huiwu("token", "create", "main_org2").strip()
+    _post(f"{live_app.url}/api/v1/events/{SLUG}/venues/main/attendees", token,
+          {"name": "欧阳修", "unit": "中国成人教育协会", "position": "副会长", "phone": "13600001111"})
+    rows = json.loads(live_app.huiwu("admission", "links", SLUG, "--venue", "main", "--base-url", live_app.url, "--json"))
+    link = next(r["url"] for r in rows if r["name"] == "欧阳修")
+    m = phone.new_page()
+    m.goto(link)
+    assert m.locator("fieldset").count() == 7
+    assert "北京健康宝" in m.content() and "行程卡" in m.content()
+    for name, value in (("symptoms", "no"), ("risk_area_contact", "no"), ("risk_area_stay", "no"),
+                        ("health_code", "green"), ("itinerary_code_ok", "yes"), ("returned_from_travel", "yes"),
+                        ("test_taken", "yes"), ("result", "pending")):
+        m.locator(f"input[name={name}][value={value}]").check()
+    # the meeting's start as the page states it, and a sample taken 20 hours before it
+    start_text = m.get_by_text("会议开始").inner_text()
+    month, rest = start_text.split("：")[1].split("月")
+    day, clock = rest.split("日")
+    hh, mm = clock.strip().split(":")
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    start = datetime(now.year + (1 if int(month) < now.month else 0), int(month), int(day), int(hh), int(mm))
+    m.fill("#sampled_at", (start - timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M"))
+    m.get_by_role("button", name="提交申报").click()
+    m.wait_for_load_state("networkidle")
+    assert "待定" in m.locator("#verdict").inner_text() and "尚未出来" in m.locator("#verdict").inner_text()
+    m.locator("input[name=result][value=negative]").check()
+    m.get_by_role("button", name="更新申报").click()
+    m.wait_for_load_state("networkidle")
+    verdict = m.locator("#verdict").inner_text()
+    assert "符合入场条件" in verdict and "不符合" not in verdict
+    assert m.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(m, "admission-main-venue-phone")
