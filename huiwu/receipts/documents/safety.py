@@ -151,6 +151,14 @@ def parse_xml(data: bytes, part: str = "XML"):
         raise UnsafeFile(_("文件内部的 %(part)s 格式有误，文件可能已损坏。请重新保存后提交。") % {"part": part}) from exc
 
 
+STRICT_NAMESPACES = [
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+]
+
+
 @dataclass
 class SafeZip:
     """A zip whose directory passed the limits; members are read with a cap on inflated bytes."""
@@ -184,7 +192,11 @@ class SafeZip:
         if self.zf.getinfo(name).file_size > MAX_XML_BYTES:
             raise UnsafeFile(_("文件内容过多（%(part)s 超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
                              % {"part": name, "mb": MAX_XML_BYTES // 1048576})
-        return parse_xml(self.read(name), name)
+        data = self.read(name)
+        if b"purl.oclc.org/ooxml/" in data:  # “Strict Open XML”: same structure, other namespaces
+            for strict, transitional in STRICT_NAMESPACES:
+                data = data.replace(strict, transitional)
+        return parse_xml(data, name)
 
 
 def open_zip(data: bytes, kind: str) -> SafeZip:

@@ -365,3 +365,24 @@ def test_unit_first_values_that_look_like_labels_are_still_people():
     ws.append(["协办单位", "天山", "职员", None])
     ex = read(xlsx_bytes(wb), "r.xlsx")
     assert [(r.data["unit"], r.data["name"]) for r in ex.attendees] == [("市直单位", "祁连"), ("协办单位", "天山")]
+
+
+@pytest.mark.parametrize("build,name", [(simple_xlsx, "strict.xlsx"), (simple_docx, "strict.docx")])
+def test_strict_open_xml_is_read(build, name):
+    """Excel and Word can save “Strict Open XML”: the same parts under ISO namespaces."""
+    data = build()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    replace = {}
+    for part in src.namelist():
+        if part.endswith((".xml", ".rels")):
+            body = src.read(part)
+            for transitional, strict in [
+                (b"http://schemas.openxmlformats.org/wordprocessingml/2006/main", b"http://purl.oclc.org/ooxml/wordprocessingml/main"),
+                (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+                (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                 b"http://purl.oclc.org/ooxml/officeDocument/relationships")]:
+                body = body.replace(transitional, strict)
+            replace[part] = body
+    ex = read(rezip(data, replace=replace), name)
+    assert names(ex) == ["赵敏", "钱多多", "孙立", "阿依古丽·买买提"]
+    assert ex.tech_contact == {"name": "周正", "phone": "13800138111"}
