@@ -865,6 +865,9 @@ def arrive_before(doc: Doc) -> tuple[int | None, Span | None]:
     return None, None
 
 
+_PLACE_END = re.compile(r"(?:室|厅|堂|楼|馆|中心|宾馆|酒店|大厦|会场)(?:\([^()]*\))?$")
+
+
 def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     """Name (主会场设在X / 在X设主会场 / 地点:X), capacity, minutes to arrive early."""
     t = doc.text
@@ -878,7 +881,10 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     for rx in rxs:
         for m in re.finditer(rx, t[doc.start:doc.end]):
             x = m.group("x").strip()
-            if re.search(r"采用|方式|形式|分会场|线上|线下|另行通知|视频|负责|同志|代表|人员|领导|参会|出席|人数", x):
+            if re.search(r"采用|方式|形式|分会场|线上|线下|另行通知|负责|同志|代表|人员|领导|参会|出席|人数", x):
+                continue
+            # "主会场设在…视频会议室" is a room; "主会场为视频会议" is not a place
+            if "视频" in x and not _PLACE_END.search(x):
                 continue
             if rx.startswith("(?:会议") and "分会场" in t[doc.start:doc.end] and "主会场" in t[doc.start:doc.end]:
                 continue
@@ -902,6 +908,9 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
             "arrive_before_minutes": ab}, spans
 
 
+_SELF_PLACE = re.compile(r"(?:本|当地|本地|各自|所在地?|属地)[\u4e00-\u9fff]{0,4}")
+
+
 def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     """Host units (在X设分会场 / 分会场设在X), capacity per branch, local approval required."""
     t = doc.text
@@ -916,6 +925,13 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         m = re.search(rx, t[doc.start:doc.end], re.M)
         if m:
             x = re.sub(r"^(?:根据[^,]*,)?\s*", "", m.group("x")).strip()
+            if _SELF_PLACE.fullmatch(x):
+                # "各高校在本校设分会场": the host is the subject before 在, not "本校"
+                subj = re.search(r"(?:^|[,。;:\n])\s*([^,。;:\n]{2,60}?)\s*(?:均|各|统一|分别)?\s*在\s*$",
+                                 t[doc.start:doc.start + m.start("x")])
+                if not subj:
+                    continue
+                x = subj.group(1).strip()
             x = re.sub(r"^(?:同时|并|另|此外|还)\s*", "", x)
             if len(x) >= 2 and not re.search(r"主会场|根据|要求|视情|可以|可|请|自行|如需|需要|是否|不", x):
                 hosts = split_units(x)
@@ -967,6 +983,9 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         pick = next((w for w in whens if w.before), None)
         if pick is None and re.search(r"截止|截至", sent):
             pick = whens[0] if whens else None
+        if pick is not None and pick.start_time is None:
+            # "请于11月29日前…,截止时间为11月29日18:00": the same day with its hour is more exact
+            pick = next((w for w in whens if w.start_day == pick.start_day and w.start_time), pick)
         if pick is not None and (
             deadline is None
             # "11月20日下班前 … 截止时间:11月20日17时": the same day with its hour is more exact
@@ -986,6 +1005,10 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         if deadline and len(deadline) > 10 and email and fields:
             break
     if email is None and "registration.deadline" in spans:
+        email, span = _email_beside(doc, spans["registration.deadline"])
+        if email:
+            spans["registration.email"] = span
+    if email is None and "registration.deadline" in spans:
         # "发送至联系人邮箱": the one address the notice gives
         ds, de = spans["registration.deadline"]
         if re.search(r"邮箱|邮件", t[ds:de]):
@@ -994,6 +1017,19 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
                 email = found.pop().rstrip(".")
                 spans["registration.email"] = (ds, de)
     return {"deadline": deadline, "email": email, "fields": fields}, spans
+
+
+def _email_beside(doc: Doc, deadline: Span) -> tuple[str | None, Span]:
+    """'请于…前将名单报送医政司。电子邮箱:x@y。': the one address in the deadline's own paragraph,
+    outside a contact person's line, is where the names go."""
+    para = doc.paragraph_of(deadline[0])
+    found = []
+    for s, e in doc.sentences():
+        if para[0] <= s < para[1] and not _CONTACT_AT.search(doc.text, s, e):
+            found += [(m.group(0).rstrip("."), (s, e)) for m in _EMAIL_RE.finditer(doc.text, s, e)]
+    if len({f[0] for f in found}) == 1:
+        return found[0]
+    return None, deadline
 
 
 def _asked_fields(sent: str) -> list[str]:
@@ -1115,6 +1151,8 @@ def rehearsal(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     return {"starts_at": starts, "ends_at": ends, "contact": contact}, spans
 
 
+# "市大数据局 林峰": a unit, then a space, then the person
+_UNIT_BEFORE_NAME = r"[\u4e00-\u9fff]{2,20}(?:中心|处|司|局|厅|部|室|科|办|组|站|所|公司|委)\s+"
 _PHONE_ONE = r"(?:\+?86\s*)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)|\(?0\d{2,3}\)?\s*[-—–]?\s*\d{7,8}(?!\d)"
 
 
@@ -1122,7 +1160,7 @@ def _tech_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
     """'技术联系人:王海涛,13880000002' / '调试联系人:郑凯 136…' / '技术支持:林志强,电话:…'."""
     m = re.compile(
         rf"(?:技术|调试|视频调试|技术保障|技术支持)\s*(?:联系人|负责人|支持|保障)?(?:及(?:联系)?电话)?\s*:\s*"
-        rf"(?:[\u4e00-\u9fff]{{2,20}}(?:中心|处|司|局|厅|部|室|科|办|组|站|所|公司)\s+)?"
+        rf"(?:{_UNIT_BEFORE_NAME})?"
         rf"(?P<name>[\u4e00-\u9fff·](?:\s{{0,3}}[\u4e00-\u9fff·]){{1,4}}?)\s*(?:同志|老师)?\s*[,]?\s*(?:(?:联系)?(?:电话|手机)\s*:?\s*)?"
         rf"(?P<phone>{_PHONE_ONE})"
     ).search(t, s, e)
@@ -1132,7 +1170,7 @@ def _tech_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
 
 
 _ANY_PERSON = re.compile(
-    rf"(?:[:(,]|联系|咨询)\s*(?P<name>[\u4e00-\u9fff·](?:\s{{0,3}}[\u4e00-\u9fff·]){{1,4}}?)\s*(?:同志|老师)?\s*[,]?\s*"
+    rf"(?:[:(,]|联系|咨询)\s*(?:{_UNIT_BEFORE_NAME})?(?P<name>[\u4e00-\u9fff·](?:\s{{0,3}}[\u4e00-\u9fff·]){{1,4}}?)\s*(?:同志|老师)?\s*[,]?\s*"
     rf"(?:(?:联系)?(?:电话|手机)\s*:?\s*)?\(?\s*(?P<phone>{_PHONE_ONE})"
 )
 

@@ -405,3 +405,36 @@ def test_notice_body_leaves_the_page_out():
     assert body.startswith("教育部办公厅关于举办2021年全民终身学习活动周全国总开幕式的通知\n\n教职成厅函〔2021〕24号")
     assert body.endswith("2021年11月19日")
     assert "责任编辑" not in body and "更多>>" not in body
+
+
+# -- round 1 of unseen notices: the grammar they needed ------------------------------------
+
+def test_host_is_the_subject_when_the_place_is_its_own():
+    doc = _doc("主会场设在甲楼一层会议室,各高校在本校设分会场。")
+    assert P.branch_venues(doc)[0]["hosts"] == ["各高校"]
+    vague = _doc("主会场设在甲楼。请在当地设分会场。")
+    assert P.branch_venues(vague)[0]["hosts"] == []
+
+
+def test_a_video_meeting_room_is_a_place():
+    assert P.main_venue(_doc("主会场设在省卫生健康委3楼视频会议室,各市设分会场。"))[0]["name"] == "省卫生健康委3楼视频会议室"
+    assert P.main_venue(_doc("主会场为视频会议形式,各市设分会场。"))[0]["name"] is None
+
+
+def test_deadline_takes_the_hour_given_for_the_same_day_in_its_sentence():
+    reg, _ = P.registration(_doc("请于5月8日前将参会人员名单报送办公室,截止时间为5月8日12时。"))
+    assert reg["deadline"] == "2022-05-08T12:00:00+08:00"
+    other_day, _ = P.registration(_doc("请于5月8日前将参会人员名单报送办公室,5月9日10:00召开预备会。"))
+    assert other_day["deadline"] == "2022-05-08"
+
+
+def test_registration_email_in_the_deadline_paragraph_but_not_a_contacts():
+    reg, _ = P.registration(_doc("请于5月8日前将参会人员名单报送办公室。电子邮箱:bgs@example.cn。"))
+    assert reg["email"] == "bgs@example.cn"
+    reg, _ = P.registration(_doc("请于5月8日前将参会人员名单报送办公室。联系人:张三,邮箱:zs@example.cn。"))
+    assert reg["email"] is None
+
+
+def test_rehearsal_contact_after_a_unit():
+    reh, _ = P.rehearsal(_doc("5月9日下午3:00至5:00进行视频调试,联系人:市大数据局 林峰,13588001234。"))
+    assert reh["contact"] == {"name": "林峰", "phone": "13588001234"}
