@@ -12,7 +12,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from lxml import etree
 
 from .model import Grid, Marker, Parsed
 from .safety import SafeZip, UnsafeFile
@@ -77,13 +76,7 @@ def _read_marker(zf: SafeZip, parsed: Parsed) -> None:
 _TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr")
 _P, _T, _TAB, _BR, _CR, _TBL = W + "p", W + "t", W + "tab", W + "br", W + "cr", W + "tbl"
 _TC = W + "tc"
-_WNS = {"w": W[1:-1]}
-#: a table whose cells hold nothing but runs of text: each cell's text is its string value (C speed)
-_NEEDS_CARE = etree.XPath(
-    " or ".join(f"boolean({path})" for path in (
-        ".//w:tbl", ".//w:delText", ".//w:instrText", ".//w:tab", ".//w:br", ".//w:cr", ".//w:sdt",
-        ".//w:p[position() > 1]", ".//text()[not(parent::w:t)]")), namespaces=_WNS)
-_STRING = etree.XPath("string()")
+_TR, _TRPR, _GRIDBEFORE = W + "tr", W + "trPr", W + "gridBefore"
 _SDT, _SDTC, _TCPR, _GRIDSPAN, _VMERGE, _VAL = W + "sdt", W + "sdtContent", W + "tcPr", W + "gridSpan", W + "vMerge", W + "val"
 
 
@@ -159,21 +152,11 @@ class _DocxWalker:
             return texts[0]
         return " ".join(t for t in texts if t.strip())
 
-    def table(self, tbl, context: str) -> None:
-        index = len(self.grids)
-        grid = Grid(label=_("第%(n)d个表格") % {"n": index + 1}, rows=[], row_numbers=[], context=context, kind="table")
-        self.grids.append(grid)
-        above: dict[int, str] = {}
-        nested: list = []
-        trs = list(_rows(tbl))
-        simple = not _NEEDS_CARE(tbl)
-        for number, tr in enumerate(trs, start=1):
-            if number > MAX_ROWS:
-                break
-            cells: list[str] = []
-            trpr = tr.find(W + "trPr")
-            col = int(_val(trpr, W + "gridBefore") or 0) if trpr is not None else 0
-            cells.extend([""] * col)
+    def _careful_rows(self, tbl, nested: list):
+        """(gridBefore, [(span, vMerge, text)]) per row, element by element (tables holding tables)."""
+        for tr in _rows(tbl):
+            trpr = tr.find(_TRPR)
+            before = _int(_val(trpr, _GRIDBEFORE)) if trpr is not None else 0
             tcs = []
             for c in tr:
                 if c.tag == _TC:
@@ -182,20 +165,31 @@ class _DocxWalker:
                     content = c.find(_SDTC)
                     if content is not None:
                         tcs.extend(x for x in content if x.tag == _TC)
+            cells = []
             for tc in tcs:
                 tcpr = tc.find(_TCPR)
                 span, vmerge = 1, None
                 if tcpr is not None:
-                    grid_span = tcpr.find(_GRIDSPAN)
-                    if grid_span is not None:
-                        try:
-                            span = max(1, min(int(grid_span.get(_VAL) or 1), MAX_COLS))
-                        except ValueError:
-                            span = 1
-                    merge = tcpr.find(_VMERGE)
-                    if merge is not None:
-                        vmerge = merge.get(_VAL, "")
-                text = _STRING(tc) if simple else self._cell(tc, nested)
+                    span = _int(_val(tcpr, _GRIDSPAN), 1)
+                    vmerge = _val(tcpr, _VMERGE)
+                cells.append((span, vmerge, self._cell(tc, nested)))
+            yield before, cells
+
+    def table(self, tbl, context: str) -> None:
+        index = len(self.grids)
+        grid = Grid(label=_("第%(n)d个表格") % {"n": index + 1}, rows=[], row_numbers=[], context=context, kind="table")
+        self.grids.append(grid)
+        above: dict[int, str] = {}
+        nested: list = []
+        has_nested = any(True for t in tbl.iter(_TBL) if t is not tbl)
+        specs = self._careful_rows(tbl, nested) if has_nested else _fast_rows(tbl)
+        for number, (before, specs_of_row) in enumerate(specs, start=1):
+            if number > MAX_ROWS:
+                break
+            cells: list[str] = [""] * min(before, MAX_COLS)
+            col = before
+            for span, vmerge, text in specs_of_row:
+                span = max(1, min(span, MAX_COLS))
                 if vmerge is not None and vmerge != "restart":
                     text = above.get(col, "")  # merged down: the restart cell's text applies here too
                 elif vmerge == "restart":
@@ -210,6 +204,53 @@ class _DocxWalker:
             grid.row_numbers.append(number)
         for inner, inner_context in nested:
             self.table(inner, inner_context or context)
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+def _fast_rows(tbl):
+    """The same as `_careful_rows` for a table without nested tables, in one pass of lxml's C
+    iterator over just the elements that matter (rows, cells, merges, text, breaks)."""
+    row = None
+    cell = None
+    for el in tbl.iter(_TR, _TC, _T, _GRIDSPAN, _VMERGE, _GRIDBEFORE, _P, _TAB, _BR, _CR):
+        tag = el.tag
+        if tag == _T:
+            if el.text:
+                cell[2].append(el.text)
+        elif tag == _TC:
+            if cell is not None:
+                row[1].append((cell[0], cell[1], "".join(cell[2]).strip()))
+            cell = [1, None, []]
+        elif tag == _P:
+            if cell is not None and cell[2]:
+                cell[2].append(" ")  # a second paragraph in the cell
+        elif tag == _TR:
+            if row is not None:
+                if cell is not None:
+                    row[1].append((cell[0], cell[1], "".join(cell[2]).strip()))
+                yield row[0], row[1]
+            row, cell = [0, []], None
+        elif tag == _GRIDSPAN:
+            if cell is not None:
+                cell[0] = _int(el.get(_VAL), 1)
+        elif tag == _VMERGE:
+            if cell is not None:
+                cell[1] = el.get(_VAL, "")
+        elif tag == _GRIDBEFORE:
+            if row is not None:
+                row[0] = _int(el.get(_VAL))
+        elif cell is not None:  # tab, line break
+            cell[2].append(" ")
+    if row is not None:
+        if cell is not None:
+            row[1].append((cell[0], cell[1], "".join(cell[2]).strip()))
+        yield row[0], row[1]
 
 
 def read_docx(zf: SafeZip) -> Parsed:
