@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from lxml import etree
 
 from .model import Grid, Marker, Parsed
 from .safety import SafeZip, UnsafeFile
@@ -295,6 +296,10 @@ for _i in range(80):
     _COLUMNS[_name] = _i
 
 
+_V, _IS, _ST, _SI, _RPH = S + "v", S + "is", S + "t", S + "si", S + "rPh"
+_VALUE_CELLS = etree.XPath("s:sheetData/s:row/s:c[s:v or s:is]", namespaces={"s": S[1:-1]})
+
+
 def _ref(ref: str) -> tuple[int, int] | None:
     m = _CELL_RE.fullmatch(ref.replace("$", "").upper())
     if not m:
@@ -317,10 +322,64 @@ def _number_text(raw: str) -> str:
 def _shared_strings(zf: SafeZip, path: str | None) -> list[str]:
     if not path or not zf.has(path):
         return []
-    out = []
-    for si in zf.read_xml(path).iterchildren(S + "si"):
-        out.append("".join(t.text or "" for t in si.iter(S + "t") if t.getparent().tag != S + "rPh"))
-    return out
+    root = zf.read_xml(path)
+    if next(root.iter(_RPH), None) is None:  # no phonetic hints: every w:t is text
+        return ["".join(si.itertext(_ST)) for si in root.iterchildren(_SI)]
+    return ["".join(t.text or "" for t in si.iter(_ST) if t.getparent().tag != _RPH)
+            for si in root.iterchildren(_SI)]
+
+
+def _cell_text(c, t: str, strings: list[str]) -> str:
+    if t == "inlineStr":
+        is_ = c.find(_IS)
+        return "".join(is_.itertext(_ST)) if is_ is not None else ""
+    v = c.find(_V)
+    raw = v.text if v is not None and v.text is not None else ""
+    if t == "s":
+        try:
+            return strings[int(raw)]
+        except (ValueError, IndexError):
+            return ""
+    if t == "b":
+        return "TRUE" if raw == "1" else "FALSE"
+    return raw  # str, e (error); numbers are handled by the caller
+
+
+def _fast_cells(root, strings: list[str], cells: dict, numeric: set) -> bool:
+    """Only the cells that hold a value, found by one XPath call; False when some cell lacks its
+    reference (then the careful loop below reads the sheet)."""
+    found = _VALUE_CELLS(root)
+    if any(c.get("r") is None for c in found):
+        return False
+    for c in found:
+        ref = c.get("r")
+        letters = ref.rstrip("0123456789")
+        col = _COLUMNS.get(letters.lstrip("$").upper())
+        if col is None:
+            pos = _ref(ref)
+            if pos is None:
+                continue
+            rnum, col = pos
+        else:
+            try:
+                rnum = int(ref[len(letters):])
+            except ValueError:
+                continue
+        if rnum > MAX_ROWS or col >= MAX_COLS:
+            continue
+        t = c.get("t", "n")
+        if t == "n":
+            v = c.find(_V)
+            raw = v.text if v is not None and v.text else ""
+            if not raw:
+                continue
+            text = _number_text(raw)
+            numeric.add((rnum, col))
+        else:
+            text = _cell_text(c, t, strings)
+        if text:
+            cells.setdefault(rnum, {})[col] = text
+    return True
 
 
 def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
@@ -328,7 +387,7 @@ def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
     cells: dict[int, dict[int, str]] = {}
     numeric: set[tuple[int, int]] = set()
     data = root.find(S + "sheetData")
-    if data is not None:
+    if data is not None and not _fast_cells(root, strings, cells, numeric):
         next_row = 0
         for row in data.iterchildren(S + "row"):
             rnum = int(row.get("r") or next_row + 1)
