@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from conftest import start_live_app, stop_live_app
+from .liveapps import start_separate_app, stop_separate_app
 
 SLUG = "lifelong-learning-week-2021"
 CLIENTS = 60
@@ -67,18 +67,27 @@ def _stampede(app, venue: str) -> tuple[list[tuple[int, dict]], int]:
 
 @pytest.fixture(scope="module")
 def unlocked_app():
-    app = start_live_app(extra_env={"HUIWU_CAPACITY_LOCK": "0", "HUIWU_WORKERS": "3", "HUIWU_THREADS": "8"})
+    app = start_separate_app({"HUIWU_CAPACITY_LOCK": "0", "HUIWU_WORKERS": "4", "HUIWU_THREADS": "8"})
     yield app
-    stop_live_app(app)
+    stop_separate_app(app)
 
 
 def test_without_the_lock_the_venue_overflows(unlocked_app):
-    """The race is real: count-then-insert without the lock lets more than 30 in."""
-    results, stored = _stampede(unlocked_app, "620000")
-    ok = sum(1 for s, _ in results if s == 201)
-    assert all(s in (201, 409) for s, _ in results), results
-    print("unlocked:", ok, "accepted,", stored, "stored")
-    assert ok > CAPACITY and stored == ok, (ok, stored)
+    """The race is real: count-then-insert without the lock lets more than 30 in.
+
+    A race is a matter of timing, so up to three stampedes (on three venues) get the chance to
+    show it; with the lock on, the test below requires every stampede to be exact.
+    """
+    seen = []
+    for venue in ("620000", "610000", "540000"):
+        results, stored = _stampede(unlocked_app, venue)
+        ok = sum(1 for s, _ in results if s == 201)
+        assert all(s in (201, 409) for s, _ in results), results
+        assert stored == ok
+        seen.append(ok)
+        if ok > CAPACITY:
+            break
+    assert max(seen) > CAPACITY, seen
 
 
 def test_with_the_lock_exactly_capacity_succeed(live_app):

@@ -9,7 +9,9 @@ import urllib.request
 
 from aiosmtpd.controller import Controller
 
-from conftest import _Sink, free_port, start_live_app, stop_live_app
+from conftest import _Sink, free_port
+
+from .liveapps import start_separate_app, stop_separate_app
 
 SLUG = "lifelong-learning-week-2021"
 
@@ -23,7 +25,7 @@ def _call(app, method, path, token, data):
 
 def test_confirmation_waits_for_smtp_and_arrives_after_retry():
     port = free_port()
-    app = start_live_app(extra_env={
+    app = start_separate_app({
         "HUIWU_QUEUE_IMMEDIATE": "0", "HUIWU_EMAIL_URL": f"smtp://127.0.0.1:{port}",
         "HUIWU_MAIL_RETRY_DELAY": "1", "HUIWU_MAIL_RETRIES": "60",
     })
@@ -59,4 +61,4 @@ def test_confirmation_waits_for_smtp_and_arrives_after_retry():
     finally:
         if server is not None:
             server.stop()
-        stop_live_app(app)
+        stop_separate_app(app)

@@ -27,6 +27,7 @@ def test_coordinator_files_from_invitation_to_confirmation(live_app, organizer_p
     org = browser.new_page()
     login(org, live_app.url, "organizer", organizer_password)
     org.goto(f"{live_app.url}/manage/{SLUG}/venues/{CODE}/")
+    assert org.locator("#inv-email").count() == 1, (org.url, org.content()[:3000])
     org.fill("#inv-email", "jiangxi@example.cn")
     org.click("#organizer-actions button:has-text('生成邀请链接')")
     link = re.search(r"https?://\S+/accounts/invite/\S+/", org.locator(".messages").inner_text()).group(0)
