@@ -358,6 +358,13 @@ class DoorVerdict:
         return str(dict(Declaration.Verdict.choices)[self.verdict])
 
 
+def _undeclared(empty: engine.Verdict) -> DoorVerdict:
+    """No declaration: eligible where no rule holds, else pending until the attendee declares."""
+    if empty.verdict == engine.ELIGIBLE:
+        return DoorVerdict(engine.ELIGIBLE, [], [], None)
+    return DoorVerdict(engine.PENDING, [_("尚未填写健康申报")], [], None)
+
+
 def door_verdict(attendee: Attendee) -> DoorVerdict:
     """Judged again at the door: the current declaration under the rules as they are now.
 
@@ -365,7 +372,7 @@ def door_verdict(attendee: Attendee) -> DoorVerdict:
     """
     decl = current_declaration(attendee)
     if decl is None:
-        return DoorVerdict(engine.PENDING, [_("尚未填写健康申报")], [], None)
+        return _undeclared(judge(attendee, {}))
     if decl.answers is None:
         kinds = list(decl.verdict_rules or [])
         titles = list(decl.verdict_titles or []) or rule_titles(attendee.event, kinds)
@@ -394,7 +401,8 @@ def _verdicts(attendees: list[Attendee], event: Event) -> list[tuple[Attendee, D
     for a in attendees:
         d = decls.get(a.pk)
         if d is None:
-            out.append((a, DoorVerdict(engine.PENDING, [_("尚未填写健康申报")], [], None)))
+            venue = a.venue
+            out.append((a, _undeclared(engine.evaluate(as_dicts, {}, event.starts_at, venue.kind, venue.code, tz=tz))))
         elif d.answers is None:
             kinds = list(d.verdict_rules or [])
             named = list(d.verdict_titles or []) or [titles.get(k, k) for k in kinds]

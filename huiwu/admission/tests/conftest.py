@@ -9,6 +9,12 @@ import pytest
 from huiwu.receipts.models import Attendee
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Users of every role are made in many tests here; a fast hasher keeps them quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seeded(demo_event):
     from huiwu.admission.services import apply_preset

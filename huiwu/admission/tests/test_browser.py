@@ -6,21 +6,37 @@ from __future__ import annotations
 import json
 import urllib.request
 
+import pytest
+
 SLUG = "lifelong-learning-week-2021"
 VENUE = "130000"  # Hebei: no other live test touches it
 PASSWORD = "hebei-coord-pass-1"
 
 
-def _post(url: str, token: str, data: dict) -> dict:
-    req = urllib.request.Request(url, data=json.dumps(data).encode(), method="POST", headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+def _call(method: str, url: str, token: str, data=None):
+    req = urllib.request.Request(url, data=json.dumps(data).encode() if data is not None else None, method=method,
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=20) as resp:
         return json.loads(resp.read())
 
 
-def test_attendee_declares_on_a_phone_and_the_coordinator_replaces_them(live_app, browser, phone, login,
+def _post(url: str, token: str, data: dict):
+    return _call("POST", url, token, data)
+
+
+@pytest.fixture(scope="module")
+def org_token(live_app):
+    """An organizer's API token; the seed's rules put in place through the API."""
+    from huiwu.admission.engine import SEED_RULES
+
+    live_app.huiwu("user", "add", "adm_org", "--role", "organizer", "--password-stdin", stdin="adm-org-pass-1\n")
+    token = live_app.huiwu("token", "create", "adm_org").strip()
+    _call("PUT", f"{live_app.url}/api/v1/events/{SLUG}/admission/rules", token, {"rules": SEED_RULES})
+    return token
+
+
+def test_attendee_declares_on_a_phone_and_the_coordinator_replaces_them(live_app, org_token, browser, phone, login,
                                                                          screenshot):
-    live_app.huiwu("admission", "apply-preset", SLUG, "seed")
     live_app.huiwu("user", "add", "coord_hebei", "--role", "coordinator", "--venue", VENUE, "--password-stdin",
                    stdin=PASSWORD + "\n")
     token = live_app.huiwu("token", "create", "coord_hebei").strip()
@@ -82,17 +98,14 @@ def test_attendee_declares_on_a_phone_and_the_coordinator_replaces_them(live_app
     assert "不在本次会议的参会名单中" in m.content()
 
 
-def test_main_venue_attendee_declares_a_test_on_a_phone(live_app, phone, screenshot):
+def test_main_venue_attendee_declares_a_test_on_a_phone(live_app, org_token, phone, screenshot):
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    live_app.huiwu("admission", "apply-preset", SLUG, "seed")
-    live_app.huiwu("user", "add", "main_org2", "--role", "organizer", "--password-stdin", stdin="main-org-pass-1\n")
-    token = live_app.huiwu("token", "create", "main_org2").strip()
-    _post(f"{live_app.url}/api/v1/events/{SLUG}/venues/main/attendees", token,
-          {"name": "欧阳修", "unit": "中国成人教育协会", "position": "副会长", "phone": "13600001111"})
-    rows = json.loads(live_app.huiwu("admission", "links", SLUG, "--venue", "main", "--base-url", live_app.url, "--json"))
-    link = next(r["url"] for r in rows if r["name"] == "欧阳修")
+    base = f"{live_app.url}/api/v1/events/{SLUG}/venues/main"
+    person = _post(base + "/attendees", org_token,
+                   {"name": "欧阳修", "unit": "中国成人教育协会", "position": "副会长", "phone": "13600001111"})
+    link = _call("GET", base + f"/attendees/{person['id']}/declaration-link", org_token)["url"]
     m = phone.new_page()
     m.goto(link)
     assert m.locator("fieldset").count() == 7

@@ -338,3 +338,12 @@ def test_local_rules_hold_at_their_venue_and_survive_new_event_rules(seeded, coo
     with pytest.raises(Invalid, match="只有分会场"):
         services.set_local_rules(seeded.venues.get(code="main"), [{"kind": "itinerary_code"}])
     assert AuditEntry.objects.filter(action="admission.local_rules", venue=shenzhen).exists()
+
+
+def test_without_rules_nobody_needs_to_declare(seeded):
+    venue = seeded.venues.get(code="650000")
+    a = make_attendee(venue, "岑参")
+    assert services.door_verdict(a).verdict == "pending"
+    services.apply_preset(seeded, "empty")
+    assert services.door_verdict(a).verdict == "eligible"
+    assert services.venue_verdicts(venue)[0][1].verdict == "eligible"
