@@ -196,7 +196,7 @@ TIME_RE = (
 )
 DAY_ONLY_RE = rf"{NUM}\s*[日号]{_WEEKDAY}?"
 WHEN_RE = re.compile(
-    rf"(?P<d1>{DATE_RE})?\s*(?P<t1>{TIME_RE})?"
+    rf"(?P<d1>{DATE_RE})?(?:\s*\)(?=\s*{TIME_RE}))?\s*(?P<t1>{TIME_RE})?"
     rf"(?:(?P<dash>{DASH})(?P<d2>{DATE_RE}|{DAY_ONLY_RE})?\s*(?P<t2>{TIME_RE})?)?"
     rf"(?P<before>\s*(?:下班|当日|当天|中午)?\s*(?:之前|以前|前))?"
 )
@@ -667,7 +667,9 @@ def theme(doc: Doc) -> tuple[str | None, Span | None]:
 
 
 _LABEL_TIME = re.compile(
-    r"(?:^|[)\s、.])\s*(?:会议|活动|开幕式|开幕|举办|举行|大会|仪式|培训|会期)?\s*时\s*间\s*(?::|$)"
+    r"(?:^|[)\s、.])\s*(?:会议|活动|开幕式|开幕|举办|举行|大会|仪式|培训|会期"
+    # "报告会时间:" / "启动仪式时间:" / "论坛时间:": a short event noun before 时间
+    r"|[\u4e00-\u9fff]{0,6}(?:会|式|班|礼|赛|坛|座|周))?\s*时\s*间\s*(?::|$)"
 )
 _NOT_EVENT = re.compile(r"调试|联调|测试|彩排|演练|报名|报送|回执|截止|报到|签到|申报")
 
@@ -753,7 +755,7 @@ def meeting_format(doc: Doc) -> tuple[dict[str, bool | None], Span | None]:
         hybrid = False
         span = doc.paragraph_of(doc.start + single.start())
     main_and_branch: bool | None = None
-    none = re.search(r"不设(?:立|置)?(?:视频)?分会场|无分会场|不再设(?:立|置)?分会场", body)
+    none = _NO_BRANCH.search(body)
     mb = re.search(r"主会场\s*(?:\+|加|和|与|及)\s*分会场", body)
     if none:
         main_and_branch = False
@@ -765,6 +767,11 @@ def meeting_format(doc: Doc) -> tuple[dict[str, bool | None], Span | None]:
             span = doc.paragraph_of(pos)
     return {"hybrid": hybrid, "main_and_branch": main_and_branch}, span
 
+
+_NO_BRANCH = re.compile(r"不(?:再|另)?设(?:立|置)?(?:视频)?分会场|无分会场")
+_ONLINE_ONLY = re.compile(
+    r"(?:以|采用|采取|通过)\s*(?:纯)?(?:线上|网络直播|网络会议|网络)\s*(?:方式|形式|直播)"
+    r"|(?:仅|只)\s*线上|线上举办|网络直播进行|不设现场")
 
 _COUNT_RES = [
     rf"(?:不超过|不多于|不得超过|最多|至多|上限为?|限额?|控制在|限定|限于)\s*(?P<n>{NUM})\s*(?:人|名)",
@@ -793,7 +800,8 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, Span]]:
 
 def _venue_kind_at(doc: Doc, pos: int, sent: Span) -> str | None:
     """Whether a count at `pos` speaks of the main venue, the branch venues, or both ('all')."""
-    t = doc.text
+    # "不设分会场" names no branch venue: blank it out
+    t = _NO_BRANCH.sub(lambda m: " " * len(m.group(0)), doc.text)
     clause = t[sent[0]:pos]
     has_main, has_branch = "主会场" in clause, "分会场" in clause
     if has_main and has_branch:
@@ -805,10 +813,13 @@ def _venue_kind_at(doc: Doc, pos: int, sent: Span) -> str | None:
         return "main"
     if has_branch:
         return "branch"
-    if "分会场" not in t[doc.start:doc.end]:
+    body = t[doc.start:doc.end]
+    if "分会场" not in body:
+        if "主会场" not in body and _ONLINE_ONLY.search(body):
+            return None  # an online meeting's head count is no room's capacity
         return "main"  # one venue only: its head count is the main venue's
     para = doc.paragraph_of(pos)
-    look = t[max(doc.start, para[0] - 400):pos]
+    look = body[max(0, para[0] - 400 - doc.start):pos - doc.start]
     i_main, i_branch = look.rfind("主会场"), look.rfind("分会场")
     if i_main < 0 and i_branch < 0:
         return None
@@ -876,6 +887,8 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         r"主会场\s*(?:设在|设于|设置在|位于|地点为?|为|:)\s*(?P<x>[^,。;\n]{2,60})",
         r"在\s*(?P<x>[^,。;\n]{2,60}?)\s*设(?:立|置)?主会场",
         r"主会场\s*\(\s*(?:设在|地点:|位于)?\s*(?P<x>[^,;)]{2,40})",
+        # "会议地点:省人社厅五楼会议室(主会场);…": the place, then its role in brackets
+        r"(?:^|[,。;:])\s*(?P<x>[^,。;:\n()]{2,60})\s*\(\s*主会场\s*\)",
         r"(?:会议|活动)?地\s*点\s*:\s*(?P<x>[^,。;\n]{2,60})",
     ]
     for rx in rxs:
@@ -908,6 +921,7 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
             "arrive_before_minutes": ab}, spans
 
 
+_ROOM = r"(?:视频会议室|会议室|视频会场|报告厅|会议厅)"
 _SELF_PLACE = re.compile(r"(?:本|当地|本地|各自|所在地?|属地)[\u4e00-\u9fff]{0,4}")
 
 
@@ -920,6 +934,8 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         r"在\s*(?P<x>[^,。;:\n]{2,200}?)\s*(?:分别|统一|各)?\s*(?:设立?|开设|设置)\s*(?:视频)?分会场",
         r"分会场\s*(?:设在|设于|设置在|设立在)\s*(?P<x>[^,。;:\n]{2,200})",
         r"(?:^|[,。;])\s*(?P<x>[^,。;:\n]{2,100}?)\s*(?:分别|统一|各)?\s*(?:设立?|开设|设置)\s*(?:视频)?分会场",
+        # "分会场:各区卫生健康局视频会议室" names a place (a list of people there does not end in a room)
+        rf"分会场\s*:\s*(?P<x>[^,。;:\n]{{2,100}}?{_ROOM})\s*(?:[,。;]|$)",
     ]
     for rx in rxs:
         m = re.search(rx, t[doc.start:doc.end], re.M)
@@ -933,6 +949,10 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
                     continue
                 x = subj.group(1).strip()
             x = re.sub(r"^(?:同时|并|另|此外|还)\s*", "", x)
+            # "各市州教育局视频会议室": the room's unit hosts the branch venue
+            unit = re.sub(_ROOM + "$", "", x)
+            if unit != x and _ORG_SUFFIX.search(unit):
+                x = unit
             if len(x) >= 2 and not re.search(r"主会场|根据|要求|视情|可以|可|请|自行|如需|需要|是否|不", x):
                 hosts = split_units(x)
                 spans["branch_venues.hosts"] = doc.paragraph_of(doc.start + m.start("x"))
@@ -1011,7 +1031,8 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     if email is None and "registration.deadline" in spans:
         # "发送至联系人邮箱": the one address the notice gives
         ds, de = spans["registration.deadline"]
-        if re.search(r"邮箱|邮件", t[ds:de]):
+        # "发送至联系人邮箱" / "以邮件形式报送", not "姓名、职务、手机号及邮箱" (an asked field)
+        if re.search(r"(?:至|到|给|往|通过|以|用)[^,。;、]{0,8}(?:邮箱|邮件)|(?:邮箱|邮件)\s*(?:发送|报送|提交)", t[ds:de]):
             found = {m.group(0) for m in _EMAIL_RE.finditer(t, doc.start, doc.end)}
             if len(found) == 1:
                 email = found.pop().rstrip(".")
@@ -1245,7 +1266,14 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
     segments: list[tuple[str, int, int]] = []  # (label, start, end) in text
     for k, m in enumerate(labels):
         seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-        segments.append((re.sub(r"\s+", "", m.group("label")).lower(), m.end(), seg_end))
+        label = re.sub(r"\s+", "", m.group("label")).lower()
+        # a label's value ends with its line: "邮箱:a@b\n    李四 电话:…" names the next person
+        nl = text.find("\n", m.end(), seg_end)
+        if nl < 0:
+            segments.append((label, m.end(), seg_end))
+        else:
+            segments.append((label, m.end(), nl))
+            segments.append(("line", nl + 1, seg_end))
     person_labels = ("联系人", "联系方式", "技术支持", "技术保障")
     tokens: list[tuple[int, str, str]] = []  # (pos, kind, value)
     for label, s, e in segments:

@@ -438,3 +438,51 @@ def test_registration_email_in_the_deadline_paragraph_but_not_a_contacts():
 def test_rehearsal_contact_after_a_unit():
     reh, _ = P.rehearsal(_doc("5月9日下午3:00至5:00进行视频调试,联系人:市大数据局 林峰,13588001234。"))
     assert reh["contact"] == {"name": "林峰", "phone": "13588001234"}
+
+
+# -- round 2 --------------------------------------------------------------------------------
+
+def test_a_date_in_brackets_keeps_its_time():
+    w = when(P.normalise("会前一天(11月22日)下午4点进行测试"))
+    assert w.start_iso() == "2021-11-22T16:00:00+08:00"
+
+
+def test_time_label_after_any_event_noun():
+    ev, _ = P.event_time(_doc("定于5月20日举办报告会。\n一、报告会时间:5月20日(周六)14:00-17:30"))
+    assert ev == {"starts_at": "2022-05-20T14:00:00+08:00", "ends_at": "2022-05-20T17:30:00+08:00"}
+    reg_label, _ = P.event_time(_doc("定于5月20日举办报告会。\n报名时间:5月10日9:00"))
+    assert reg_label == {"starts_at": "2022-05-20", "ends_at": None}
+
+
+def test_an_asked_email_field_is_not_where_names_go():
+    text = "请于5月8日前报送参会人员姓名、职务、手机号及邮箱。\n联系人:张三 电话:010-12345678 邮箱:zs@example.cn"
+    assert P.registration(_doc(text))[0]["email"] is None
+    sent_to = "请于5月8日前将参会人员名单发送至联系人邮箱。\n联系人:张三 电话:010-12345678 邮箱:zs@example.cn"
+    assert P.registration(_doc(sent_to))[0]["email"] == "zs@example.cn"
+
+
+def test_contact_lines_after_an_email_are_new_people():
+    doc = _doc("联系人:督导办 马丽 电话:0451-82345678 邮箱:ml@example.cn\n"
+               "    督导办 罗斌 电话:0451-82345679 邮箱:lb@example.cn")
+    assert [(c["name"], c["org"], c["phones"]) for c in P.contacts(doc)[0]] == [
+        ("马丽", "督导办", ["0451-82345678"]), ("罗斌", "督导办", ["0451-82345679"])]
+
+
+def test_main_venue_named_with_its_role_in_brackets():
+    doc = _doc("二、会议地点:省人社厅五楼会议室(主会场);各市人社局设分会场。")
+    assert P.main_venue(doc)[0]["name"] == "省人社厅五楼会议室"
+
+
+def test_branch_hosts_from_rooms():
+    rooms = _doc("会议采取视频方式,分会场设在各市州教育局视频会议室。")
+    assert P.branch_venues(rooms)[0]["hosts"] == ["各市州教育局"]
+    label = _doc("主会场:市卫生健康委12楼会议室;分会场:各区卫生健康局视频会议室。")
+    assert P.branch_venues(label)[0]["hosts"] == ["各区卫生健康局"]
+    people = _doc("主会场设在甲楼。\n分会场:各区卫生健康局分管负责同志。")
+    assert P.branch_venues(people)[0]["hosts"] == []
+
+
+def test_online_meeting_head_count_is_no_venue_capacity():
+    doc = _doc("会议采取线上方式召开,不设分会场,参会人数不超过200人。")
+    assert P.venue_counts(doc) == {}
+    assert P.meeting_format(doc)[0] == {"hybrid": False, "main_and_branch": False}
