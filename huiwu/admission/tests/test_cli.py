@@ -123,3 +123,15 @@ def test_apply_preset_and_links(demo_event):
     assert rows[0]["url"].startswith("https://hw.example.org/d/") and services.attendee_for_token(token) == a
     with pytest.raises(CommandError, match="找不到会议"):
         call_command("admission", "links", "nope", "--base-url", "https://x", stdout=io.StringIO())
+
+
+def test_evaluate_many_declarations_at_once(tmp_path):
+    rules = write(tmp_path, "rules.json", SEED_RULES)
+    decls = write(tmp_path, "decls.json", [main_decl("2021-11-21T10:01:00+08:00"), {"symptoms": True}, {}])
+    out = run("evaluate", "--rules", rules, "--declaration", decls, "--event-start", START,
+              "--venue-kind", "branch", "--json")
+    assert [o["verdict"] for o in out] == ["eligible", "not_eligible", "pending"]
+    human = io.StringIO()
+    call_command("admission", "evaluate", "--rules", rules, "--declaration", decls, "--event-start", START,
+                 "--venue-kind", "branch", stdout=human)
+    assert "2. 不符合入场条件（not_eligible）" in human.getvalue()

@@ -5,6 +5,7 @@
 `engine.evaluate` as the pages and prints `{"verdict", "reasons": [{"rule", "message"}]}`.
 RULES.json is a list of rules as `huiwu notice parse --json` gives them under
 `admission_rules` (the whole parse output is accepted too). A file named `-` is read from stdin.
+DECL.json may also hold a list of declarations: the output is then the list of verdicts, in order.
 """
 
 from __future__ import annotations
@@ -65,10 +66,14 @@ def read_rules(path: str) -> list[dict[str, Any]]:
     return data
 
 
-def read_declaration(path: str) -> dict[str, Any]:
+def read_declaration(path: str) -> dict[str, Any] | list[dict[str, Any]]:
+    """One declaration (an object), or several (a list of objects: judged one by one, in order)."""
     data = _read_json(path, _("申报"))
+    if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):
+        return data
     if not isinstance(data, dict):
-        raise CommandError(_("申报文件应为一个 JSON 对象，例如 {\"symptoms\": false, \"health_code\": \"green\"}。"))
+        raise CommandError(_("申报文件应为一个 JSON 对象，例如 {\"symptoms\": false, \"health_code\": \"green\"}"
+                             "（或这样的对象组成的列表）。"))
     return data
 
 
@@ -84,6 +89,8 @@ def parse_start(value: str, tz: str | None) -> datetime:
 
 class Command(BaseCommand):
     help = _("入场规则：按规则判断一份健康申报（与网页使用同一套判断）。")
+    #: `evaluate` is pure and called once per declaration: skip the URL/model checks (≈1 s of imports)
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
@@ -121,16 +128,21 @@ class Command(BaseCommand):
             except (ZoneInfoNotFoundError, ValueError) as exc:
                 raise CommandError(_("未知时区“%(tz)s”，请写成 Asia/Shanghai 这样的名称。") % {"tz": tz}) from exc
         start = parse_start(options["event_start"], tz)
-        verdict = engine.evaluate(rules, decl, start, options["venue_kind"], options["venue_code"], tz=tz)
-        for r in verdict.skipped:
+        many = isinstance(decl, list)
+        verdicts = [engine.evaluate(rules, d, start, options["venue_kind"], options["venue_code"], tz=tz)
+                    for d in (decl if many else [decl])]
+        for r in verdicts[0].skipped:
             self.stderr.write(_("提示：不认识的规则类型“%(kind)s”，已跳过。") % {"kind": r.get("kind")})
         if options["json"]:
-            self.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False))
+            out = [v.to_dict() for v in verdicts] if many else verdicts[0].to_dict()
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
             return
         labels = {engine.ELIGIBLE: _("符合入场条件"), engine.NOT_ELIGIBLE: _("不符合入场条件"), engine.PENDING: _("待定")}
-        self.stdout.write(f"{labels[verdict.verdict]}（{verdict.verdict}）")
-        for r in verdict.reasons:
-            self.stdout.write(f"- {r['message']}")
+        for i, verdict in enumerate(verdicts, start=1):
+            head = f"{i}. " if many else ""
+            self.stdout.write(f"{head}{labels[verdict.verdict]}（{verdict.verdict}）")
+            for r in verdict.reasons:
+                self.stdout.write(f"   - {r['message']}")
 
     def preset(self, options):
         self.stdout.write(json.dumps(engine.PRESETS[options["name"]], ensure_ascii=False, indent=2))
