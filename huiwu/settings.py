@@ -33,6 +33,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("HUIWU_DEBUG", "") == "1"
+#: the address people reach the site at, for links in e-mails sent from the queue
+HUIWU_BASE_URL = os.environ.get("HUIWU_BASE_URL", "").rstrip("/")
 ALLOWED_HOSTS = os.environ.get("HUIWU_ALLOWED_HOSTS", "*").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HUIWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

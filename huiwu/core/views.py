@@ -12,8 +12,10 @@ def home(request):
         access = Access.for_user(request.user)
         rows = []
         for event in access.events().order_by("-starts_at"):
-            venues = list(access.venues(event).order_by("order")[:5]) if not access.is_organizer(event) else []
-            rows.append({"event": event, "organizer": access.is_organizer(event), "venues": venues})
+            roles = access.roles(event)
+            venues = list(access.venues(event).order_by("order")[:5]) if "organizer" not in roles and "health" not in roles else []
+            rows.append({"event": event, "organizer": "organizer" in roles, "health": "health" in roles,
+                         "door": "door" in roles, "venues": venues})
         is_organizer = any(m.role == "organizer" for m in access.memberships)
         return render(request, "core/home.html", {"rows": rows, "is_organizer": is_organizer})
     events = Event.objects.filter(status=Event.Status.PUBLISHED).order_by("-starts_at")[:20]
