@@ -132,7 +132,9 @@ def normalise(text: str) -> str:
             p = prev.rstrip()
             nxt = line.strip()
             running = (
-                p[-1:] not in _SENTENCE_END and re.search(r"[,、。]", p) is not None
+                # a closing bracket ends a line that is a bracketed remark, not "各县(市、区)"
+                (p[-1:] not in _SENTENCE_END or (p[-1:] == ")" and not p.lstrip().startswith("(")))
+                and re.search(r"[,、。]", p) is not None
                 and not _title_candidate(p) and not _TITLE_END.search(p)
                 and not re.search(r"(?:联系人|电话|传真|手机|邮箱|附件)\s*:", p)
                 # a signature (unit name, date) under the last paragraph is not its continuation
@@ -318,8 +320,15 @@ class Ref:
 def find_whens(text: str, start: int, end: int, ref: Ref) -> list[When]:
     """Every date/time expression in text[start:end] that has a date or a time of day."""
     out: list[When] = []
-    for m in WHEN_RE.finditer(text, start, end):
+    pos = start
+    while pos < end:
+        m = WHEN_RE.search(text, pos, end)
+        if m is None:
+            break
+        pos = max(m.end(), pos + 1)
         if not (m.group("d1") or m.group("t1")):
+            if m.group("dash"):
+                pos = m.end("dash")  # "截至12月25日": 至 is no range here, the date after it is one
             continue
         if not m.group("d1") and m.group("t1") and not re.search(r"[:时点]", m.group("t1")):
             continue
@@ -706,9 +715,12 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
         if not re.search(r"举行|举办|召开|开幕", sent) or _NOT_EVENT.search(sent):
             continue
         # "在7月10日前召开专题会议" is a task's deadline, not this meeting's time
-        whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day and not w.before]
+        found = [w for w in find_whens(t, s, e, doc.ref) if not w.before]
+        whens = [w for w in found if w.start_day]
         if whens:
             w = whens[0]
+            if w.start_time is None:
+                w = _with_later_time(t, w, found)
             if w.start_time is not None:
                 return _event_value(w), (s, e)
             if dated is None:
@@ -716,6 +728,17 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
     if dated:
         return _event_value(dated), dated_span
     return {"starts_at": None, "ends_at": None}, None
+
+
+def _with_later_time(t: str, day: When, found: list[When]) -> When:
+    """'定于4月22日召开…,会期半天,上午9:00开始': the day, and the hour the sentence later says the
+    meeting starts at (an hour to sign in, gather or arrive by is not it)."""
+    for w in found:
+        if w.span[0] > day.span[0] and w.start_day is None and w.start_time is not None \
+                and re.match(r"\s*(?:正式)?(?:开始|开会|召开|举行|开幕)(?!\s*(?:签到|报到|入场))", t[w.span[1]:w.span[1] + 10]):
+            return When(day.start_day, w.start_time, day.start_day if w.end_time else None, w.end_time,
+                        False, (day.span[0], w.span[1]))
+    return day
 
 
 def _intro_when(doc: Doc) -> tuple[When, Span] | None:
@@ -864,7 +887,7 @@ def arrive_before(doc: Doc) -> tuple[int | None, Span | None]:
     if start and len(start) > 10:
         begin = datetime.fromisoformat(start)
         for s, e in doc.sentences():
-            m = re.search(r"(?:入场|到场|入座|入位|就座|就位|进场)", doc.text[s:e])
+            m = re.search(r"(?:入场|到场|入座|入位|就座|就位|进场|签到)", doc.text[s:e])
             if not m:
                 continue
             for w in find_whens(doc.text, s, s + m.start() + 1, doc.ref):
@@ -884,7 +907,7 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     t = doc.text
     name, span = None, None
     rxs = [
-        r"主会场\s*(?:设在|设于|设置在|位于|地点为?|为|:)\s*(?P<x>[^,。;\n]{2,60})",
+        r"主会场\s*(?:设在|设于|设置在|位于|地点\s*(?:为|:)?|为|:)\s*(?P<x>[^,。;:\n]{2,60})",
         r"在\s*(?P<x>[^,。;\n]{2,60}?)\s*设(?:立|置)?主会场",
         r"主会场\s*\(\s*(?:设在|地点:|位于)?\s*(?P<x>[^,;)]{2,40})",
         # "会议地点:省人社厅五楼会议室(主会场);…": the place, then its role in brackets
@@ -936,6 +959,7 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         r"(?:^|[,。;])\s*(?P<x>[^,。;:\n]{2,100}?)\s*(?:分别|统一|各)?\s*(?:设立?|开设|设置)\s*(?:视频)?分会场",
         # "分会场:各区卫生健康局视频会议室" names a place (a list of people there does not end in a room)
         rf"分会场\s*:\s*(?P<x>[^,。;:\n]{{2,100}}?{_ROOM})\s*(?:[,。;]|$)",
+        r"分会场\s*(?:地点|设置)\s*(?:为|:)\s*(?P<x>[^,。;:\n]{2,100})",
     ]
     for rx in rxs:
         m = re.search(rx, t[doc.start:doc.end], re.M)
@@ -974,7 +998,9 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
 
 
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
-_REG_WORDS = re.compile(r"报名|回执|报送|发送|发至|发到|提交|反馈|填报|报至|报给|报于|报回|传至|发给|截止|截至|回复|名单")
+_REG_WORDS = re.compile(
+    r"报名|回执|报送|发送|发至|发到|提交|反馈|填报|报至|报给|报于|报回|传至|发给|截止|截至|回复|名单|注册"
+    r"|将[^,。;]{1,30}?报(?!告|道)")  # "将分会场参会人数报局办公室"
 _FIELD_WORDS = [
     ("name", r"姓名"), ("gender", r"性别"), ("ethnicity", r"民族"),
     ("unit", r"(?:工作)?单位"), ("position", r"职务"), ("professional_title", r"职称"),
@@ -1296,6 +1322,8 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
             rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
         rest = re.sub(r"_[^\s]*", " ", rest)
         rest = re.sub(r"\(\s*传真\s*\)|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+", lambda x: " " * len(x.group(0)), rest)
+        # a note in brackets after a phone ("138…(住宿)", "(办)") is no name nor unit
+        rest = re.sub(r"(?<=\s)\([^()]*\)", lambda x: " " * len(x.group(0)), rest)
         for m in re.finditer(r"[^\s,、;:()/]+(?:\([^()]*\))?", rest):
             word = m.group(0)
             core = re.sub(r"\([^)]*\)$", "", word)

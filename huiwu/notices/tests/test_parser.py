@@ -486,3 +486,52 @@ def test_online_meeting_head_count_is_no_venue_capacity():
     doc = _doc("会议采取线上方式召开,不设分会场,参会人数不超过200人。")
     assert P.venue_counts(doc) == {}
     assert P.meeting_format(doc)[0] == {"hybrid": False, "main_and_branch": False}
+
+
+# -- round 3 --------------------------------------------------------------------------------
+
+def test_jiezhi_is_no_range_dash():
+    w = when("报名截至11月25日,请将报名表发送至邮箱。")
+    assert (w.start_iso(), w.end_iso()) == ("2021-11-25", None)
+
+
+def test_meeting_day_then_its_hour_later_in_the_sentence():
+    ev, _ = P.event_time(_doc("定于2022年5月10日(星期二)召开会议,会期半天,上午9:00开始。"))
+    assert ev == {"starts_at": "2022-05-10T09:00:00+08:00", "ends_at": None}
+    sign_in, _ = P.event_time(_doc("定于2022年5月10日召开会议,8:30在一楼大厅集合。"))
+    assert sign_in == {"starts_at": "2022-05-10", "ends_at": None}
+
+
+def test_wrapped_line_ending_inside_a_bracketed_name_is_joined():
+    para = ("  一、会议地点。主会场设在省教育厅702会议室,各市教育局、各县(市、区)\n"
+            "教育局设分会场。各分会场参会人员不超过20名。\n")
+    long = "  为做好工作,经研究,定于10月15日召开会议,请各单位认真组织参加会议并做好各项准备工作\n"
+    text = P.normalise(long + "各单位按要求做好会议的组织和保障工作,确保会议顺利召开。\n" + para)
+    assert "各县(市、区)教育局设分会场" in text
+    assert P.normalise("(此件主动公开,联系人:甲、乙)\n  正文第一段,内容。\n  正文第二段,内容。") \
+        .startswith("(此件主动公开,联系人:甲、乙)\n")
+
+
+def test_notes_in_brackets_after_phones_are_not_people():
+    cts, _ = P.contacts(_doc("联系人:会务组 张帆 13800571234(住宿),李然 13800575678(论文投稿)"))
+    assert [(c["name"], c["org"], c["phones"]) for c in cts] == [
+        ("张帆", "会务组", ["13800571234"]), ("李然", "会务组", ["13800575678"])]
+
+
+def test_place_labels_and_sign_in_time():
+    doc = _doc("定于5月10日上午9:00召开会议。\n主会场地点:市教育局3楼会议室;分会场地点:各区教育局。\n请参会人员于8:40前完成签到。")
+    assert P.main_venue(doc)[0]["name"] == "市教育局3楼会议室"
+    assert P.main_venue(doc)[0]["arrive_before_minutes"] == 20
+    assert P.branch_venues(doc)[0]["hosts"] == ["各区教育局"]
+
+
+def test_names_reported_to_an_office():
+    reg, _ = P.registration(_doc("请各区于5月6日前将分会场参会人数报局办公室。"))
+    assert reg["deadline"] == "2022-05-06"
+    report, _ = P.registration(_doc("请各区于5月6日前将工作情况报告局办公室。"))
+    assert report["deadline"] is None
+
+
+def test_a_later_sign_in_hour_is_not_the_start():
+    ev, _ = P.event_time(_doc("定于2022年5月10日召开会议,会期一天,8:30开始签到。"))
+    assert ev["starts_at"] != "2022-05-10T08:30:00+08:00"
