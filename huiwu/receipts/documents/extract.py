@@ -148,7 +148,7 @@ def parse_contact_line(text: str) -> dict | None:
     m = CONTACT_LINE.search(t)
     if not m:
         return None
-    rest = t[m.end():]
+    rest = re.sub(r"^\s*[（(][^）)]{0,12}[）)]", "", t[m.end():])  # “（姓名、手机）”
     if not re.match(r"^(?:及|和|的)?(?:联系方式|手机|电话|联系电话)?(?:号码)?\s*(?:[:：\s,，;；]|姓\s*名|$)", rest) \
             and not MOBILE_IN_TEXT.search(rest):
         return None  # a title such as “……视频调试负责人回执”, not a contact
