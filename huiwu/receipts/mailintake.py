@@ -207,7 +207,10 @@ def reply_text(event: Event, result: dict) -> str:
         if f["errors"]:
             lines.append(_("   请修改以下问题后重新发送："))
             lines += [f"   - {e['message']}" for e in f["errors"]]
-        lines += [f"   * {w}" for w in f.get("warnings", [])]
+        # the web's “accept the valid rows” offer means nothing in a mail: ask for the corrected file
+        lines += [f"   * {w}" for w in f.get("warnings", []) if "本次没有保存任何内容" not in w]
+        if f["status"] == "needs_review" and any(e.get("row") for e in f["errors"]):
+            lines.append(_("   本文件暂未保存。请改正后把整份文件重新发送。"))
         lines.append("")
     lines += [_("如有疑问，请联系会议主办方。"), "", event.title, _("（本邮件由会务系统自动发送）")]
     return "\n".join(lines)

@@ -135,6 +135,7 @@ def test_reply_by_smtp_lists_accepted_and_what_to_fix(demo_event, bj_coordinator
     assert msg["In-Reply-To"] == "<r8@example.org>"
     body = msg.get_content()
     assert "北京回执.docx" in body and "需要核对" in body and "第3行" in body and "12345" in body
+    assert "重新发送" in body and "只导入" not in body
     assert "病毒.docx" in body and "未能接收" in body
     assert InboundMail.objects.get(message_id="<r8@example.org>").replied
 
