@@ -907,12 +907,14 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     t = doc.text
     name, span = None, None
     rxs = [
-        r"主会场\s*(?:设在|设于|设置在|位于|地点\s*(?:为|:)?|为|:)\s*(?P<x>[^,。;:\n]{2,60})",
+        r"主会场\s*(?:(?:设在|设于|设置在|位于)\s*:?|地点\s*(?:为|:)?|为|:)\s*(?P<x>[^,。;:\n]{2,60})",
         r"在\s*(?P<x>[^,。;\n]{2,60}?)\s*设(?:立|置)?主会场",
         r"主会场\s*\(\s*(?:设在|地点:|位于)?\s*(?P<x>[^,;)]{2,40})",
         # "会议地点:省人社厅五楼会议室(主会场);…": the place, then its role in brackets
         r"(?:^|[,。;:])\s*(?P<x>[^,。;:\n()]{2,60})\s*\(\s*主会场\s*\)",
         r"(?:会议|活动)?地\s*点\s*:\s*(?P<x>[^,。;\n]{2,60})",
+        # "定于…在市文旅局五楼会议室召开": a room named in the opening sentence (a city is no room)
+        r"(?:定于|将于|拟于|决定于)[^。;\n]{0,40}?在\s*(?P<x>[^,。;:\n]{2,40}?)\s*(?:召开|举行|举办)",
     ]
     for rx in rxs:
         for m in re.finditer(rx, t[doc.start:doc.end]):
@@ -922,6 +924,8 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
             # "主会场设在…视频会议室" is a room; "主会场为视频会议" is not a place
             if "视频" in x and not _PLACE_END.search(x):
                 continue
+            if rx.startswith("(?:定于") and not re.search(r"(?:会议室|报告厅|会议厅|礼堂|多功能厅)$", x):
+                continue  # a room only: "在市民学习中心举办" names an institution, not the hall
             if rx.startswith("(?:会议") and "分会场" in t[doc.start:doc.end] and "主会场" in t[doc.start:doc.end]:
                 continue
             name = x.rstrip(")").strip() if x.count("(") < x.count(")") else x
@@ -1192,14 +1196,14 @@ def rehearsal(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         if contact:
             spans["rehearsal.contact"] = cspan
     if contact is None and para is not None:
-        found = _tech_person(t, doc.start, doc.end)
+        found = _tech_person(t, doc.start, doc.end) or _noted_tech_person(t, doc.start, doc.end)
         if found:
             contact, spans["rehearsal.contact"] = found
     return {"starts_at": starts, "ends_at": ends, "contact": contact}, spans
 
 
 # "市大数据局 林峰": a unit, then a space, then the person
-_UNIT_BEFORE_NAME = r"[\u4e00-\u9fff]{2,20}(?:中心|处|司|局|厅|部|室|科|办|组|站|所|公司|委)\s+"
+_UNIT_BEFORE_NAME = r"[\u4e00-\u9fff]{2,20}(?:中心|处|司|局|厅|部|室|科|办|组|站|所|公司|委|馆|院|校|会)\s+"
 _PHONE_ONE = r"(?:\+?86\s*)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)|\(?0\d{2,3}\)?\s*[-—–]?\s*\d{7,8}(?!\d)"
 
 
@@ -1214,6 +1218,20 @@ def _tech_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
     if not m or _NOT_NAME.search(m.group("name")):
         return None
     return {"name": re.sub(r"\s+", "", m.group("name")), "phone": normalise_phone(m.group("phone"))}, (m.start(), m.end())
+
+
+_NOTED_TECH = re.compile(
+    rf"(?P<name>[\u4e00-\u9fff·]{{2,4}})\s*\(\s*(?:技术|调试|视频调试)[^()]{{0,6}}\)\s*"
+    rf"(?:(?:联系)?(?:电话|手机)\s*:?\s*)?(?P<phone>{_PHONE_ONE})"
+)
+
+
+def _noted_tech_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
+    """'李娜(技术)139…' in the contact lines: the person the notice marks as the technical one."""
+    m = _NOTED_TECH.search(t, s, e)
+    if not m or _NOT_NAME.search(m.group("name")):
+        return None
+    return {"name": m.group("name"), "phone": normalise_phone(m.group("phone"))}, (m.start(), m.end())
 
 
 _ANY_PERSON = re.compile(
@@ -1408,7 +1426,7 @@ def attachments(doc: Doc) -> tuple[list[str], Span | None]:
     lines = doc.lines()
     for i, (ls, le) in enumerate(lines):
         line = t[ls:le]
-        m = re.match(r"^\s*附\s*件\s*(?:\d+\s*)?[:]\s*(.*)$", line)
+        m = re.match(r"^\s*附\s*件\s*(?:\d+|[一二三四五六七八九十]+)?\s*[:]\s*(.*)$", line)
         if not m:
             continue
         items: list[str] = []
@@ -1424,7 +1442,7 @@ def attachments(doc: Doc) -> tuple[list[str], Span | None]:
         for s2, e2 in lines[i + 1:]:
             nxt = t[s2:e2]
             n = numbered.match(nxt)
-            m2 = re.match(r"^\s*附\s*件\s*\d+\s*[:]\s*(.+)$", nxt)
+            m2 = re.match(r"^\s*附\s*件\s*(?:\d+|[一二三四五六七八九十]+)\s*[:]\s*(.+)$", nxt)
             if n:
                 items.append(nxt[n.end():].strip().rstrip(";。,"))
                 end = e2

@@ -535,3 +535,34 @@ def test_names_reported_to_an_office():
 def test_a_later_sign_in_hour_is_not_the_start():
     ev, _ = P.event_time(_doc("定于2022年5月10日召开会议,会期一天,8:30开始签到。"))
     assert ev["starts_at"] != "2022-05-10T08:30:00+08:00"
+
+
+# -- round 4 --------------------------------------------------------------------------------
+
+def test_main_venue_after_a_colon_or_in_the_opening_sentence():
+    assert P.main_venue(_doc("主会场设在:省教育厅1号楼4楼会议室;各高校设分会场。"))[0]["name"] == "省教育厅1号楼4楼会议室"
+    room = _doc("定于5月10日上午十点在市文旅局五楼会议室召开安全工作会议。")
+    assert P.main_venue(room)[0]["name"] == "市文旅局五楼会议室"
+    city = _doc("定于5月10日在江西南昌召开学术年会。")
+    assert P.main_venue(city)[0]["name"] is None
+
+
+def test_attachments_numbered_in_chinese():
+    assert P.attachments(_doc("附件一:回执.docx\n附件二:议程.pdf"))[0] == ["回执.docx", "议程.pdf"]
+
+
+def test_rehearsal_contact_marked_technical_in_the_contact_lines():
+    doc = _doc("5月9日14:00-16:00进行视频调试。\n联系人:甲司 王晨(会务)010-66096001;乙中心 李娜(技术)13910001234")
+    assert P.rehearsal(doc)[0]["contact"] == {"name": "李娜", "phone": "13910001234"}
+    no_window = _doc("联系人:甲司 王晨(会务)010-66096001;乙中心 李娜(技术)13910001234")
+    assert P.rehearsal(no_window)[0]["contact"] is None
+
+
+def test_tech_contact_after_a_unit_ending_in_guan():
+    doc = _doc("5月9日下午2:30—4:00进行视频调试。\n联系人:职成处 伍佳,电话:0769-22801234;技术联系人:市电教馆 余航,电话:0769-22805678。")
+    assert P.rehearsal(doc)[0]["contact"] == {"name": "余航", "phone": "0769-22805678"}
+
+
+def test_count_with_inclusive_note():
+    text = "各分会场参会人员控制在20人(含)以内"
+    assert [v for v, _ in P.counts(text, 0, len(text))] == [20]
