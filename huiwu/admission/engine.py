@@ -121,6 +121,19 @@ def parse_moment(value: Any, tz: tzinfo) -> datetime | None:
     return moment
 
 
+def sample_span(value: Any, tz: tzinfo) -> tuple[datetime, datetime] | None:
+    """The earliest and latest moment a sampling time can mean: one moment, or a whole day
+    (00:00 to 24:00 in the event's time zone) when only a date is given; None if unreadable."""
+    moment = parse_moment(value, tz)
+    if moment is None:
+        return None
+    day_only = (isinstance(value, date) and not isinstance(value, datetime)) or (
+        isinstance(value, str) and ":" not in value and "T" not in value.strip().upper())
+    if day_only:
+        return moment, moment + timedelta(days=1) - timedelta(microseconds=1)
+    return moment, moment
+
+
 def as_itinerary(value: Any) -> bool | None:
     """The itinerary code's state: a yes/no, or a word (正常/green → True; 异常/带星/red → False)."""
     answer = as_bool(value)
@@ -349,12 +362,15 @@ def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz:
         travelled = as_bool(decl.get("returned_from_travel"))
     earliest = window_start(rule, start)
     raw_sampled = test.get("sampled_at") if test else None
-    sampled = parse_moment(raw_sampled, tz) if raw_sampled else None
+    span = sample_span(raw_sampled, tz) if raw_sampled else None
+    sampled = span[0] if span else None
     result = norm_result(test.get("result")) if test else None
-    in_window = sampled is not None and sampled <= start and (earliest is None or sampled >= earliest)
+    # certainly inside the window / certainly outside it (a date alone may be neither)
+    in_window = span is not None and span[1] <= start and (earliest is None or span[0] >= earliest)
+    outside = span is not None and (span[0] > start or (earliest is not None and span[1] < earliest))
     # a positive result fails whoever declares it within the window (travelled or not), and
     # anyone the rule applies to whenever it was taken
-    if result == "positive" and (travelled is not False or in_window):
+    if result == "positive" and (travelled is not False or not outside):
         return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：核酸检测结果异常，不能参会，须更换为其他人员参会。", title=title))
     if travelled is False:
         return Check(rule, "n/a")
@@ -363,22 +379,28 @@ def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz:
         if travelled is None:
             return Check(rule, PENDING, ask_travel)
         if earliest is not None:
-            span = _t("（须在{earliest}至{start}之间采样）", earliest=fmt(earliest, tz), start=fmt(start, tz))
+            when = _t("（须在{earliest}至{start}之间采样）", earliest=fmt(earliest, tz), start=fmt(start, tz))
         else:
-            span = _t("（须在会议开始前采样）")
-        return Check(rule, PENDING, _t("“{title}”：尚未做核酸检测{span}。", title=title, span=span))
+            when = _t("（须在会议开始前采样）")
+        if test is not None:  # a test is declared, but not when it was taken
+            return Check(rule, PENDING, _t("“{title}”：尚未填写核酸检测的采样时间{when}，请填写。", title=title, when=when))
+        return Check(rule, PENDING, _t("“{title}”：尚未做核酸检测{when}。", title=title, when=when))
     if sampled is None:
         return Check(rule, PENDING, _t("“{title}”：采样时间“{value}”无法识别，请按“2021-11-21 09:30”的格式填写。",
                                        title=title, value=str(raw_sampled)[:40]))
+    if not in_window and not outside:  # a date whose day straddles an edge of the window
+        return Check(rule, PENDING, _t("“{title}”：只填了采样日期{value}，无法判断是否在规定时间内，请填写具体采样时间"
+                                       "（如“2021-11-21 09:30”）。", title=title, value=str(raw_sampled)[:40]))
     if not in_window:
+        shown = fmt(sampled, tz) if span[0] == span[1] else f"{sampled.month}月{sampled.day}日"
         if travelled is None:  # the test does not count; whether it is needed is not known yet
             return Check(rule, PENDING, ask_travel)
         if sampled > start:
             return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：采样时间{sampled}晚于会议开始时间{start}，请核对。",
-                                                title=title, sampled=fmt(sampled, tz), start=fmt(start, tz)))
+                                                title=title, sampled=shown, start=fmt(start, tz)))
         return Check(rule, NOT_ELIGIBLE, _t(
             "不符合“{title}”：采样时间{sampled}距会议开始已超过{hours}小时，请在{earliest}之后重新采样检测。",
-            title=title, sampled=fmt(sampled, tz), hours=as_int(rule.get("window_hours")),
+            title=title, sampled=shown, hours=as_int(rule.get("window_hours")),
             earliest=fmt(earliest, tz) if earliest else ""))
     if result != "negative":
         return Check(rule, PENDING, _t("“{title}”：核酸检测结果尚未出来，出结果后请更新申报。", title=title))

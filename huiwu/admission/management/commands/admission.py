@@ -3,6 +3,8 @@
 `huiwu admission evaluate --rules RULES.json --declaration DECL.json --event-start ISO
 --venue-kind main|branch [--venue-code CODE] [--time-zone TZ] --json` runs the same
 `engine.evaluate` as the pages and prints `{"verdict", "reasons": [{"rule", "message"}]}`.
+Times without an offset (the start, a sampling time) are read in the event's time zone:
+--time-zone, else HUIWU_TIME_ZONE (Asia/Shanghai), whatever offset the start is written with.
 RULES.json is a list of rules as `huiwu notice parse --json` gives them under
 `admission_rules` (the whole parse output is accepted too). A file named `-` is read from stdin.
 DECL.json may also hold a list of declarations: the output is then the list of verdicts, in order.
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -101,7 +104,7 @@ class Command(BaseCommand):
         ev.add_argument("--event-start", required=True, help=_("会议开始时间，ISO 8601，如 2021-11-23T10:00:00+08:00"))
         ev.add_argument("--venue-kind", required=True, choices=["main", "branch"], help=_("会场类型"))
         ev.add_argument("--venue-code", default=None, help=_("会场代码（按会场设置的规则需要）"))
-        ev.add_argument("--time-zone", default=None, help=_("会议所在时区，默认取开始时间的时区，否则 Asia/Shanghai"))
+        ev.add_argument("--time-zone", default=None, help=_("会议所在时区（没有时区的时间按它理解），默认 HUIWU_TIME_ZONE（Asia/Shanghai）"))
         ev.add_argument("--json", action="store_true", help=_("输出 JSON"))
         pr = sub.add_parser("preset", help=_("输出预设规则（seed 或 empty）的 JSON"), called_from_command_line=cmd)
         pr.add_argument("name", choices=sorted(engine.PRESETS))
@@ -121,7 +124,9 @@ class Command(BaseCommand):
     def evaluate(self, options):
         rules = read_rules(options["rules"])
         decl = read_declaration(options["declaration"])
-        tz = options["time_zone"]
+        # the event's time zone places naive times (a sampling time without an offset is local
+        # time, even when --event-start is written in UTC): --time-zone, else HUIWU_TIME_ZONE
+        tz = options["time_zone"] or settings.TIME_ZONE
         if tz:
             try:
                 ZoneInfo(tz)
