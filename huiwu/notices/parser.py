@@ -364,7 +364,8 @@ _DATE_LINE = re.compile(
 )
 _CHROME = re.compile(
     r"更多\s*>>|相关(?:新闻|阅读|链接|文章|文件|推荐)|上一篇|下一篇|责任编辑|【\s*(?:打印|关闭)|打印本页|关闭窗口|"
-    r"版权所有|ICP\s*备|网站地图|扫描二维码|分享到|主办单位\s*:|网站标识码|公网安备"
+    r"版权所有|ICP\s*备|网站地图|扫描二维码|分享到|主办单位\s*:|网站标识码|公网安备|"
+    r"^\s*(?:上一条|下一条|上一页|下一页)\s*:|网站主办"
 )
 _PAGE_META = re.compile(
     r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|发布(?:时间|日期)|来源\s*:|作者\s*:|浏览|点击|阅读(?:次数|量)|字号|【?\s*字体|"
@@ -678,7 +679,7 @@ def theme(doc: Doc) -> tuple[str | None, Span | None]:
 _LABEL_TIME = re.compile(
     r"(?:^|[)\s、.])\s*(?:会议|活动|开幕式|开幕|举办|举行|大会|仪式|培训|会期"
     # "报告会时间:" / "启动仪式时间:" / "论坛时间:": a short event noun before 时间
-    r"|[\u4e00-\u9fff]{0,6}(?:会|式|班|礼|赛|坛|座|周))?\s*时\s*间\s*(?::|$)"
+    r"|[\u4e00-\u9fff]{0,6}(?:会|式|班|礼|赛|坛|座|周))?\s*(?:时\s*间|日\s*期)\s*(?::|$)"
 )
 _NOT_EVENT = re.compile(r"调试|联调|测试|彩排|演练|报名|报送|回执|截止|报到|签到|申报")
 
@@ -715,7 +716,7 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
         if not re.search(r"举行|举办|召开|开幕", sent) or _NOT_EVENT.search(sent):
             continue
         # "在7月10日前召开专题会议" is a task's deadline, not this meeting's time
-        found = [w for w in find_whens(t, s, e, doc.ref) if not w.before]
+        found = [w for w in find_whens(t, s, e, doc.ref) if not w.before and not _past_reference(t, w)]
         whens = [w for w in found if w.start_day]
         if whens:
             w = whens[0]
@@ -728,6 +729,12 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
     if dated:
         return _event_value(dated), dated_span
     return {"starts_at": None, "ends_at": None}, None
+
+
+def _past_reference(t: str, w: When) -> bool:
+    """'2023年2月8日召开的全市经济工作会议…' / '…会议召开以来': an earlier meeting the notice cites."""
+    after = t[w.span[1]:w.span[1] + 30]
+    return re.match(r"[^,。;]{0,24}?(?:召开|举行|举办)(?:的|以来|后)", after) is not None
 
 
 def _with_later_time(t: str, day: When, found: list[When]) -> When:
@@ -744,7 +751,8 @@ def _with_later_time(t: str, day: When, found: list[When]) -> When:
 def _intro_when(doc: Doc) -> tuple[When, Span] | None:
     for s, e in doc.sentences():
         if re.search(r"定于|将于|拟于|于", doc.text[s:e]) and re.search(r"举行|举办|召开", doc.text[s:e]):
-            whens = [w for w in find_whens(doc.text, s, e, doc.ref) if w.start_day and not w.before]
+            whens = [w for w in find_whens(doc.text, s, e, doc.ref)
+                     if w.start_day and not w.before and not _past_reference(doc.text, w)]
             if whens:
                 return whens[0], (s, e)
     return None
@@ -1033,6 +1041,10 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         pick = next((w for w in whens if w.before), None)
         if pick is None and re.search(r"截止|截至", sent):
             pick = whens[0] if whens else None
+        if pick is None and whens and re.search(r"即日起|(?:报名|报送|注册)(?:时间|日期)\s*:", sent):
+            # a sign-up window: its last day is the deadline
+            w = whens[0]
+            pick = When(w.end_day, w.end_time, None, None, True, w.span) if w.end_day else w
         if pick is not None and pick.start_time is None:
             # "请于11月29日前…,截止时间为11月29日18:00": the same day with its hour is more exact
             pick = next((w for w in whens if w.start_day == pick.start_day and w.start_time), pick)
@@ -1254,10 +1266,10 @@ def _any_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
     return None
 
 
-_LABELS = (r"联\s*系\s*人|联\s*系\s*方\s*式|技术支持|技术保障|联系\s*电话|办公\s*电话|固定\s*电话|电\s*话|手\s*机|传\s*真|电子\s*邮箱|电子\s*邮件|邮\s*箱|"
+_LABELS = (r"联\s*(?:系|络)\s*人|联\s*系\s*方\s*式|技术支持|技术保障|联系\s*电话|办公\s*电话|固定\s*电话|电\s*话|手\s*机|传\s*真|电子\s*邮箱|电子\s*邮件|邮\s*箱|"
            r"e-?mail|地\s*址|通讯地址|联系\s*单位|邮\s*编")
 _LABEL_RE = re.compile(rf"(?P<label>{_LABELS})(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:", re.I)
-_CONTACT_AT = re.compile(r"(?:[\u4e00-\u9fff]{0,6})联\s*系\s*(?:人(?:\s*及\s*(?:联系)?(?:电话|方式))?|方式)\s*:")
+_CONTACT_AT = re.compile(r"(?:[\u4e00-\u9fff]{0,6})联\s*(?:系|络)\s*(?:人(?:\s*及\s*(?:联系)?(?:电话|方式))?|方式)\s*:")
 _NOT_NAME = re.compile(r"电话|手机|传真|邮箱|联系|办公|地址|同志们|负责|老师们|处长|科长|方式|号码|以上|如下|咨询|技术|会务|报名")
 
 
@@ -1318,7 +1330,7 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
         else:
             segments.append((label, m.end(), nl))
             segments.append(("line", nl + 1, seg_end))
-    person_labels = ("联系人", "联系方式", "技术支持", "技术保障")
+    person_labels = ("联系人", "联络人", "联系方式", "技术支持", "技术保障")
     tokens: list[tuple[int, str, str]] = []  # (pos, kind, value)
     for label, s, e in segments:
         if label in ("地址", "通讯地址", "邮编", "电子邮箱", "电子邮件", "邮箱", "e-mail", "email"):
@@ -1355,7 +1367,7 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
             elif (len(core) >= 3 or re.search(r"[司局厅处部委会院办]$", core)) and _ORG_SUFFIX.search(core) \
                     and not re.search(r"电话|手机|传真|邮箱|地址", core):
                 tokens.append((s + m.start(), "org", word))
-            elif re.search(r"和|及|与", core) and label == "联系人":
+            elif re.search(r"和|及|与", core) and label in ("联系人", "联络人"):
                 for part in re.split(r"和|及|与", core):
                     if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", part):
                         tokens.append((s + m.start() + core.index(part), "name", part))

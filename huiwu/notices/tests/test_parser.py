@@ -566,3 +566,35 @@ def test_tech_contact_after_a_unit_ending_in_guan():
 def test_count_with_inclusive_note():
     text = "各分会场参会人员控制在20人(含)以内"
     assert [v for v, _ in P.counts(text, 0, len(text))] == [20]
+
+
+# -- round 5 --------------------------------------------------------------------------------
+
+def test_an_earlier_meeting_cited_is_not_this_ones_time():
+    doc = _doc("2022年2月8日召开的全市经济工作会议作出部署。定于近期召开推进会,具体时间另行通知。")
+    assert P.event_time(doc)[0] == {"starts_at": None, "ends_at": None}
+    doc = _doc("2022年2月8日召开的全市经济工作会议作出部署。定于5月10日上午9:00召开推进会。")
+    assert P.event_time(doc)[0]["starts_at"] == "2022-05-10T09:00:00+08:00"
+
+
+def test_previous_next_links_end_an_undated_notice():
+    text = ("关于召开推进会的通知\n示政办函〔2023〕41号\n各区人民政府:\n定于近期召开推进会,具体时间另行通知。\n"
+            "示例市人民政府办公室\n上一条:关于召开2022年全市安全生产工作会议的通知(2022-12-20)\n"
+            "网站主办:示例市人民政府办公室 联系电话:0791-88160001")
+    result = P.parse(text)
+    assert result["issuer"] == "示例市人民政府办公室"
+    assert result["event"] == {"starts_at": None, "ends_at": None}
+
+
+def test_sign_up_window_ends_at_the_deadline():
+    reg, _ = P.registration(_doc("三、报名时间:即日起至5月6日,报名表请发送至a@example.cn。"))
+    assert reg["deadline"] == "2022-05-06"
+    reg, _ = P.registration(_doc("三、报名时间:5月1日至5月6日,请将参会回执发送至a@example.cn。"))
+    assert reg["deadline"] == "2022-05-06"
+
+
+def test_date_label_and_liaison_label():
+    ev, _ = P.event_time(_doc("定于2022年9月在成都召开年会。\n一、会议日期:2022年9月22日—24日(21日报到)"))
+    assert ev == {"starts_at": "2022-09-22", "ends_at": "2022-09-24"}
+    cts, _ = P.contacts(_doc("聯絡人:職成處 林曉芳,電話:0591-87091234,傳真:0591-87091200"))
+    assert cts == [{"name": "林晓芳", "org": "职成处", "phones": ["0591-87091234"], "fax": "0591-87091200"}]
