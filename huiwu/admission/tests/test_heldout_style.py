@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from huiwu.admission import engine
 from huiwu.notices.parser import parse
@@ -209,3 +210,100 @@ def test_case_through_the_command(case, tmp_path):
     assert (out["verdict"], kinds(out)) == (verdict, behind), out
     for r in out["reasons"]:
         assert set(r) == {"rule", "message"} and r["message"].strip()
+
+
+# -- the command's input handling ------------------------------------------------------------------
+def _files(tmp_path: Path, rules: Any, decl: Any) -> tuple[str, str]:
+    r, d = tmp_path / "rules.json", tmp_path / "decl.json"
+    for path, data in ((r, rules), (d, decl)):
+        path.write_bytes(data if isinstance(data, bytes) else
+                         (data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)).encode("utf-8"))
+    return str(r), str(d)
+
+
+def _evaluate(rules_path: str, decl_path: str, *more: str) -> dict[str, Any]:
+    out = io.StringIO()
+    call_command("admission", "evaluate", "--rules", rules_path, "--declaration", decl_path, *more,
+                 stdout=out, stderr=io.StringIO())
+    return json.loads(out.getvalue())
+
+
+ARGS = ("--event-start", START, "--venue-kind", "main", "--json")
+
+
+def test_rules_may_be_the_whole_notice_parse_output(tmp_path):
+    notice = parse(SEED_NOTICE.read_text(encoding="utf-8")) if SEED_NOTICE.exists() else {"admission_rules": SEED}
+    out = _evaluate(*_files(tmp_path, notice, travelled("2021-11-21T09:59:00+08:00")), *ARGS)
+    assert (out["verdict"], kinds(out)) == (N, ["nucleic_acid_test"])
+    # {"admission_rules": null}: the notice gave none
+    assert _evaluate(*_files(tmp_path, {"admission_rules": None}, {}), *ARGS) == {"verdict": E, "reasons": []}
+
+
+def test_a_file_saved_with_a_bom_is_read(tmp_path):
+    rules = "\ufeff" + json.dumps(SEED, ensure_ascii=False)
+    assert _evaluate(*_files(tmp_path, rules, HOME), *ARGS)["verdict"] == E
+
+
+@pytest.mark.parametrize(("rules", "decl", "words"), [
+    ("[{\"kind\": \"symptoms\",", {}, "不是有效的 JSON"),
+    ([], "{symptoms: false}", "不是有效的 JSON"),
+    ({"kind": "symptoms"}, {}, "规则文件应为规则列表"),
+    ([{"window_days": 14}], {}, "缺少 kind"),
+    (["symptoms"], {}, "规则文件应为规则列表"),
+    ([], [], "申报文件应为一个 JSON 对象"),
+    ([], ["symptoms"], "申报文件应为一个 JSON 对象"),
+    ([], "null", "申报文件应为一个 JSON 对象"),
+    ([], b"\xb7\xf1", "不是 UTF-8"),
+])
+def test_bad_files_get_a_plain_chinese_error(tmp_path, rules, decl, words):
+    with pytest.raises(CommandError) as err:
+        _evaluate(*_files(tmp_path, rules, decl), *ARGS)
+    assert words in str(err.value)
+
+
+def test_missing_files_and_bad_start_get_a_plain_chinese_error(tmp_path):
+    rules, decl = _files(tmp_path, SEED, HOME)
+    with pytest.raises(CommandError, match="找不到规则文件"):
+        _evaluate(str(tmp_path / "nope.json"), decl, *ARGS)
+    with pytest.raises(CommandError, match="不是 ISO 8601"):
+        _evaluate(rules, decl, "--event-start", "11月23日上午10点", "--venue-kind", "main", "--json")
+    with pytest.raises(CommandError, match="缺少必填参数：--event-start"):
+        _evaluate(rules, decl, "--venue-kind", "main", "--json")
+    with pytest.raises(CommandError, match="--venue-kind 的值“hall”无效"):
+        _evaluate(rules, decl, "--event-start", START, "--venue-kind", "hall", "--json")
+
+
+def test_a_list_of_declarations_is_judged_one_by_one(tmp_path):
+    decls = [HOME, {**HOME, "health_code": "red"}, {}]
+    out = io.StringIO()
+    call_command("admission", "evaluate", "--rules", _files(tmp_path, SEED, decls)[0], "--declaration",
+                 str(tmp_path / "decl.json"), *ARGS, stdout=out, stderr=io.StringIO())
+    assert [v["verdict"] for v in json.loads(out.getvalue())] == [E, N, P]
+
+
+# -- a few runs of the real console script, exactly as the held-out harness calls it --------------
+def _huiwu(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(HUIWU), "admission", "evaluate", *args], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+
+
+@pytest.mark.skipif(not HUIWU.exists(), reason="needs the project's console script")
+def test_console_script_prints_only_the_verdict(tmp_path):
+    rules = [*SEED, {"kind": "body_temperature", "max": 37.3, "venues": "all"}]
+    r, d = _files(tmp_path, rules, travelled("2021-11-21T09:59:00+08:00", health_code="yellow"))
+    done = _huiwu("--rules", r, "--declaration", d, "--event-start", START, "--venue-kind", "main", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)  # the whole of stdout is one JSON document
+    assert list(out) == ["verdict", "reasons"] and out["verdict"] == N
+    assert kinds(out) == ["health_code", "nucleic_acid_test"]
+    assert "body_temperature" in done.stderr  # the skipped rule is said, on stderr only
+
+
+@pytest.mark.skipif(not HUIWU.exists(), reason="needs the project's console script")
+def test_console_script_errors_are_chinese_with_a_non_zero_exit(tmp_path):
+    r, d = _files(tmp_path, "[{", HOME)
+    bad = _huiwu("--rules", r, "--declaration", d, "--event-start", START, "--venue-kind", "main", "--json")
+    assert bad.returncode != 0 and bad.stdout == "" and "不是有效的 JSON" in bad.stderr
+    missing = _huiwu("--rules", r, "--declaration", d, "--venue-kind", "main", "--json")
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert "缺少必填参数：--event-start" in missing.stderr and "usage" not in missing.stderr

@@ -13,6 +13,7 @@ DECL.json may also hold a list of declarations: the output is then the list of v
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from huiwu.admission import engine
@@ -80,6 +81,41 @@ def read_declaration(path: str) -> dict[str, Any] | list[dict[str, Any]]:
     return data
 
 
+EXAMPLE = ("huiwu admission evaluate --rules 规则.json --declaration 申报.json "
+           "--event-start 2021-11-23T10:00:00+08:00 --venue-kind main --json")
+
+
+def argparse_message(message: str) -> str:
+    """argparse's own English errors (missing, unknown or bad arguments) in plain Chinese."""
+    m = re.match(r"the following arguments are required: (.+)", message)
+    if m:
+        names = m.group(1).replace("action", "evaluate|preset|apply-preset|links")
+        return _("缺少必填参数：%(names)s。完整写法：%(example)s") % {"names": names, "example": EXAMPLE}
+    m = re.match(r"argument (\S+?): invalid choice: '?(.*?)'? \(choose from (.*)\)", message)
+    if m:
+        choices = "、".join(c.strip(" '\"") for c in m.group(3).split(","))
+        return _("参数 %(arg)s 的值“%(value)s”无效，只能是：%(choices)s。") % {
+            "arg": m.group(1).split("/")[-1], "value": m.group(2), "choices": choices}
+    m = re.match(r"argument (\S+?): expected one argument", message)
+    if m:
+        return _("参数 %(arg)s 后面缺少取值。完整写法：%(example)s") % {"arg": m.group(1).split("/")[-1], "example": EXAMPLE}
+    m = re.match(r"unrecognized arguments: (.+)", message)
+    if m:
+        return _("无法识别的参数：%(args)s。完整写法：%(example)s") % {"args": m.group(1), "example": EXAMPLE}
+    return _("命令参数有误：%(msg)s。完整写法：%(example)s") % {"msg": message, "example": EXAMPLE}
+
+
+class ChineseParser(CommandParser):
+    """A command parser whose own errors are Chinese: on stderr with exit status 2 from the
+    command line, a CommandError when called from code."""
+
+    def error(self, message):
+        text = argparse_message(message)
+        if self.called_from_command_line:
+            self.exit(2, _("错误：%(text)s\n") % {"text": text})
+        raise CommandError(text)
+
+
 def parse_start(value: str, tz: str | None) -> datetime:
     try:
         start = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
@@ -96,6 +132,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
+        parser.__class__ = ChineseParser  # argparse's errors in Chinese, here and in the subcommands
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
         cmd = getattr(parser, "called_from_command_line", None)
         ev = sub.add_parser("evaluate", help=_("判断一份申报是否符合入场规则"), called_from_command_line=cmd)
