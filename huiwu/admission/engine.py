@@ -27,6 +27,27 @@ time zone: a test counts when sampled within `window_hours` before the start (in
 taken 47 h 59 min before passes, 48 h 01 min before does not). Reasons are plain Chinese and
 name the rule; `reasons` lists the rules behind the verdict (failures for not_eligible, the
 missing answers for pending).
+
+Readings where the contract leaves room, chosen as a health officer would (each one tested in
+tests/test_heldout_style.py):
+
+* Every failing rule is a reason, in the rules' order: the person (or their coordinator) sees the
+  whole list of what is wrong, not only the first. With a failure, missing answers are not listed:
+  the person is replaced whatever they would have answered.
+* A missing or null answer is never taken as "no": it is `pending` and the reason asks for it.
+  This includes `returned_from_travel` under a travel-only test rule, unless a valid test is
+  declared anyway (then the answer does not matter).
+* `venues` missing or unreadable → the rule holds at every venue; Chinese names (主会场/分会场)
+  and a list of kinds are read too. `applies_to` missing → the test is required of everyone;
+  `color` missing → green; `window_hours` missing → any test taken before the start counts.
+* Times without an offset are in the event's time zone (`tz`), whatever offset the start is
+  written with; `Z`/`+00:00` times are instants. A sampling date without a time decides only when
+  its whole day (00:00–24:00) lies inside the window (counts) or outside it (too old / after the
+  start); a day across an edge is `pending`, asking for the time.
+* A test sampled after the start does not count (not_eligible: it is no test "before the
+  meeting"); a test too old is not_eligible even while its result is pending.
+* A positive result inside the window fails anyone, travelled or not; outside the window it
+  still fails those the rule applies to.
 """
 
 from __future__ import annotations
@@ -202,14 +223,27 @@ def rule_title(rule: dict[str, Any]) -> str:
     return str(kind or _t("未知规则"))
 
 
+_SCOPE_WORDS = {"all": "all", "both": "all", "全部": "all", "所有": "all", "所有会场": "all", "全部会场": "all",
+                "main": "main", "主会场": "main", "branch": "branch", "分会场": "branch", "各分会场": "branch"}
+
+
+def scope_of(value: Any) -> set[str]:
+    """The venue kinds a rule's `venues` names: all/main/branch, their Chinese names, or a list of
+    them. Missing or unreadable → all (a health rule nobody can place holds everywhere)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    kinds = {_SCOPE_WORDS.get(str(v).strip().lower()) for v in items if v is not None}
+    kinds.discard(None)
+    if not kinds or {"main", "branch"} <= kinds:
+        return {"all"}
+    return {k for k in kinds if k is not None}
+
+
 def applies(rule: dict[str, Any], venue_kind: str, venue_code: str | None = None) -> bool:
     """Whether the rule holds at a venue of this kind (and code, for per-venue rules)."""
     if not isinstance(rule, dict) or rule.get("enabled", True) is False:
         return False
-    scope = rule.get("venues") or "all"
-    if scope not in SCOPES:
-        scope = "all"
-    if scope != "all" and scope != venue_kind:
+    scopes = scope_of(rule.get("venues"))
+    if "all" not in scopes and venue_kind not in scopes:
         return False
     codes = rule.get("venue_codes")
     if codes:

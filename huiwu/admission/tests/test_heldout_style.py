@@ -159,6 +159,15 @@ CASES: dict[str, tuple[Any, Any, str, str, str, list[str]]] = {
                              {"symptoms": False}, START, "main", E, []),
     "rule-without-venues-holds-everywhere": ([{"kind": "risk_area_stay", "window_days": 14}],
                                              {"risk_area_stay": True}, START, "branch", N, ["risk_area_stay"]),
+    "venues-in-chinese-main-not-at-branch": (rule("itinerary_code", "主会场"), {"itinerary_code_ok": False}, START,
+                                             "branch", E, []),
+    "venues-in-chinese-branch-at-branch": (rule("symptoms", "分会场"), {"symptoms": True}, START, "branch", N,
+                                           ["symptoms"]),
+    "venues-as-a-list-of-both": (rule("risk_area_contact", ["main", "branch"]), {"risk_area_contact": True}, START,
+                                 "branch", N, ["risk_area_contact"]),
+    "venues-unreadable-holds-everywhere": (rule("health_code", "lobby", color="green"), {"health_code": "red"},
+                                           START, "branch", N, ["health_code"]),
+    "disabled-rule-ignored": (rule("symptoms", enabled=False), {"symptoms": True}, START, "main", E, []),
     "declaration-with-extra-keys": (SEED, {**HOME, "name": "林晓", "phone": "13800000000", "note": "无"}, START,
                                     "main", E, []),
     "event-start-without-offset": (SEED, travelled("2021-11-21T10:01:00+08:00"), "2021-11-23T10:00:00", "main",
@@ -271,6 +280,12 @@ def test_missing_files_and_bad_start_get_a_plain_chinese_error(tmp_path):
         _evaluate(rules, decl, "--venue-kind", "main", "--json")
     with pytest.raises(CommandError, match="--venue-kind 的值“hall”无效"):
         _evaluate(rules, decl, "--event-start", START, "--venue-kind", "hall", "--json")
+
+
+def test_venue_kind_is_read_whatever_its_case(tmp_path):
+    out = _evaluate(*_files(tmp_path, SEED, {**OK3, "health_code": "red"}), "--event-start", START,
+                    "--venue-kind", "Branch", "--json")
+    assert out == {"verdict": E, "reasons": []}
 
 
 def test_a_list_of_declarations_is_judged_one_by_one(tmp_path):

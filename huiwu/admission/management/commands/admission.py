@@ -139,7 +139,8 @@ class Command(BaseCommand):
         ev.add_argument("--rules", required=True, help=_("规则 JSON 文件（通知解析结果中的 admission_rules）"))
         ev.add_argument("--declaration", required=True, help=_("申报 JSON 文件"))
         ev.add_argument("--event-start", required=True, help=_("会议开始时间，ISO 8601，如 2021-11-23T10:00:00+08:00"))
-        ev.add_argument("--venue-kind", required=True, choices=["main", "branch"], help=_("会场类型"))
+        ev.add_argument("--venue-kind", required=True, choices=["main", "branch"], type=lambda v: v.strip().lower(),
+                        help=_("会场类型：main（主会场）或 branch（分会场）"))
         ev.add_argument("--venue-code", default=None, help=_("会场代码（按会场设置的规则需要）"))
         ev.add_argument("--time-zone", default=None, help=_("会议所在时区（没有时区的时间按它理解），默认 HUIWU_TIME_ZONE（Asia/Shanghai）"))
         ev.add_argument("--json", action="store_true", help=_("输出 JSON"))
