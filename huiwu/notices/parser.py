@@ -713,8 +713,16 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
                 return _event_value(w), (ls, le)
     for s, e in doc.sentences():
         sent = t[s:e]
-        if not re.search(r"举行|举办|召开|开幕", sent) or _NOT_EVENT.search(sent):
+        verb = re.search(r"举行|举办|召开|开幕", sent)
+        other = _NOT_EVENT.search(sent)
+        if not verb:
             continue
+        if other:
+            # "定于…召开座谈会,请…参加,并于6月13日前将参会回执报送…": the part before the task
+            if other.start() < verb.start():
+                continue
+            e = s + other.start()
+            sent = t[s:e]
         # "在7月10日前召开专题会议" is a task's deadline, not this meeting's time
         found = [w for w in find_whens(t, s, e, doc.ref) if not w.before and not _past_reference(t, w)]
         whens = [w for w in found if w.start_day]
@@ -820,7 +828,7 @@ def counts(text: str, start: int, end: int) -> list[tuple[int, Span]]:
     out = []
     for m in _COUNT_RE.finditer(text, start, end):
         before = text[max(start, m.start() - 12):m.start()]
-        if re.search(r"每[^,。;]{0,8}$", before) and not re.search(r"每\s*(?:个|一)?\s*(?:分)?会场", before):
+        if re.search(r"每[^,。;]{0,8}$", before) and not re.search(r"每\s*(?:个|一)?\s*(?:分)?会场|每处", before):
             continue  # a quota per unit or per group ("每单位不超过5人"), not a venue's capacity
         n = re.search(NUM, m.group(0))
         value = cn_int(n.group(0)) if n else None
@@ -938,6 +946,8 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
                 continue
             name = x.rstrip(")").strip() if x.count("(") < x.count(")") else x
             name = re.sub(r"\((?:地址\s*:)?[^()]*(?:路|街|道|号|区|巷|大厦|楼)[^()]*\)$", "", name).strip()
+            # "(会场可容纳100人)": a note on the room's size, not part of its name
+            name = re.sub(r"\([^()]*(?:容纳|座位|\d+\s*人)[^()]*\)$", "", name).strip()
             s = doc.start + m.start("x")
             span = doc.paragraph_of(s)
             break

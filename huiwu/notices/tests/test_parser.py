@@ -598,3 +598,25 @@ def test_date_label_and_liaison_label():
     assert ev == {"starts_at": "2022-09-22", "ends_at": "2022-09-24"}
     cts, _ = P.contacts(_doc("聯絡人:職成處 林曉芳,電話:0591-87091234,傳真:0591-87091200"))
     assert cts == [{"name": "林晓芳", "org": "职成处", "phones": ["0591-87091234"], "fax": "0591-87091200"}]
+
+
+# -- round 6 --------------------------------------------------------------------------------
+
+def test_event_and_a_task_in_one_sentence():
+    doc = _doc("定于2022年6月16日上午9:00召开座谈会,请各市1人参加,并于6月13日前将参会回执报送基础教育处。")
+    assert P.event_time(doc)[0] == {"starts_at": "2022-06-16T09:00:00+08:00", "ends_at": None}
+    task_first = _doc("请于6月13日前将参会回执报送基础教育处,以便召开座谈会。")
+    assert P.event_time(task_first)[0] == {"starts_at": None, "ends_at": None}
+
+
+def test_each_place_capacity_and_room_size_note():
+    doc = _doc("(1)主会场:市会展中心A馆报告厅,约500人;\n(2)分会场:各区科技局视频会议室,每处不超过50人;")
+    assert {k: v for k, (v, _) in P.venue_counts(doc).items()} == {"main": 500, "branch": 50}
+    room = _doc("二、会议地点:县政府三楼大会议室(会场可容纳100人)。")
+    assert P.main_venue(room)[0]["name"] == "县政府三楼大会议室"
+    assert P.main_venue(room)[0]["capacity"] == 100
+
+
+def test_filing_is_not_approval():
+    doc = _doc("主会场设在甲楼,在各市设分会场。分会场开设须报当地疫情防控领导小组备案。")
+    assert P.branch_venues(doc)[0]["approval_required"] is None
