@@ -78,6 +78,9 @@ def test_coordinator_files_from_invitation_to_confirmation(live_app, browser, ph
     org.goto(f"{live_app.url}/manage/{SLUG}/venues/{CODE}/receipt/history/")
     assert "第1版" in org.content() and "韩冰" in org.content()
     screenshot(org, "receipt-history-desktop")
+    org.goto(f"{live_app.url}/manage/{SLUG}/venues/{CODE}/")
+    assert org.locator("#organizer-actions").count() == 1 and _no_overflow(org)
+    screenshot(org, "venue-detail-organizer-desktop")
 
     # the same pages on a phone: nothing overflows sideways
     m = phone.new_page()
