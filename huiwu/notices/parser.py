@@ -1065,7 +1065,8 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         ):
             deadline = pick.start_iso()
             spans["registration.deadline"] = (s, e)
-        if email is None and (_REG_WORDS.search(sent) or len(_asked_fields(sent)) >= 2) and not re.search(r"联\s*系\s*人\s*:", sent):
+        if email is None and (_REG_WORDS.search(sent) or len(_asked_fields(sent)) >= 2) \
+                and not re.search(r"联\s*系\s*人\s*:", sent) and not _OTHER_MAILBOX.search(sent):
             m = _EMAIL_RE.search(sent)
             if m:
                 email = m.group(0).rstrip(".")
@@ -1092,13 +1093,18 @@ def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     return {"deadline": deadline, "email": email, "fields": fields}, spans
 
 
+# mailboxes for something other than attendance: papers, questions, complaints
+_OTHER_MAILBOX = re.compile(r"投稿|论文|稿件|作品|咨询|投诉|举报|监督")
+
+
 def _email_beside(doc: Doc, deadline: Span) -> tuple[str | None, Span]:
     """'请于…前将名单报送医政司。电子邮箱:x@y。': the one address in the deadline's own paragraph,
     outside a contact person's line, is where the names go."""
     para = doc.paragraph_of(deadline[0])
     found = []
     for s, e in doc.sentences():
-        if para[0] <= s < para[1] and not _CONTACT_AT.search(doc.text, s, e):
+        if para[0] <= s < para[1] and not _CONTACT_AT.search(doc.text, s, e) \
+                and not _OTHER_MAILBOX.search(doc.text, s, e):
             found += [(m.group(0).rstrip("."), (s, e)) for m in _EMAIL_RE.finditer(doc.text, s, e)]
     if len({f[0] for f in found}) == 1:
         return found[0]
@@ -1280,7 +1286,7 @@ _LABELS = (r"联\s*(?:系|络)\s*人|联\s*系\s*方\s*式|技术支持|技术�
            r"e-?mail|地\s*址|通讯地址|联系\s*单位|邮\s*编")
 _LABEL_RE = re.compile(rf"(?P<label>{_LABELS})(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:", re.I)
 _CONTACT_AT = re.compile(r"(?:[\u4e00-\u9fff]{0,6})联\s*(?:系|络)\s*(?:人(?:\s*及\s*(?:联系)?(?:电话|方式))?|方式)\s*:")
-_NOT_NAME = re.compile(r"电话|手机|传真|邮箱|联系|办公|地址|同志们|负责|老师们|处长|科长|方式|号码|以上|如下|咨询|技术|会务|报名")
+_NOT_NAME = re.compile(r"电话|手机|传真|邮箱|联系|办公|地址|同志们|负责|老师们|处长|科长|方式|号码|以上|如下|咨询|技术|会务|报名|监督|举报|投诉")
 
 
 def contacts(doc: Doc, rehearsal_para: Span | None = None) -> tuple[list[dict[str, Any]], Span | None]:
@@ -1307,8 +1313,10 @@ def contacts(doc: Doc, rehearsal_para: Span | None = None) -> tuple[list[dict[st
         while j < len(lines):
             s2, e2 = lines[j]
             nxt = t[s2:e2]
-            labelled = re.match(rf"^\s*(?:{_LABELS})\s*:", nxt, re.I) and not _CONTACT_AT.match(nxt.strip())
-            person_line = len(nxt) <= 60 and "。" not in nxt and PHONE_RE.search(nxt) and not re.match(r"^\s*附", nxt)
+            labelled = re.match(rf"^\s*(?:{_LABELS})\s*:", nxt, re.I) and not _CONTACT_AT.match(nxt.strip()) \
+                and not re.match(r"^\s*[^:]{0,8}(?:监督|举报|投诉)", nxt)
+            person_line = len(nxt) <= 60 and "。" not in nxt and PHONE_RE.search(nxt) \
+                and not re.match(r"^\s*(?:附|[^:]{0,8}(?:监督|举报|投诉))", nxt)  # a complaints line is no contact
             if labelled or person_line:
                 block_end = e2
                 j += 1
@@ -1502,6 +1510,12 @@ def _scope(sent: str) -> str | None:
     return None
 
 
+def _waived(sent: str, pos: int) -> bool:
+    """'参会人员无需查验健康码、行程卡…' / '不再查验核酸检测证明': the clause lifts the check."""
+    clause = sent[max(sent.rfind(",", 0, pos), sent.rfind(";", 0, pos), 0):pos]
+    return re.search(r"无需|无须|不再|不需|不用|不必|取消|免于|免除|免查", clause) is not None
+
+
 def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
     """Epidemic rules, each with the venues it covers (its sentence's venue, else the one before
     it when the sentence has no subject of its own, else all)."""
@@ -1580,6 +1594,8 @@ def admission_rules(doc: Doc) -> tuple[list[dict[str, Any]], Span | None]:
         if explicit:
             prev_scope = explicit
         for r, pos in zip(rules, at, strict=True):
+            if _waived(sent, pos):
+                continue
             found.append((s + pos, r))
             first = s if first is None else first
             last = e

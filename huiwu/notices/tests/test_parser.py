@@ -620,3 +620,25 @@ def test_each_place_capacity_and_room_size_note():
 def test_filing_is_not_approval():
     doc = _doc("主会场设在甲楼,在各市设分会场。分会场开设须报当地疫情防控领导小组备案。")
     assert P.branch_venues(doc)[0]["approval_required"] is None
+
+
+# -- round 7 --------------------------------------------------------------------------------
+
+def test_lifted_checks_are_no_rules():
+    rules, _ = P.admission_rules(_doc(
+        "参会人员无需查验健康码、行程卡和核酸检测证明,但有发热、咳嗽等症状者请勿参会。\n"
+        "主会场参会人员不再查验核酸检测证明,须出示“北京健康宝”绿码。"))
+    assert rules == [
+        {"kind": "symptoms", "window_days": None, "venues": "all"},
+        {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
+    ]
+
+
+def test_a_papers_mailbox_is_not_where_names_go():
+    reg, _ = P.registration(_doc("三、参会报名:请于4月14日前登录学会网站在线报名。论文投稿邮箱:lw@example.org。"))
+    assert reg == {"deadline": "2022-04-14", "email": None, "fields": []}
+
+
+def test_a_complaints_line_under_the_contact_is_no_contact():
+    cts, _ = P.contacts(_doc("联系人:秘书处 孙磊 0571-87050001\n纪检监督电话:0571-87059999"))
+    assert cts == [{"name": "孙磊", "org": "秘书处", "phones": ["0571-87050001"], "fax": None}]
