@@ -348,6 +348,31 @@ def find_whens(text: str, start: int, end: int, ref: Ref) -> list[When]:
         if d2 and d1 and d2 < d1 and m.group("d2") and "月" not in m.group("d2"):
             d2 = None
         out.append(When(d1, t1, d2, t2, bool(m.group("before")), (m.start(), end_pos)))
+    out.extend(_day_ranges(text, start, end, ref))
+    return sorted(out, key=lambda w: w.span)
+
+
+_DAY_RANGE = re.compile(
+    rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<m>{NUM})\s*月\s*(?P<a>{NUM})\s*(?:[-~—–]|至|到)\s*(?P<b>{NUM})\s*[日号]{_WEEKDAY}?"
+)
+
+
+def _day_ranges(text: str, start: int, end: int, ref: Ref) -> list[When]:
+    """'11月22-23日': two days of one month written with one 日 (the main grammar needs 日 on both)."""
+    out = []
+    for m in _DAY_RANGE.finditer(text, start, end):
+        y = cn_int(m.group("y")) if m.group("y") else None
+        mo, a, b = cn_int(m.group("m")), cn_int(m.group("a")), cn_int(m.group("b"))
+        if not (mo and a and b) or b <= a:
+            continue
+        first = _resolve_day(y, mo, a, ref)
+        if first is None:
+            continue
+        try:
+            last = first.replace(day=b)
+        except ValueError:
+            continue
+        out.append(When(first, None, last, None, False, (m.start(), m.end())))
     return out
 
 
@@ -813,11 +838,11 @@ _ONLINE_ONLY = re.compile(
     r"|(?:仅|只)\s*线上|线上举办|网络直播进行|不设现场")
 
 _COUNT_RES = [
-    rf"(?:不超过|不多于|不得超过|最多|至多|上限为?|限额?|控制在|限定|限于)\s*(?P<n>{NUM})\s*(?:人|名)",
-    rf"(?P<n>{NUM})\s*(?:人|名)\s*(?:以内|之内|以下|左右|上下)",
+    rf"(?:不超过|不多于|不得超过|最多|至多|上限为?|限额?|控制在|限定在?|限制在|限于)\s*(?P<n>{NUM})\s*(?:人|名)",
+    rf"(?P<n>{NUM})\s*(?:人|名)\s*(?:以内|之内|以下|左右|上下|内)",
     rf"约\s*(?P<n>{NUM})\s*(?:人|名)",
     rf"(?:人数|规模)\s*(?:为|:)?\s*(?P<n>{NUM})\s*(?:人|名)",
-    rf"以\s*(?P<n>{NUM})\s*(?:人|名)\s*为限",
+    rf"以\s*(?P<n>{NUM})\s*(?:人|名)\s*为(?:限|宜)",
     rf"容纳\s*(?P<n>{NUM})\s*(?:人|名)",
 ]
 _COUNT_RE = re.compile("|".join(f"(?:{r})" for r in _COUNT_RES).replace("?P<n>", "?:"))

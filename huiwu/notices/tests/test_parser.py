@@ -642,3 +642,19 @@ def test_a_papers_mailbox_is_not_where_names_go():
 def test_a_complaints_line_under_the_contact_is_no_contact():
     cts, _ = P.contacts(_doc("联系人:秘书处 孙磊 0571-87050001\n纪检监督电话:0571-87059999"))
     assert cts == [{"name": "孙磊", "org": "秘书处", "phones": ["0571-87050001"], "fax": None}]
+
+
+# -- round 8 --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,value", [
+    ("主会场人数限定在30人", 30), ("每个分会场以20人为宜", 20), ("原则上控制在三十人内", 30), ("30人内", 30),
+])
+def test_more_count_phrasings(text, value):
+    assert [v for v, _ in P.counts(text, 0, len(text))][:1] == [value]
+
+
+def test_two_days_with_one_ri():
+    assert (when("11月22-23日").start_iso(), when("11月22-23日").end_iso()) == ("2021-11-22", "2021-11-23")
+    w = when(P.normalise("培训时间:2021年11月22—24日(21日报到)"))
+    assert (w.start_iso(), w.end_iso()) == ("2021-11-22", "2021-11-24")
+    assert P.find_whens("11月23-22日", 0, 9, REF) == []
