@@ -65,6 +65,8 @@ VERDICTS = (ELIGIBLE, NOT_ELIGIBLE, PENDING)
 KINDS = ("symptoms", "risk_area_contact", "risk_area_stay", "health_code", "itinerary_code", "nucleic_acid_test")
 SCOPES = ("all", "main", "branch")
 DEFAULT_TZ = "Asia/Shanghai"
+MIN_YEAR, MAX_YEAR = 1900, 2999  # times outside are typing errors, read as no answer
+MAX_WINDOW_DAYS = 36500  # a longer window means "ever" just as well
 
 #: the seed's rules (教职成厅函〔2021〕24号, 四(三)), exactly as the notice parser reads them
 SEED_RULES: list[dict[str, Any]] = [
@@ -137,6 +139,8 @@ def parse_moment(value: Any, tz: tzinfo) -> datetime | None:
             return None
     else:
         return None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return None  # no real sampling or event time (and no overflow at the calendar's ends)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment
@@ -277,9 +281,11 @@ def window_start(rule: dict[str, Any], event_start: datetime) -> datetime | None
     """The earliest moment a rule's window covers (counted back from the event's start)."""
     if rule.get("kind") == "nucleic_acid_test":
         hours = as_int(rule.get("window_hours"))
-        return event_start - timedelta(hours=hours) if hours else None
-    days = as_int(rule.get("window_days"))
-    return event_start - timedelta(days=days) if days else None
+        back = timedelta(hours=min(hours, MAX_WINDOW_DAYS * 24)) if hours else None
+    else:
+        days = as_int(rule.get("window_days"))
+        back = timedelta(days=min(days, MAX_WINDOW_DAYS)) if days else None
+    return event_start - back if back else None
 
 
 # -- the verdict ------------------------------------------------------------------------------------
@@ -330,7 +336,7 @@ def _occurred_in_window(value: Any, rule: dict[str, Any], event_start: datetime,
             return False  # after the meeting began: not before it
         if not days:
             return True
-        first_day = event_start.astimezone(tz).date() - timedelta(days=days)
+        first_day = event_start.astimezone(tz).date() - timedelta(days=min(days, MAX_WINDOW_DAYS))
         return moment.astimezone(tz).date() >= first_day
     return None
 

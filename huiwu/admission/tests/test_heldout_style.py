@@ -143,6 +143,10 @@ CASES: dict[str, tuple[Any, Any, str, str, str, list[str]]] = {
     "test-no-window-any-time-before": (nat(None), travelled("2021-11-10T08:00:00+08:00"), START, "main", E, []),
     "test-sampled-time-missing": (nat(), {"returned_from_travel": True, "nucleic_acid_test": {"result": "negative"}},
                                   START, "main", P, ["nucleic_acid_test"]),
+    "test-sampled-in-the-year-1": (nat(), travelled("0001-01-01T00:00:00+08:00"), START, "main", P,
+                                   ["nucleic_acid_test"]),
+    "window-beyond-the-calendar": (rule("risk_area_stay", window_days=10**12), {"risk_area_stay": "2001-05-01"},
+                                   START, "main", N, ["risk_area_stay"]),
     "test-sampled-time-unreadable": (nat(), travelled("昨天上午"), START, "main", P, ["nucleic_acid_test"]),
     # -- several failures at once: every failing rule is listed, in the rules' order
     "many-failures": (SEED, {**HOME, "symptoms": True, "risk_area_stay": True, "health_code": "red",
@@ -263,6 +267,7 @@ def test_a_file_saved_with_a_bom_is_read(tmp_path):
     ([], ["symptoms"], "申报文件应为一个 JSON 对象"),
     ([], "null", "申报文件应为一个 JSON 对象"),
     ([], b"\xb7\xf1", "不是 UTF-8"),
+    ("[" * 100_000 + "]" * 100_000, {}, "嵌套层数太多"),
 ])
 def test_bad_files_get_a_plain_chinese_error(tmp_path, rules, decl, words):
     with pytest.raises(CommandError) as err:
@@ -276,6 +281,8 @@ def test_missing_files_and_bad_start_get_a_plain_chinese_error(tmp_path):
         _evaluate(str(tmp_path / "nope.json"), decl, *ARGS)
     with pytest.raises(CommandError, match="不是 ISO 8601"):
         _evaluate(rules, decl, "--event-start", "11月23日上午10点", "--venue-kind", "main", "--json")
+    with pytest.raises(CommandError, match="年份不对"):
+        _evaluate(rules, decl, "--event-start", "0001-01-01T00:00:00+08:00", "--venue-kind", "main", "--json")
     with pytest.raises(CommandError, match="缺少必填参数：--event-start"):
         _evaluate(rules, decl, "--venue-kind", "main", "--json")
     with pytest.raises(CommandError, match="--venue-kind 的值“hall”无效"):

@@ -48,6 +48,9 @@ def _read_json(path: str, what: str) -> Any:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise CommandError(_("%(what)s文件 %(path)s 不是 UTF-8 编码的文本，请另存为 UTF-8。") % {"what": what, "path": path}) from exc
+    except RecursionError as exc:
+        raise CommandError(_("%(what)s文件 %(path)s 嵌套层数太多，不是规则或申报，请检查文件。") % {
+            "what": what, "path": path}) from exc
     except json.JSONDecodeError as exc:
         raise CommandError(_("%(what)s文件 %(path)s 不是有效的 JSON（第%(line)s行第%(col)s列：%(msg)s），请修正后重试。") % {
             "what": what, "path": path, "line": exc.lineno, "col": exc.colno, "msg": exc.msg}) from exc
@@ -121,6 +124,8 @@ def parse_start(value: str, tz: str | None) -> datetime:
         start = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError as exc:
         raise CommandError(_("会议开始时间“%(v)s”不是 ISO 8601 格式，请写成 2021-11-23T10:00:00+08:00。") % {"v": value}) from exc
+    if not engine.MIN_YEAR <= start.year <= engine.MAX_YEAR:
+        raise CommandError(_("会议开始时间“%(v)s”的年份不对，请检查。") % {"v": value})
     if start.tzinfo is None:
         start = start.replace(tzinfo=ZoneInfo(tz or engine.DEFAULT_TZ))
     return start
