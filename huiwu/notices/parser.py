@@ -948,7 +948,7 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     t = doc.text
     name, span = None, None
     rxs = [
-        r"主会场\s*(?:(?:设在|设于|设置在|位于)\s*:?|地点\s*(?:为|:)?|为|:)\s*(?P<x>[^,。;:\n]{2,60})",
+        r"主会场\s*(?:(?:设在|设于|设置在|位于)\s*:?|地点\s*(?:为|:)?|为|:)\s*(?P<x>[^,。;:\n][^,。;\n]{1,59})",
         r"在\s*(?P<x>[^,。;\n]{2,60}?)\s*设(?:立|置)?主会场",
         r"主会场\s*\(\s*(?:设在|地点:|位于)?\s*(?P<x>[^,;)]{2,40})",
         # "会议地点:省人社厅五楼会议室(主会场);…": the place, then its role in brackets
@@ -991,6 +991,9 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
             "arrive_before_minutes": ab}, spans
 
 
+# "分会场:各市教育局。" names units; "分会场:各市分管负责同志" names who attends there
+_BRANCH_LABEL = r"分会场\s*:\s*(?P<x>[^,。;:\n]{2,60}?)\s*(?:[,。;]|$)"
+_PEOPLE = re.compile(r"负责|同志|人员|领导|代表|成员|干部|班子|主任|局长|校长")
 _ROOM = r"(?:视频会议室|会议室|视频会场|报告厅|会议厅)"
 _SELF_PLACE = re.compile(r"(?:本|当地|本地|各自|所在地?|属地)[\u4e00-\u9fff]{0,4}")
 
@@ -1007,6 +1010,7 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         # "分会场:各区卫生健康局视频会议室" names a place (a list of people there does not end in a room)
         rf"分会场\s*:\s*(?P<x>[^,。;:\n]{{2,100}}?{_ROOM})\s*(?:[,。;]|$)",
         r"分会场\s*(?:地点|设置)\s*(?:为|:)\s*(?P<x>[^,。;:\n]{2,100})",
+        _BRANCH_LABEL,
     ]
     for rx in rxs:
         m = re.search(rx, t[doc.start:doc.end], re.M)
@@ -1020,6 +1024,8 @@ def branch_venues(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
                     continue
                 x = subj.group(1).strip()
             x = re.sub(r"^(?:同时|并|另|此外|还)\s*", "", x)
+            if rx is _BRANCH_LABEL and (not _ORG_SUFFIX.search(x) or _PEOPLE.search(x)):
+                continue
             # "各市州教育局视频会议室": the room's unit hosts the branch venue
             unit = re.sub(_ROOM + "$", "", x)
             if unit != x and _ORG_SUFFIX.search(unit):
@@ -1307,10 +1313,12 @@ def _any_person(t: str, s: int, e: int) -> tuple[dict[str, Any], Span] | None:
     return None
 
 
-_LABELS = (r"联\s*(?:系|络)\s*人|联\s*系\s*方\s*式|技术支持|技术保障|联系\s*电话|办公\s*电话|固定\s*电话|电\s*话|手\s*机|传\s*真|电子\s*邮箱|电子\s*邮件|邮\s*箱|"
+_LABELS = (r"联\s*(?:系|络)\s*人|请\s*联系|联\s*系\s*方\s*式|技术支持|技术保障|联系\s*电话|办公\s*电话|固定\s*电话|电\s*话|手\s*机|传\s*真|电子\s*邮箱|电子\s*邮件|邮\s*箱|"
            r"e-?mail|地\s*址|通讯地址|联系\s*单位|邮\s*编")
 _LABEL_RE = re.compile(rf"(?P<label>{_LABELS})(?:\s*及\s*(?:联系)?(?:电话|方式))?\s*:", re.I)
-_CONTACT_AT = re.compile(r"(?:[\u4e00-\u9fff]{0,6})联\s*(?:系|络)\s*(?:人(?:\s*及\s*(?:联系)?(?:电话|方式))?|方式)\s*:")
+_CONTACT_AT = re.compile(
+    r"(?:[\u4e00-\u9fff]{0,6})联\s*(?:系|络)\s*(?:人(?:\s*及\s*(?:联系)?(?:电话|方式))?|方式)\s*:"
+    r"|请\s*联系\s*:")  # "如有疑问,请联系:张三 138…"
 _NOT_NAME = re.compile(r"电话|手机|传真|邮箱|联系|办公|地址|同志们|负责|老师们|处长|科长|方式|号码|以上|如下|咨询|技术|会务|报名|监督|举报|投诉")
 
 
@@ -1373,7 +1381,7 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
         else:
             segments.append((label, m.end(), nl))
             segments.append(("line", nl + 1, seg_end))
-    person_labels = ("联系人", "联络人", "联系方式", "技术支持", "技术保障")
+    person_labels = ("联系人", "联络人", "请联系", "联系方式", "技术支持", "技术保障")
     tokens: list[tuple[int, str, str]] = []  # (pos, kind, value)
     for label, s, e in segments:
         if label in ("地址", "通讯地址", "邮编", "电子邮箱", "电子邮件", "邮箱", "e-mail", "email"):

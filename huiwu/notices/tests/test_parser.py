@@ -658,3 +658,17 @@ def test_two_days_with_one_ri():
     w = when(P.normalise("培训时间:2021年11月22—24日(21日报到)"))
     assert (w.start_iso(), w.end_iso()) == ("2021-11-22", "2021-11-24")
     assert P.find_whens("11月23-22日", 0, 9, REF) == []
+
+
+def test_branch_label_names_units_not_people_and_address_in_brackets():
+    doc = _doc("主会场:省教育厅报告厅。分会场:各市教育局。")
+    assert P.branch_venues(doc)[0]["hosts"] == ["各市教育局"]
+    people = _doc("主会场:委领导。分会场:各区卫生健康局领导班子成员。")
+    assert P.branch_venues(people)[0]["hosts"] == []
+    addr = _doc("主会场为省教育厅第一会议室(地址:示例市人民路1号)。")
+    assert P.main_venue(addr)[0]["name"] == "省教育厅第一会议室"
+
+
+def test_please_contact_line():
+    cts, _ = P.contacts(_doc("如有疑问,请联系:张三 13800000001"))
+    assert cts == [{"name": "张三", "org": None, "phones": ["13800000001"], "fax": None}]
