@@ -451,8 +451,13 @@ class Doc:
         return self.text[span[0]:span[1]]
 
 
+_SENT_TO = re.compile(r"^\s*主\s*送(?:单位|机关)?\s*:\s*")  # "主送:各市语委,各高等学校"
+
+
 def _is_addressee_line(line: str) -> bool:
     s = line.strip()
+    if _SENT_TO.match(s) and len(s) <= 300:
+        return True
     if not s.endswith(":") or len(s) < 4 or len(s) > 300:
         return False
     body = s[:-1].strip()
@@ -474,7 +479,7 @@ def _pick_addressee(text: str, lines: list[Span]) -> int | None:
         line = text[s:e]
         if not _is_addressee_line(line):
             continue
-        score = (2 if line.strip().startswith("各") else 0) + (1 if re.search(r"[,、]", line) else 0)
+        score = (2 if line.strip().startswith("各") or _SENT_TO.match(line) else 0) + (1 if re.search(r"[,、]", line) else 0)
         if score == 0:
             near = lines[max(0, i - 2):i]
             if not any(_title_candidate(text[a:b]) or DOC_NO_RE.search(text[a:b]) for a, b in near):
@@ -671,7 +676,8 @@ def addressees(doc: Doc) -> tuple[list[str], Span | None]:
     """The addressee line, split into units at commas (、 stays inside a unit's name)."""
     if not doc.addressee_span:
         return [], None
-    line = re.sub(r"\s*\n\s*", "", doc.sub(doc.addressee_span)).strip().rstrip(":").strip()
+    line = re.sub(r"\s*\n\s*", "", doc.sub(doc.addressee_span)).strip().rstrip(":。").strip()
+    line = _SENT_TO.sub("", line)
     out: list[str] = []
     for part in re.split(r"[,;]", line):
         if part.strip():
@@ -954,6 +960,8 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         # "会议地点:省人社厅五楼会议室(主会场);…": the place, then its role in brackets
         r"(?:^|[,。;:])\s*(?P<x>[^,。;:\n()]{2,60})\s*\(\s*主会场\s*\)",
         r"(?:会议|活动)?地\s*点\s*:\s*(?P<x>[^,。;\n]{2,60})",
+        # "会议地点不变,仍为省教育厅301会议室" / "会议地点调整为…"
+        r"(?:会议|活动)?地\s*点\s*(?:不变\s*,)?\s*(?:仍|调整|改)?\s*为\s*(?P<x>[^,。;:\n]{2,60})",
         # "定于…在市文旅局五楼会议室召开": a room named in the opening sentence (a city is no room)
         r"(?:定于|将于|拟于|决定于)[^。;\n]{0,40}?在\s*(?P<x>[^,。;:\n]{2,40}?)\s*(?:召开|举行|举办)",
     ]
@@ -967,7 +975,7 @@ def main_venue(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
                 continue
             if rx.startswith("(?:定于") and not re.search(r"(?:会议室|报告厅|会议厅|礼堂|多功能厅)$", x):
                 continue  # a room only: "在市民学习中心举办" names an institution, not the hall
-            if rx.startswith("(?:会议") and "分会场" in t[doc.start:doc.end] and "主会场" in t[doc.start:doc.end]:
+            if rx.startswith("(?:会议|活动)?地") and "分会场" in t[doc.start:doc.end] and "主会场" in t[doc.start:doc.end]:
                 continue
             name = x.rstrip(")").strip() if x.count("(") < x.count(")") else x
             name = re.sub(r"\((?:地址\s*:)?[^()]*(?:路|街|道|号|区|巷|大厦|楼)[^()]*\)$", "", name).strip()
@@ -1063,20 +1071,28 @@ _FIELD_WORDS = [
 _TECH_ROLE = re.compile(r"调试负责人|技术负责人|技术联系人|技术人员|调试人员|调试联系人|技术保障人员")
 
 
+_ATTENDANCE = re.compile(r"参会|参加|回执|报名|名单|人员|人数|参训|出席|收看|观看|与会|代表|联系人|负责人")
+
+
 def registration(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
     """Deadline ('X月X日XX:XX前' in a sentence about sending names), e-mail, asked fields."""
     t = doc.text
     spans: dict[str, Span] = {}
     deadline = email = None
     fields: list[str] = []
+    prev_about_attendance: Span | None = None  # the paragraph whose last sentence spoke of attendance
     for s, e in doc.sentences():
         sent = t[s:e]
+        about = _ATTENDANCE.search(sent) is not None
+        # "已报送参会回执的单位无需重复报送;尚未报送的,请于…前发送至…": the sentence goes on about it
+        follows = prev_about_attendance == doc.paragraph_of(s)
+        prev_about_attendance = doc.paragraph_of(s) if about else None
         if re.search(r"调试|联调|彩排", sent[:12]):
             continue
         if not (_REG_WORDS.search(sent) or _EMAIL_RE.search(sent) or len(_asked_fields(sent)) >= 2):
             continue
         # about who attends ("参会人员名单", "回执"), not any report the notice asks for
-        if not re.search(r"参会|参加|回执|报名|名单|人员|人数|参训|出席|收看|观看|与会|代表|联系人|负责人", sent):
+        if not (about or (follows and _REG_WORDS.search(sent))):
             continue
         whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day]
         pick = next((w for w in whens if w.before), None)

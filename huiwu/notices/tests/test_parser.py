@@ -672,3 +672,21 @@ def test_branch_label_names_units_not_people_and_address_in_brackets():
 def test_please_contact_line():
     cts, _ = P.contacts(_doc("如有疑问,请联系:张三 13800000001"))
     assert cts == [{"name": "张三", "org": None, "phones": ["13800000001"], "fax": None}]
+
+
+# -- round 9 --------------------------------------------------------------------------------
+
+def test_addressees_after_a_zhusong_label():
+    doc = P.find_body(P.normalise("关于召开会议的通知\n示语委〔2022〕3号\n主送:各市语委,各高等学校\n定于3月24日召开会议。"))
+    assert P.addressees(doc)[0] == ["各市语委", "各高等学校"]
+
+
+def test_rescheduled_meeting_place_and_a_receipt_sentence_that_goes_on():
+    doc = _doc("原定于5月10日召开的工作会议调整至5月17日(星期二)上午9:00召开,会议地点不变,仍为省教育厅301会议室。"
+               "已报送参会回执的单位无需重复报送;尚未报送的,请于5月13日(星期五)17:00前发送至wl@example.cn。")
+    assert P.event_time(doc)[0]["starts_at"] == "2022-05-17T09:00:00+08:00"
+    assert P.main_venue(doc)[0]["name"] == "省教育厅301会议室"
+    reg, _ = P.registration(doc)
+    assert (reg["deadline"], reg["email"]) == ("2022-05-13T17:00:00+08:00", "wl@example.cn")
+    other, _ = P.registration(_doc("请做好准备。\n请于5月13日前将工作总结发送至zj@example.cn。"))
+    assert other == {"deadline": None, "email": None, "fields": []}
