@@ -47,6 +47,15 @@ Conventions of the output (the contract with the rest of huiwu):
   a sentence without a subject of its own ("如出差返京,需…") takes the venue of the sentence
   before it in the same paragraph; otherwise all. health_code.color is null when the notice
   names the code but no colour.
+* Capacities are limits of a venue: the head count of an online-only meeting (线上方式, 不设分会场)
+  is no venue's capacity; a quota per unit ("每单位限报2人") is none either.
+* A check the notice lifts ("无需查验健康码、行程卡", "不再查验核酸检测证明") is no rule, and checks
+  outside the kinds below (体温检测, 场所码, 疫苗接种, 境外旅居史) give no rule at all.
+* A date the notice cites for an earlier meeting ("2022年2月8日召开的…会议", "…召开以来") is never the
+  event's time; "具体时间另行通知" leaves the event null.
+* registration.email is where the names go: the address of the receipt sentence, of its paragraph,
+  or the one address of "发送至联系人邮箱"; a mailbox for papers, questions or complaints
+  (投稿, 咨询, 举报) is not it.
 * registration.fields uses stable English keys, in the notice's order: name, gender, ethnicity,
   unit, position, professional_title, phone, email, id_number for each attendee; and
   tech_contact_name, tech_contact_phone for the video-test contact.
