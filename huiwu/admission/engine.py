@@ -52,8 +52,9 @@ tests/test_heldout_style.py):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -125,36 +126,59 @@ def as_int(value: Any) -> int | None:
     return number if number > 0 else None
 
 
-def parse_moment(value: Any, tz: tzinfo) -> datetime | None:
-    """An aware datetime from ISO text (naive times are in the event's time zone), else None."""
+_WRITTEN = re.compile(
+    r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*[Tt]?\s*(?P<H>\d{1,2})\s*[:：时点]\s*(?P<M>\d{1,2})?\s*分?(?:\s*[:：]\s*(?P<S>\d{1,2})\s*秒?)?)?"
+    r"\s*(?P<utc>Z|UTC|GMT)?")
+
+
+def read_moment(value: Any, tz: tzinfo) -> tuple[datetime, bool] | None:
+    """An aware datetime and whether it has a time of day (a date alone: 00:00, False), else None.
+
+    ISO 8601 first; then what people type: 2021/11/21 10:01, 2021年11月21日10时1分, a trailing
+    UTC. Naive times are in the event's time zone `tz`."""
     if isinstance(value, datetime):
-        moment = value
+        moment, timed = value, True
     elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
+        moment, timed = datetime(value.year, value.month, value.day), False
     elif isinstance(value, str) and value.strip():
-        text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+        text = value.strip()
         try:
-            moment = datetime.fromisoformat(text)
+            moment = datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
+            timed = "T" in text.upper() or ":" in text
         except ValueError:
-            return None
+            m = _WRITTEN.fullmatch(text)
+            if not m:
+                return None
+            try:
+                moment = datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"] or 0), int(m["M"] or 0),
+                                  int(m["S"] or 0), tzinfo=UTC if m["utc"] else None)
+            except ValueError:
+                return None
+            timed = m["H"] is not None
     else:
         return None
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
         return None  # no real sampling or event time (and no overflow at the calendar's ends)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
-    return moment
+    return moment, timed
+
+
+def parse_moment(value: Any, tz: tzinfo) -> datetime | None:
+    """An aware datetime from ISO (or plainly written) text, naive times in `tz`; else None."""
+    read = read_moment(value, tz)
+    return read[0] if read else None
 
 
 def sample_span(value: Any, tz: tzinfo) -> tuple[datetime, datetime] | None:
     """The earliest and latest moment a sampling time can mean: one moment, or a whole day
     (00:00 to 24:00 in the event's time zone) when only a date is given; None if unreadable."""
-    moment = parse_moment(value, tz)
-    if moment is None:
+    read = read_moment(value, tz)
+    if read is None:
         return None
-    day_only = (isinstance(value, date) and not isinstance(value, datetime)) or (
-        isinstance(value, str) and ":" not in value and "T" not in value.strip().upper())
-    if day_only:
+    moment, timed = read
+    if not timed:
         return moment, moment + timedelta(days=1) - timedelta(microseconds=1)
     return moment, moment
 

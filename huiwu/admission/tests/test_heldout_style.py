@@ -115,6 +115,11 @@ CASES: dict[str, tuple[Any, Any, str, str, str, list[str]]] = {
     "test-date-only-straddles-edge": (SEED, travelled("2021-11-21"), START, "main", P, ["nucleic_acid_test"]),
     "test-date-only-too-old": (SEED, travelled("2021-11-20"), START, "main", N, ["nucleic_acid_test"]),
     "test-date-only-after": (SEED, travelled("2021-11-24"), START, "main", N, ["nucleic_acid_test"]),
+    # typed the way people write it
+    "test-slashes-47h59": (SEED, travelled("2021/11/21 10:01"), START, "main", E, []),
+    "test-chinese-48h01": (SEED, travelled("2021年11月21日9时59分"), START, "main", N, ["nucleic_acid_test"]),
+    "test-chinese-date-only-straddles": (SEED, travelled("2021年11月21日"), START, "main", P, ["nucleic_acid_test"]),
+    "test-trailing-utc": (SEED, travelled("2021-11-21T02:01:00UTC"), START, "main", E, []),
     # -- results
     "test-positive": (SEED, travelled("2021-11-22T08:00:00+08:00", "positive"), START, "main", N,
                       ["nucleic_acid_test"]),
