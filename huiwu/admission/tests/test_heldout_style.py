@@ -334,3 +334,26 @@ def test_console_script_errors_are_chinese_with_a_non_zero_exit(tmp_path):
     missing = _huiwu("--rules", r, "--declaration", d, "--venue-kind", "main", "--json")
     assert missing.returncode == 2 and missing.stdout == ""
     assert "缺少必填参数：--event-start" in missing.stderr and "usage" not in missing.stderr
+
+
+# -- every rule kind × scope × venue kind: a failing answer counts exactly where the rule holds ----
+FAILING = {
+    "symptoms": {"symptoms": True}, "risk_area_contact": {"risk_area_contact": True},
+    "risk_area_stay": {"risk_area_stay": True}, "health_code": {"health_code": "yellow"},
+    "itinerary_code": {"itinerary_code_ok": False},
+    "nucleic_acid_test": {"returned_from_travel": True,
+                          "nucleic_acid_test": {"sampled_at": "2021-11-21T09:59:00+08:00", "result": "negative"}},
+}
+PARAMS = {"symptoms": {"window_days": 14}, "risk_area_contact": {"window_days": 14},
+          "risk_area_stay": {"window_days": 14}, "health_code": {"color": "green", "issuer": "北京健康宝"},
+          "itinerary_code": {}, "nucleic_acid_test": {"window_hours": 48, "applies_to": "returned_from_travel"}}
+
+
+@pytest.mark.parametrize("kind", list(FAILING))
+@pytest.mark.parametrize("scope", ["all", "main", "branch"])
+@pytest.mark.parametrize("venue_kind", ["main", "branch"])
+def test_scope_matrix(kind, scope, venue_kind):
+    rules = rule(kind, scope, **PARAMS[kind])
+    got = engine.evaluate(rules, FAILING[kind], datetime.fromisoformat(START), venue_kind, tz="Asia/Shanghai")
+    holds = scope in ("all", venue_kind)
+    assert (got.verdict, got.rule_kinds) == ((N, [kind]) if holds else (E, []))
