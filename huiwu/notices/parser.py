@@ -209,7 +209,7 @@ DAY_ONLY_RE = rf"{NUM}\s*[日号]{_WEEKDAY}?"
 WHEN_RE = re.compile(
     rf"(?P<d1>{DATE_RE})?(?:\s*\)(?=\s*{TIME_RE}))?\s*(?P<t1>{TIME_RE})?"
     rf"(?:(?P<dash>{DASH})(?P<d2>{DATE_RE}|{DAY_ONLY_RE})?\s*(?P<t2>{TIME_RE})?)?"
-    rf"(?P<before>\s*(?:下班|当日|当天|中午)?\s*(?:之前|以前|前))?"
+    rf"(?P<before>\s*(?:或|及)?\s*(?:下班|当日|当天|中午)?\s*(?:之前|以前|前))?"
 )
 _DATE_PARTS = re.compile(
     rf"(?:(?P<y>\d{{4}}|[〇零○一二三四五六七八九]{{4}})\s*年\s*)?(?P<m>{NUM})\s*月\s*(?P<d>{NUM})\s*[日号]"
@@ -749,6 +749,8 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
                 intro = _intro_when(doc)
                 if intro and intro[0].start_day:
                     w.start_day = intro[0].start_day
+            if w.start_day is not None and w.start_time is None:
+                w = _time_on_next_label(doc, lines[k + 1:k + 3], w)
             if w.start_day is not None:
                 return _event_value(w), (ls, le)
     for s, e in doc.sentences():
@@ -777,6 +779,20 @@ def event_time(doc: Doc) -> tuple[dict[str, str | None], Span | None]:
     if dated:
         return _event_value(dated), dated_span
     return {"starts_at": None, "ends_at": None}, None
+
+
+def _time_on_next_label(doc: Doc, nxt: list[Span], day: When) -> When:
+    """'一、日期:10月8日(星期六)' then '二、时间:下午2时30分至4时30分': the day, with the hours of the
+    time line right under it."""
+    for ls, le in nxt:
+        m = _LABEL_TIME.search(doc.text[ls:le])
+        if not m or _NOT_EVENT.search(doc.text[ls:ls + m.end()]):
+            continue
+        for w in find_whens(doc.text, ls + m.end(), le, doc.ref):
+            if w.start_day is None and w.start_time is not None:
+                return When(day.start_day, w.start_time, day.start_day if w.end_time else None, w.end_time,
+                            False, day.span)
+    return day
 
 
 def _past_reference(t: str, w: When) -> bool:
@@ -1347,6 +1363,25 @@ _CONTACT_AT = re.compile(
 _NOT_NAME = re.compile(r"电话|手机|传真|邮箱|联系|办公|地址|同志们|负责|老师们|处长|科长|方式|号码|以上|如下|咨询|技术|会务|报名|监督|举报|投诉")
 
 
+_CONTACT_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+\s*[.、])?\s*(?:联\s*系\s*人|联\s*络\s*人|联系方式)\s*$")
+
+
+def _people_under_heading(t: str, lines: list[Span], i: int) -> tuple[list[dict[str, Any]], int]:
+    """'四、联系人' alone on its line, then '许诺 电话:0411-…' lines: each line one or more people."""
+    j = i
+    while j < len(lines):
+        s2, e2 = lines[j]
+        nxt = t[s2:e2]
+        if len(nxt) > 60 or "。" in nxt or not PHONE_RE.search(nxt) or re.match(r"^\s*附", nxt):
+            break
+        j += 1
+    if j == i:
+        return [], i
+    block = "联系人:" + t[lines[i][0]:lines[j - 1][1]]
+    return _parse_contact_block(block, 0, len(block)), j
+
+
 def contacts(doc: Doc, rehearsal_para: Span | None = None) -> tuple[list[dict[str, Any]], Span | None]:
     """People to call: '联系人:<unit> <name>' then '电话:…;…(传真)' lines; several people, several
     blocks (会务联系人 / 技术联系人), or '(联系人:…)' under the signature."""
@@ -1362,6 +1397,15 @@ def contacts(doc: Doc, rehearsal_para: Span | None = None) -> tuple[list[dict[st
             i += 1
             continue
         m = _CONTACT_AT.search(t, ls, le)
+        if not m and _CONTACT_HEADING.match(t[ls:le]) and i + 1 < len(lines) \
+                and not _CONTACT_AT.search(t, *lines[i + 1]):
+            people, j = _people_under_heading(t, lines, i + 1)
+            if people:
+                out.extend(people)
+                first = ls if first is None else first
+                last = lines[j - 1][1]
+            i = max(j, i + 1)
+            continue
         if not m:
             i += 1
             continue

@@ -690,3 +690,22 @@ def test_rescheduled_meeting_place_and_a_receipt_sentence_that_goes_on():
     assert (reg["deadline"], reg["email"]) == ("2022-05-13T17:00:00+08:00", "wl@example.cn")
     other, _ = P.registration(_doc("请做好准备。\n请于5月13日前将工作总结发送至zj@example.cn。"))
     assert other == {"deadline": None, "email": None, "fields": []}
+
+
+# -- round 10 -------------------------------------------------------------------------------
+
+def test_date_line_then_time_line():
+    doc = _doc("本会定于2022年10月8日举办论坛。\n一、日期:2022年10月8日(星期六)\n二、时间:下午2时30分至4时30分")
+    assert P.event_time(doc)[0] == {"starts_at": "2022-10-08T14:30:00+08:00", "ends_at": "2022-10-08T16:30:00+08:00"}
+
+
+def test_huo_zhiqian_is_a_deadline():
+    w = when(P.normalise("请于9月30日(星期五)或之前报名"))
+    assert (w.start_iso(), w.before) == ("2021-09-30", True)
+
+
+def test_contact_heading_with_people_under_it():
+    cts, _ = P.contacts(_doc("四、联系人\n许诺 电话:0411-84561234\n蔡明 电话:13940001234"))
+    assert [(c["name"], c["phones"]) for c in cts] == [("许诺", ["0411-84561234"]), ("蔡明", ["13940001234"])]
+    heading_then_label, _ = P.contacts(_doc("五、联系方式\n联系人:秘书处 钱程 010-62001111"))
+    assert [(c["name"], c["org"]) for c in heading_then_label] == [("钱程", "秘书处")]
