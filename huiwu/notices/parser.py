@@ -1452,6 +1452,7 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
             segments.append(("line", nl + 1, seg_end))
     person_labels = ("联系人", "联络人", "请联系", "联系方式", "技术支持", "技术保障")
     tokens: list[tuple[int, str, str]] = []  # (pos, kind, value)
+    marked_faxes: set[int] = set()
     for label, s, e in segments:
         if label in ("地址", "通讯地址", "邮编", "电子邮箱", "电子邮件", "邮箱", "e-mail", "email"):
             continue
@@ -1465,6 +1466,8 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
             tail = seg[m.end():m.end() + 8]
             is_fax = label == "传真" or bool(re.match(r"\s*\(\s*传真", tail))
             tokens.append((s + m.start(), "fax" if is_fax else "phone", m.group(0)))
+            if is_fax and label != "传真":
+                marked_faxes.add(s + m.start())  # "刘畅,010-66096002(传真)": that person's own
             if re.match(r"\s*\(\s*(?:兼|同)\s*传真", tail):  # "(兼传真)": the phone is the fax too
                 tokens.append((s + m.start() + 1, "fax", m.group(0)))
         rest = seg
@@ -1544,9 +1547,11 @@ def _parse_contact_block(t: str, start: int, end: int) -> list[dict[str, Any]]:
             elif kind == "fax":
                 own_fax.setdefault(max(idx, 0), faxes[f])
                 f += 1
+        # a fax named once under its own 传真 label serves them all; one marked "(传真)" right
+        # after a person's number is that person's
+        shared = len(set(faxes)) == 1 and not any(pos in marked_faxes for pos, kind, _v in tokens if kind == "fax")
         for i, p in enumerate(persons):
-            # a fax named once for several people serves them all
-            p["fax"] = own_fax.get(i) or (faxes[0] if len(set(faxes)) == 1 else None)
+            p["fax"] = own_fax.get(i) or (faxes[0] if shared else None)
     for p in persons:
         p["phones"] = list(dict.fromkeys(p["phones"]))
     return persons

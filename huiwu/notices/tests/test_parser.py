@@ -709,3 +709,13 @@ def test_contact_heading_with_people_under_it():
     assert [(c["name"], c["phones"]) for c in cts] == [("许诺", ["0411-84561234"]), ("蔡明", ["13940001234"])]
     heading_then_label, _ = P.contacts(_doc("五、联系方式\n联系人:秘书处 钱程 010-62001111"))
     assert [(c["name"], c["org"]) for c in heading_then_label] == [("钱程", "秘书处")]
+
+
+# -- round 11 -------------------------------------------------------------------------------
+
+def test_a_fax_marked_after_one_person_is_theirs_a_labelled_one_is_shared():
+    own, _ = P.contacts(_doc("联系人:张岩,010-66096001;刘畅,010-66096002(传真)"))
+    assert [(c["name"], c["phones"], c["fax"]) for c in own] == [
+        ("张岩", ["010-66096001"], None), ("刘畅", [], "010-66096002")]
+    shared, _ = P.contacts(_doc("联系人:张岩,010-66096001;刘畅,010-66096003;传真:010-66096002"))
+    assert [c["fax"] for c in shared] == ["010-66096002", "010-66096002"]
