@@ -11,12 +11,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+from itertools import count
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent
+_LIVE_SERIAL = count(1)
 
 
 def free_port() -> int:
@@ -112,7 +114,7 @@ def smtp_server(settings):
     sink.port = port
     sink.controller = controller
     yield sink
-    controller.stop()
+    sink.controller.stop()
 
 
 # -- a real server: `huiwu up` in a subprocess ------------------------------------------------
@@ -133,16 +135,26 @@ def _live_env(data_dir: str) -> dict:
     env = {**os.environ, "HUIWU_DATA_DIR": data_dir, "HUIWU_WORKERS": "2"}
     db_url = os.environ.get("HUIWU_DATABASE_URL", "")
     if db_url.startswith("postgres"):
-        # a database of its own, so the server and the test database never meet
+        # a database of its own per server, so servers and the test database never meet
         import psycopg
 
-        name = "huiwu_live_" + str(os.getpid())
+        name = f"huiwu_live_{os.getpid()}_{next(_LIVE_SERIAL)}"
         base = db_url.rsplit("/", 1)[0]
         with psycopg.connect(base + "/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
         env["HUIWU_DATABASE_URL"] = f"{base}/{name}"
     return env
+
+
+def _drop_live_database(env: dict) -> None:
+    db_url = env.get("HUIWU_DATABASE_URL", "")
+    if db_url.startswith("postgres") and db_url != os.environ.get("HUIWU_DATABASE_URL"):
+        import psycopg
+
+        base, name = db_url.rsplit("/", 1)
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def start_live_app(extra_env: dict | None = None, args: tuple[str, ...] = ()) -> LiveApp:
@@ -176,6 +188,8 @@ def stop_live_app(app: LiveApp) -> None:
         app.proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         app.proc.kill()
+        app.proc.wait(timeout=15)
+    _drop_live_database(app.env)
     shutil.rmtree(app.data_dir, ignore_errors=True)
 
 

@@ -34,9 +34,10 @@ class BearerToken(HttpBearer):
         request.user = user
         kwargs = request.resolver_match.kwargs if request.resolver_match else {}
         if "venue" in kwargs and "event" in kwargs:
-            resolve_venue(user, kwargs["event"], kwargs["venue"], "venue.view", request)
+            request.huiwu_venue = resolve_venue(user, kwargs["event"], kwargs["venue"], "venue.view", request)
+            request.huiwu_event = request.huiwu_venue.event
         elif "event" in kwargs:
-            resolve_event(user, kwargs["event"], "event.view", request)
+            request.huiwu_event = resolve_event(user, kwargs["event"], "event.view", request)
         return user
 
 

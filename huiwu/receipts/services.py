@@ -419,8 +419,7 @@ def _replace_attendees(venue: Venue, unit: Unit | None, rows: list[dict]) -> lis
     gone = [a.pk for a in current.values() if a.pk not in seen]
     if gone:
         Attendee.objects.filter(pk__in=gone).update(status=Attendee.Status.WITHDRAWN, updated_at=timezone.now())
-    for a in to_create:
-        a.save()
+    Attendee.objects.bulk_create(to_create)  # one INSERT for the new people (ids come back)
     return [x if isinstance(x, dict) else {"id": x.pk, **{f: getattr(x, f) for f in FIELDS}} for x in kept]
 
 
