@@ -826,6 +826,16 @@ def _event_value(w: When) -> dict[str, str | None]:
     return {"starts_at": w.start_iso(), "ends_at": w.end_iso()}
 
 
+def _meeting_mode(body: str, rx: re.Pattern[str]) -> re.Match[str] | None:
+    """The first mention of a format that is the meeting's: "采取线上线下相结合方式开展学习活动"
+    describes activities the notice asks for, not how the meeting is held."""
+    for m in rx.finditer(body):
+        rest = re.match(r"[^,。;]*", body[m.end():]).group(0)
+        if not re.search(r"开展|组织开展|推进|宣传", rest):
+            return m
+    return None
+
+
 def meeting_format(doc: Doc) -> tuple[dict[str, bool | None], Span | None]:
     """hybrid: true when the notice says 线上线下, false only when it says online only or on
     site only (a "视频会议" alone says neither); main_and_branch: true when it names a main venue
@@ -834,15 +844,13 @@ def meeting_format(doc: Doc) -> tuple[dict[str, bool | None], Span | None]:
     hybrid: bool | None = None
     span = None
     # the meeting's own format ("采取线上线下相结合形式"), not "开展线上线下学习活动"
-    m = re.search(
+    m = _meeting_mode(body, re.compile(
         r"线上\s*[+与和、及]?\s*线下\s*(?:相结合|结合|同步|混合|并行|方式|形式|会议|参会|举行|召开|举办)"
         r"|线下\s*[+与和、及]?\s*线上\s*(?:相结合|结合|同步|混合|并行|方式|形式|会议|参会)"
-        r"|(?:采用|采取|以)[^。;,]{0,6}线上\s*[+与和、及]?\s*线下",
-        body,
-    )
-    single = re.search(
+        r"|(?:采用|采取|以)[^。;,]{0,6}线上\s*[+与和、及]?\s*线下"))
+    single = _meeting_mode(body, re.compile(
         r"(?:以|采用|采取|通过)\s*(?:纯)?(?:线上|网络直播|线下|现场)\s*(?:方式|形式|直播)"
-        r"|(?:仅|只)\s*(?:线上|线下|现场)|线上举办|网络直播进行|不设现场", body)
+        r"|(?:仅|只)\s*(?:线上|线下|现场)|线上举办|网络直播进行|不设现场"))
     if m:
         hybrid = True
         span = doc.paragraph_of(doc.start + m.start())

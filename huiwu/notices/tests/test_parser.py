@@ -719,3 +719,10 @@ def test_a_fax_marked_after_one_person_is_theirs_a_labelled_one_is_shared():
         ("张岩", ["010-66096001"], None), ("刘畅", [], "010-66096002")]
     shared, _ = P.contacts(_doc("联系人:张岩,010-66096001;刘畅,010-66096003;传真:010-66096002"))
     assert [c["fax"] for c in shared] == ["010-66096002", "010-66096002"]
+
+
+def test_activities_held_online_and_offline_are_not_the_meetings_format():
+    doc = _doc("活动周期间,各地采取线上线下相结合方式开展学习活动。会议以视频会议形式召开。")
+    assert P.meeting_format(doc)[0]["hybrid"] is None
+    doc = _doc("各地采取线上线下相结合方式开展学习活动。开幕式采取线上线下相结合形式。")
+    assert P.meeting_format(doc)[0]["hybrid"] is True
