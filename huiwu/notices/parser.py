@@ -697,7 +697,8 @@ def addressees(doc: Doc) -> tuple[list[str], Span | None]:
 def theme(doc: Doc) -> tuple[str | None, Span | None]:
     """The theme: the quoted words after 主题 ('围绕“…”主题' or '主题为“…”' or '主题:…')."""
     t = doc.text
-    for m in re.finditer(r"主题", t[doc.start:doc.end]):
+    # "“不忘初心、牢记使命”主题教育" / "主题党日": a campaign's name, not this event's theme
+    for m in re.finditer(r"主题(?!\s*(?:教育|党日|团日|征文|宣传|实践|班会|队日))", t[doc.start:doc.end]):
         pos = doc.start + m.start()
         before = t[max(doc.start, pos - 60):pos]
         q = re.search(r"[“\"]([^”\"\n]{2,60})[”\"]\s*(?:为|作为)?\s*$", before)

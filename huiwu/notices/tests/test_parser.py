@@ -726,3 +726,9 @@ def test_activities_held_online_and_offline_are_not_the_meetings_format():
     assert P.meeting_format(doc)[0]["hybrid"] is None
     doc = _doc("各地采取线上线下相结合方式开展学习活动。开幕式采取线上线下相结合形式。")
     assert P.meeting_format(doc)[0]["hybrid"] is True
+
+
+def test_a_campaigns_name_is_not_the_theme():
+    assert P.theme(_doc("为巩固“不忘初心、牢记使命”主题教育成果,定于5月10日召开会议。"))[0] is None
+    assert P.theme(_doc("会议将部署“学党史、悟思想”主题党日活动。"))[0] is None
+    assert P.theme(_doc("会议以“奋进新时代”为主题。"))[0] == "奋进新时代"
