@@ -259,11 +259,8 @@ def scope_of(value: Any) -> set[str]:
     """The venue kinds a rule's `venues` names: all/main/branch, their Chinese names, or a list of
     them. Missing or unreadable → all (a health rule nobody can place holds everywhere)."""
     items = value if isinstance(value, list | tuple) else [value]
-    kinds = {_SCOPE_WORDS.get(str(v).strip().lower()) for v in items if v is not None}
-    kinds.discard(None)
-    if not kinds or {"main", "branch"} <= kinds:
-        return {"all"}
-    return {k for k in kinds if k is not None}
+    kinds = {_SCOPE_WORDS.get(str(v).strip().lower(), "") for v in items if v is not None} - {""}
+    return {"all"} if not kinds or {"main", "branch"} <= kinds else kinds
 
 
 def applies(rule: dict[str, Any], venue_kind: str, venue_code: str | None = None) -> bool:
