@@ -1227,6 +1227,8 @@ def _asked_fields(sent: str) -> list[str]:
 
 
 _REHEARSAL = re.compile(r"调试|联调|调测|测试|彩排|演练")
+_REHEARSAL_IN_NAME = re.compile(
+    r"(?:召开|举办|举行)[^,。;]{0,30}?(?:调试|联调|调测|测试|彩排|演练)[^,。;]{0,12}?(?:会议|推进会|座谈会|会|培训班|培训)")
 PHONE_RE = re.compile(
     r"(?<![\d])(?:(?:\+?86\s*)?1[3-9]\d(?:[\s-]?\d){8}"
     r"|\(?0\d{2,3}\)?\s*[-—–－]?\s*\d{7,8}(?:\s*(?:-|转)\s*\d{1,5})?"
@@ -1277,6 +1279,8 @@ def rehearsal(doc: Doc) -> tuple[dict[str, Any], dict[str, Span]]:
         sent = t[s:e]
         if not _REHEARSAL.search(sent) or re.search(r"负责人|联系人", sent[:_REHEARSAL.search(sent).start()][-8:]):
             continue
+        if _REHEARSAL_IN_NAME.search(sent):
+            continue  # "召开全省应急演练工作推进会": the meeting's own name, not a video test
         whens = [w for w in find_whens(t, s, e, doc.ref) if w.start_day]
         window = [w for w in whens if not w.before]
         if window:

@@ -732,3 +732,11 @@ def test_a_campaigns_name_is_not_the_theme():
     assert P.theme(_doc("为巩固“不忘初心、牢记使命”主题教育成果,定于5月10日召开会议。"))[0] is None
     assert P.theme(_doc("会议将部署“学党史、悟思想”主题党日活动。"))[0] is None
     assert P.theme(_doc("会议以“奋进新时代”为主题。"))[0] == "奋进新时代"
+
+
+def test_a_meeting_named_after_drills_or_tests_has_no_rehearsal_from_its_own_time():
+    doc = _doc("定于5月10日上午9:00召开全省体育中考测试工作会议。主会场设在甲楼,各市设分会场。5月9日下午3点进行视频调试。")
+    assert P.event_time(doc)[0]["starts_at"] == "2022-05-10T09:00:00+08:00"
+    assert P.rehearsal(doc)[0]["starts_at"] == "2022-05-09T15:00:00+08:00"
+    drill = _doc("定于5月10日上午9:00召开全省应急演练工作推进会。")
+    assert P.rehearsal(drill)[0] == {"starts_at": None, "ends_at": None, "contact": None}
