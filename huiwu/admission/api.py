@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
 from ninja import Router, Schema, Status
 
@@ -140,7 +141,7 @@ def evaluate(request, payload: EvaluateIn):
         raise Invalid("venue_kind 应为 main 或 branch。", {"venue_kind": ["应为 main 或 branch"]})
     try:
         verdict = engine.evaluate(payload.rules, payload.declaration, payload.event_start, payload.venue_kind,
-                                  payload.venue_code, tz=payload.time_zone)
+                                  payload.venue_code, tz=payload.time_zone or settings.TIME_ZONE)
     except (KeyError, ValueError) as exc:  # an unknown time zone name
         raise Invalid(f"时区“{payload.time_zone}”无效，请写成 Asia/Shanghai 这样的名称。",
                       {"time_zone": ["时区无效"]}) from exc
