@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Value
 from django.utils import timezone
 
 from huiwu.accounts.models import Invitation, Membership, Role
@@ -271,15 +271,24 @@ def attendee_dict(a: Attendee, *, show_phone: bool = True) -> dict:
             "phone": a.phone if show_phone else mask_mobile(a.phone), "category": a.category}
 
 
-def _duplicate_warnings(event: Event, venue: Venue, unit: Unit | None, rows: list[dict]) -> list[str]:
-    """People (same name and mobile) already filed at another venue, or by another unit, of the event."""
+def _duplicate_warnings(event: Event, venue: Venue, unit: Unit | None, rows: list[dict],
+                        own_ids: list[int] | None = None) -> list[str]:
+    """People (same name and mobile) already filed at another venue, or by another unit, of the event.
+
+    `own_ids` are the ids of the unit's own active people when the caller has them loaded (a whole
+    receipt does); without them they are excluded by a subquery. One query either way, reading
+    plain (name, phone, venue name) tuples rather than model instances.
+    """
     with_phone = [r for r in rows if r["phone"]]
     if not with_phone:
         return []
     names = {r["name"] for r in with_phone}
     elsewhere = Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE, name__in=names)
-    elsewhere = elsewhere.exclude(pk__in=unit_queryset(venue, unit).values("pk"))
-    seen = {(a.name, a.phone): a.venue.name for a in elsewhere.select_related("venue")}
+    if own_ids is None:
+        elsewhere = elsewhere.exclude(pk__in=unit_queryset(venue, unit).values("pk"))
+    elif own_ids:
+        elsewhere = elsewhere.exclude(pk__in=own_ids)
+    seen = {(name, phone): where for name, phone, where in elsewhere.values_list("name", "phone", "venue__name")}
     out = []
     for i, r in enumerate(rows, start=1):
         where = seen.get((r["name"], r["phone"]))
@@ -317,6 +326,7 @@ def submit_receipt(
     actor: Any = None,
     source_file: Any = None,
     source_sha256: str = "",
+    file_checked: bool = False,
     dry_run: bool = False,
 ) -> SubmitResult:
     """File a unit's FULL list of attendees at a venue as a new receipt version.
@@ -325,7 +335,8 @@ def submit_receipt(
     "rejected" and nothing written; a passed deadline or a full venue raise DeadlinePassed /
     CapacityFull. Unchanged people keep their ids (matched on name + mobile). The diff is taken
     against the unit's list as it stands (the last version plus any single changes made since),
-    so it says exactly what this filing changes. The same source file filed twice is a no-op.
+    so it says exactly what this filing changes. The same source file filed twice is a no-op
+    (`file_checked=True`: the caller has made sure no version came from `source_sha256`).
     `dry_run` checks everything and writes nothing.
     """
     event = venue.event
@@ -335,8 +346,12 @@ def submit_receipt(
         return SubmitResult("rejected", errors=[{"row": None, "field": "unit", "message": exc.message}])
     if channel not in Receipt.Channel.values:
         return SubmitResult("rejected", errors=[{"row": None, "field": "channel", "message": f"未知的填报渠道“{channel}”。"}])
-    latest = Receipt.objects.filter(venue=venue, unit=unit).order_by("-version").first()
-    if source_sha256 and latest is not None and latest.source_sha256 == source_sha256:
+    # the same file as the last version: nothing to do (a caller that has already looked for this
+    # file among all versions, as the importer does, says so with file_checked and saves the query)
+    latest = None
+    if source_sha256 and not file_checked:
+        latest = Receipt.objects.filter(venue=venue, unit=unit).order_by("-version").first()
+    if latest is not None and latest.source_sha256 == source_sha256:
         return SubmitResult("accepted", receipt=latest, warnings=["相同文件已导入，未作更改。"],
                             attendees=latest.snapshot.get("attendees", []),
                             tech_contact=latest.snapshot.get("tech_contact"))
@@ -352,31 +367,36 @@ def submit_receipt(
         errors.append({"row": None, "field": "tech_contact",
                        "message": "请填写会场视频调试负责人的姓名和手机。"})
     result = SubmitResult("rejected", errors=errors, attendees=clean_rows, tech_contact=tc_clean)
-    result.warnings = _duplicate_warnings(event, venue, unit, clean_rows) if not errors else []
     override = check_deadline(venue, actor)
     if errors:
         return result
     if dry_run:
         check_capacity(venue, unit, len(clean_rows))
-        result.diff = compute_diff(_on_file(venue, unit), clean_rows)
+        current = _active_rows(venue, unit)
+        result.warnings = _duplicate_warnings(event, venue, unit, clean_rows, [a["id"] for a in current])
+        result.diff = compute_diff(current, clean_rows)
         result.status = "accepted"
         return result
 
     with transaction.atomic():
         lock_venue(venue.pk)
         check_capacity(venue, unit, len(clean_rows))
-        # the difference from what is on file now: the last version plus any single changes since
-        result.diff = compute_diff(_on_file(venue, unit), clean_rows)
+        # the unit's list as it stands (the last version plus any single changes since), read once
+        # under the lock: the duplicate check, the diff and the id matching all use it
+        current = _active_rows(venue, unit)
+        result.warnings = _duplicate_warnings(event, venue, unit, clean_rows, [a["id"] for a in current])
+        result.diff = compute_diff(current, clean_rows)
         version = (Receipt.objects.filter(venue=venue, unit=unit).aggregate(v=Max("version"))["v"] or 0) + 1
-        kept = _replace_attendees(venue, unit, clean_rows)
+        kept = _replace_attendees(venue, unit, clean_rows, current)
         if tc_clean:
-            _save_tech_contact(venue, tc_clean)
-        tc = TechContact.objects.filter(venue=venue).first()
+            _store_tech_contact(venue, tc_clean)
+            tc = {"name": tc_clean["name"], "phone": tc_clean["phone"]}
+        else:
+            tc = TechContact.objects.filter(venue=venue).values("name", "phone").first()
         receipt = Receipt(
             venue=venue, unit=unit, version=version, channel=channel, source_sha256=source_sha256,
             submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
-            snapshot={"attendees": kept, "tech_contact": {"name": tc.name, "phone": tc.phone} if tc else None},
-            diff=result.diff,
+            snapshot={"attendees": kept, "tech_contact": tc}, diff=result.diff,
         )
         if source_file is not None:
             receipt.source_file.save(getattr(source_file, "name", "") or f"receipt-{venue.code}", source_file, save=False)
@@ -391,36 +411,62 @@ def submit_receipt(
     return result
 
 
-def _on_file(venue: Venue, unit: Unit | None) -> list[dict]:
-    return [{f: getattr(a, f) for f in FIELDS} for a in unit_queryset(venue, unit).order_by("order", "id")]
+_ROW_VALUES = ("id", *FIELDS, "order")
 
 
-def _replace_attendees(venue: Venue, unit: Unit | None, rows: list[dict]) -> list[dict]:
-    """Make the unit's active list equal `rows`; people with the same name + mobile keep their id."""
-    current = {person_key(attendee_dict(a)): a for a in unit_queryset(venue, unit)}
+def _active_rows(venue: Venue, unit: Unit | None) -> list[dict]:
+    """The unit's active people as plain dicts (id, the FIELDS, order), in list order.
+
+    Plain values, not model instances: a receipt reads this list once and matches 30 rows
+    against it, and building Attendee objects for that cost more than the query itself.
+    """
+    return list(unit_queryset(venue, unit).order_by("order", "id").values(*_ROW_VALUES))
+
+
+def _replace_attendees(venue: Venue, unit: Unit | None, rows: list[dict], current: list[dict]) -> list[dict]:
+    """Make the unit's active list (`current`, from _active_rows) equal `rows`.
+
+    People with the same name + mobile keep their id; unchanged ones (same details, same place
+    in the list) are not written at all, changed ones go in one bulk UPDATE, the people no longer
+    listed are withdrawn by one UPDATE and the new ones come in one INSERT.
+    """
+    by_key = {person_key(a): a for a in current}
     kept: list[dict] = []
     seen: set[int] = set()
+    to_update: list[Attendee] = []
     to_create: list[Attendee] = []
+    now = timezone.now()
     for order, row in enumerate(rows, start=1):
-        a = current.get(person_key(row))
-        if a is not None and a.pk not in seen:
-            seen.add(a.pk)
-            changed = [f for f in ("unit", "position", "category") if getattr(a, f) != row[f]]
-            if changed or a.order != order:
-                for f in changed:
-                    setattr(a, f, row[f])
-                a.order = order
-                a.save(update_fields=[*changed, "order", "updated_at"])
-            kept.append({"id": a.pk, **row})
+        a = by_key.get(person_key(row))
+        if a is not None and a["id"] not in seen:
+            seen.add(a["id"])
+            if a["order"] != order or any(a[f] != row[f] for f in ("unit", "position", "category")):
+                to_update.append(Attendee(pk=a["id"], unit=row["unit"], position=row["position"],
+                                          category=row["category"], order=order, updated_at=now))
+            kept.append({"id": a["id"], **row})
         else:
             new = Attendee(event_id=venue.event_id, venue=venue, filed_by_unit=unit, order=order, **row)
             to_create.append(new)
             kept.append(new)  # replaced by its dict after the insert
-    gone = [a.pk for a in current.values() if a.pk not in seen]
+    if to_update:
+        Attendee.objects.bulk_update(to_update, ["unit", "position", "category", "order", "updated_at"])
+    gone = [a["id"] for a in current if a["id"] not in seen]
     if gone:
-        Attendee.objects.filter(pk__in=gone).update(status=Attendee.Status.WITHDRAWN, updated_at=timezone.now())
-    Attendee.objects.bulk_create(to_create)  # one INSERT for the new people (ids come back)
+        Attendee.objects.filter(pk__in=gone).update(status=Attendee.Status.WITHDRAWN, updated_at=now)
+    if to_create:
+        Attendee.objects.bulk_create(to_create)  # one INSERT for the new people (ids come back)
     return [x if isinstance(x, dict) else {"id": x.pk, **{f: getattr(x, f) for f in FIELDS}} for x in kept]
+
+
+def _store_tech_contact(venue: Venue, clean: dict) -> None:
+    """Write the venue's rehearsal contact in one statement when there is one already.
+
+    An UPDATE … WHERE venue_id, then an INSERT only when it changed no row. Call under
+    lock_venue(): the lock is what keeps two first contacts of a venue from racing.
+    """
+    values = {"name": clean["name"], "phone": clean["phone"], "email": clean.get("email", "")}
+    if not TechContact.objects.filter(venue=venue).update(**values, updated_at=timezone.now()):
+        TechContact.objects.create(venue=venue, **values)
 
 
 def _save_tech_contact(venue: Venue, clean: dict) -> TechContact:
@@ -609,17 +655,23 @@ def grant_extension(venue: Venue, until: datetime | None, *, actor: Any = None) 
 # -- notifications ------------------------------------------------------------------------------------
 def coordinator_emails(venue: Venue, unit: Unit | None = None) -> list[str]:
     """Who hears about a venue: its coordinators (or the unit's people at the main venue),
-    the rehearsal contact, and the addresses invitations were sent to."""
+    the rehearsal contact, and the addresses invitations were sent to.
+
+    One query: the three sources are a UNION ALL, each tagged so the list keeps that order.
+    """
     members = Membership.objects.filter(venue=venue, role__in=[Role.COORDINATOR, Role.MAIN_UNIT])
     invites = Invitation.objects.filter(venue=venue, revoked_at__isnull=True).exclude(email="")
     if venue.kind == Venue.Kind.MAIN and unit is not None:
         members = members.filter(unit=unit)
         invites = invites.filter(unit=unit)
-    emails = list(members.exclude(user__email="").values_list("user__email", flat=True))
-    emails += list(invites.values_list("email", flat=True))
+    parts = [
+        members.exclude(user__email="").annotate(address=F("user__email"), source=Value(1)),
+        invites.annotate(address=F("email"), source=Value(2)),
+    ]
     if venue.kind == Venue.Kind.BRANCH:
-        emails += list(TechContact.objects.filter(venue=venue).exclude(email="").values_list("email", flat=True))
-    return emails
+        parts.append(TechContact.objects.filter(venue=venue).exclude(email="").annotate(address=F("email"), source=Value(3)))
+    first, *rest = (qs.order_by().values_list("address", "source", "pk") for qs in parts)
+    return [address for address, _source, _pk in first.union(*rest, all=True).order_by("source", "pk")]
 
 
 def notify_venue(venue: Venue, subject: str, body: str, *, kind: str, unit: Unit | None = None,

@@ -335,6 +335,7 @@ def import_file(
             result = services.submit_receipt(
                 target, unit=filing_unit if target.kind == Venue.Kind.MAIN else None, attendees=rows,
                 tech_contact=tech, channel=channel, actor=actor, source_file=source, source_sha256=sha,
+                file_checked=True,  # no version came from this file: looked up above
                 dry_run=check_only,
             )
         except ApiError as exc:
