@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Max, Value
+from django.db.models import F, Max, Q, Value
 from django.utils import timezone
 
 from huiwu.accounts.models import Invitation, Membership, Role
@@ -272,23 +272,21 @@ def attendee_dict(a: Attendee, *, show_phone: bool = True) -> dict:
 
 
 def _duplicate_warnings(event: Event, venue: Venue, unit: Unit | None, rows: list[dict],
-                        own_ids: list[int] | None = None) -> list[str]:
+                        seen: dict[tuple[str, str], str] | None = None) -> list[str]:
     """People (same name and mobile) already filed at another venue, or by another unit, of the event.
 
-    `own_ids` are the ids of the unit's own active people when the caller has them loaded (a whole
-    receipt does); without them they are excluded by a subquery. One query either way, reading
-    plain (name, phone, venue name) tuples rather than model instances.
+    `seen` maps (name, mobile) of such people to their venue's name when the caller has read
+    them already (a whole receipt does, with its own list: see _people); otherwise one query
+    reads plain (name, phone, venue name) tuples.
     """
     with_phone = [r for r in rows if r["phone"]]
     if not with_phone:
         return []
-    names = {r["name"] for r in with_phone}
-    elsewhere = Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE, name__in=names)
-    if own_ids is None:
+    if seen is None:
+        names = {r["name"] for r in with_phone}
+        elsewhere = Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE, name__in=names)
         elsewhere = elsewhere.exclude(pk__in=unit_queryset(venue, unit).values("pk"))
-    elif own_ids:
-        elsewhere = elsewhere.exclude(pk__in=own_ids)
-    seen = {(name, phone): where for name, phone, where in elsewhere.values_list("name", "phone", "venue__name")}
+        seen = {(name, phone): where for name, phone, where in elsewhere.values_list("name", "phone", "venue__name")}
     out = []
     for i, r in enumerate(rows, start=1):
         where = seen.get((r["name"], r["phone"]))
@@ -372,8 +370,8 @@ def submit_receipt(
         return result
     if dry_run:
         check_capacity(venue, unit, len(clean_rows))
-        current = _active_rows(venue, unit)
-        result.warnings = _duplicate_warnings(event, venue, unit, clean_rows, [a["id"] for a in current])
+        current, seen = _people(event, venue, unit, clean_rows)
+        result.warnings = _duplicate_warnings(event, venue, unit, clean_rows, seen)
         result.diff = compute_diff(current, clean_rows)
         result.status = "accepted"
         return result
@@ -381,10 +379,11 @@ def submit_receipt(
     with transaction.atomic():
         lock_venue(venue.pk)
         check_capacity(venue, unit, len(clean_rows))
-        # the unit's list as it stands (the last version plus any single changes since), read once
-        # under the lock: the duplicate check, the diff and the id matching all use it
-        current = _active_rows(venue, unit)
-        result.warnings = _duplicate_warnings(event, venue, unit, clean_rows, [a["id"] for a in current])
+        # the unit's list as it stands (the last version plus any single changes since) and the
+        # same people filed elsewhere, read once under the lock: the diff, the id matching and
+        # the duplicate check all use it
+        current, seen = _people(event, venue, unit, clean_rows)
+        result.warnings = _duplicate_warnings(event, venue, unit, clean_rows, seen)
         result.diff = compute_diff(current, clean_rows)
         version = (Receipt.objects.filter(venue=venue, unit=unit).aggregate(v=Max("version"))["v"] or 0) + 1
         kept = _replace_attendees(venue, unit, clean_rows, current)
@@ -414,17 +413,36 @@ def submit_receipt(
 _ROW_VALUES = ("id", *FIELDS, "order")
 
 
-def _active_rows(venue: Venue, unit: Unit | None) -> list[dict]:
-    """The unit's active people as plain dicts (id, the FIELDS, order), in list order.
+def _people(event: Event, venue: Venue, unit: Unit | None, rows: list[dict]) -> tuple[list[dict], dict]:
+    """The unit's active people, and the namesakes of `rows` filed elsewhere in the event, in one query.
 
-    Plain values, not model instances: a receipt reads this list once and matches 30 rows
-    against it, and building Attendee objects for that cost more than the query itself.
+    Returns (own, seen): `own` as plain dicts (id, the FIELDS, order) in list order — what the
+    diff and the id matching work on; `seen` maps (name, mobile) of active people with one of
+    the rows' names, at another venue or filed by another unit, to their venue's name (for
+    _duplicate_warnings). Plain values, not model instances: building Attendee objects for
+    the list cost more than the query itself.
     """
-    return list(unit_queryset(venue, unit).order_by("order", "id").values(*_ROW_VALUES))
+    own_q = Q(venue=venue)
+    if venue.kind == Venue.Kind.MAIN:
+        own_q &= Q(filed_by_unit=unit)
+    names = {r["name"] for r in rows if r["phone"]}
+    wanted = own_q | Q(event=event, name__in=names) if names else own_q
+    found = (Attendee.objects.filter(wanted, status=Attendee.Status.ACTIVE)
+             .order_by("venue_id", "order", "id")
+             .values(*_ROW_VALUES, "venue_id", "filed_by_unit_id", "venue__name"))
+    unit_id = unit.pk if unit is not None else None
+    own: list[dict] = []
+    seen: dict[tuple[str, str], str] = {}
+    for a in found:
+        if a["venue_id"] == venue.pk and (venue.kind != Venue.Kind.MAIN or a["filed_by_unit_id"] == unit_id):
+            own.append(a)
+        else:
+            seen[(a["name"], a["phone"])] = a["venue__name"]
+    return own, seen
 
 
 def _replace_attendees(venue: Venue, unit: Unit | None, rows: list[dict], current: list[dict]) -> list[dict]:
-    """Make the unit's active list (`current`, from _active_rows) equal `rows`.
+    """Make the unit's active list (`current`, from _people) equal `rows`.
 
     People with the same name + mobile keep their id; unchanged ones (same details, same place
     in the list) are not written at all, changed ones go in one bulk UPDATE, the people no longer
@@ -479,7 +497,7 @@ def _save_tech_contact(venue: Venue, clean: dict) -> TechContact:
 # -- one attendee at a time (API, web editing) ---------------------------------------------------
 def _insert_attendee(venue: Venue, unit: Unit | None, clean: dict, *, check_room: bool) -> Attendee:
     """Count, duplicate check and next position in one query, then the insert."""
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     active = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE)
     agg = active.aggregate(
