@@ -8,6 +8,7 @@ checked under the venue's database lock in the same transaction as the insert.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -692,10 +693,17 @@ def coordinator_emails(venue: Venue, unit: Unit | None = None) -> list[str]:
     return [address for address, _source, _pk in first.union(*rest, all=True).order_by("source", "pk")]
 
 
-def notify_venue(venue: Venue, subject: str, body: str, *, kind: str, unit: Unit | None = None,
-                 extra: list[str] | None = None) -> Any:
-    return queue_mail([*coordinator_emails(venue, unit), *(extra or [])], subject, body,
-                      kind=kind, event=venue.event, venue=venue)
+def notify_venue(venue: Venue, subject: str, body: str | Callable[[], str], *, kind: str,
+                 unit: Unit | None = None, extra: list[str] | None = None) -> Any:
+    """Queue a mail to the venue's people (see coordinator_emails); None when there is nobody.
+
+    `body` may be a function: it is only called when there is someone to send the mail to
+    (a receipt's confirmation lists every person; no need to write it for nobody).
+    """
+    to = [*coordinator_emails(venue, unit), *(extra or [])]
+    if not any("@" in (address or "") for address in to):
+        return None  # what queue_mail would do, before the body is written
+    return queue_mail(to, subject, body() if callable(body) else body, kind=kind, event=venue.event, venue=venue)
 
 
 def receipt_text(receipt: Receipt) -> str:
@@ -727,7 +735,8 @@ def notify_receipt(receipt: Receipt, actor: Any = None) -> Any:
     head = "主办方修改了本会场的回执，内容如下。" if by_org else "您的回执已收到，内容如下。"
     tail = (f"\n\n如需修改，请在{format_deadline(venue, deadline)}前登录系统。" if deadline else "")
     extra = [actor.email] if getattr(actor, "email", "") and not by_org else []
-    return notify_venue(venue, f"回执确认：{venue.name} 第{receipt.version}版", head + "\n\n" + receipt_text(receipt) + tail,
+    return notify_venue(venue, f"回执确认：{venue.name} 第{receipt.version}版",
+                        lambda: head + "\n\n" + receipt_text(receipt) + tail,
                         kind="receipt.confirmation", unit=receipt.unit if venue.kind == Venue.Kind.MAIN else None,
                         extra=extra)
 
