@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 
@@ -37,6 +38,24 @@ def clean_name(value: object) -> str:
     return text
 
 
+_ELEVEN = re.compile(r"1\d{10}")
+
+
+@lru_cache(maxsize=8192)
+def _mobile_prefix_ok(prefix7: str) -> bool:
+    """Whether numbers starting with these 7 digits are CN mobiles, per phonenumbers' metadata.
+
+    The metadata decides a mobile by its first digits (at most 5 today) and its length, so the
+    answer for the 7-digit prefix holds for every number behind it; caching it saves a full parse
+    (~0.14 ms) per phone when a receipt of 30 rows is read.
+    """
+    number = phonenumbers.parse(prefix7 + "0000", "CN")
+    return phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+
+
 class PhoneError(ValueError):
     """The value is not a mainland-China mobile number; the message says what to fix."""
 
@@ -54,6 +73,11 @@ def normalize_mobile(value: object) -> str:
     digits = re.sub(r"[\s\-–—()（）.]", "", raw)
     if digits.startswith("0086"):
         digits = "+86" + digits[4:]
+    plain = digits[3:] if digits.startswith("+86") else digits
+    if _ELEVEN.fullmatch(plain):  # the common case, without a full phonenumbers parse
+        if _mobile_prefix_ok(plain[:7]):
+            return plain
+        raise PhoneError(f"“{raw}”不是有效的手机号码，请填写11位手机号码（如 13800138000）。")
     try:
         number = phonenumbers.parse(digits, "CN")
     except phonenumbers.NumberParseException as exc:

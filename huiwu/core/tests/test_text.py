@@ -30,3 +30,20 @@ def test_fold_and_mask():
     assert fold("ＡＢＣ　１２３：") == "ABC 123:"
     assert mask_mobile("13800138000") == "138****8000"
 
+
+
+def test_fast_path_agrees_with_phonenumbers():
+    """The cached prefix check must say exactly what a full phonenumbers parse says."""
+    import phonenumbers
+
+    for prefix in range(100, 200):
+        for tail in ("00000000", "45678901", "99999999"):
+            number = f"{prefix}{tail}"
+            parsed = phonenumbers.parse(number, "CN")
+            expected = phonenumbers.number_type(parsed) in (
+                phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+            try:
+                ok = normalize_mobile(number) == number
+            except PhoneError:
+                ok = False
+            assert ok == expected, number
