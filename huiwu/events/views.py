@@ -20,6 +20,8 @@ from .overview import render_rows, summarise
 def notice(request, slug):
     """The event's public notice page (anyone with the address; drafts are not public)."""
     event = get_object_or_404(Event.objects.exclude(status=Event.Status.DRAFT), slug=slug)
+    if request.GET.get("code") and request.GET.get("fmt"):  # the attachment picker's form
+        return redirect("events:notice_template", event.slug, request.GET["code"], request.GET["fmt"])
     venues = list(event.venues.select_related("host_unit").order_by("order"))
     main = next((v for v in venues if v.kind == Venue.Kind.MAIN), None)
     branches = [v for v in venues if v.kind == Venue.Kind.BRANCH]
@@ -27,6 +29,24 @@ def notice(request, slug):
         "event": event, "main": main, "branches": branches,
         "contacts": event.contacts.all(), "attachments": event.attachments.all(),
     })
+
+
+@public
+def notice_template(request, slug, code, fmt):
+    """A venue's receipt form from the public notice, for units that still fill and e-mail Word or
+    Excel files: the marker inside routes the returned file to the venue (no personal data)."""
+    from django.http import Http404, HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from huiwu.receipts.documents.templates import CONTENT_TYPES, render_template, template_filename
+
+    event = get_object_or_404(Event.objects.exclude(status=Event.Status.DRAFT), slug=slug)
+    venue = get_object_or_404(event.venues.select_related("event", "host_unit"), code=code)
+    if fmt not in CONTENT_TYPES:
+        raise Http404(fmt)
+    response = HttpResponse(render_template(venue, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, template_filename(venue, fmt))
+    return response
 
 
 @scoped("event.manage")

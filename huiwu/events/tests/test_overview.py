@@ -34,3 +34,20 @@ def test_create_branches_action(client, organizer, demo_event):
     client.force_login(organizer)
     client.post(f"/manage/{demo_event.slug}/branches/", {"capacity": "30"})
     assert demo_event.venues.filter(kind="branch").count() == 37
+
+
+def test_public_notice_offers_each_venues_receipt_forms(client, demo_event):
+    from huiwu.receipts.documents.importer import import_file
+
+    body = client.get(f"/e/{demo_event.slug}/").content.decode()
+    assert f"/e/{demo_event.slug}/templates/main.docx" in body and 'value="660000"' in body
+    resp = client.get(f"/e/{demo_event.slug}/templates/350200.xlsx")
+    assert resp.status_code == 200 and resp.content[:2] == b"PK"
+    assert import_file(resp.content, "blank.xlsx", event=demo_event, dry_run=True)["venue"] == "350200"
+    assert client.get(f"/e/{demo_event.slug}/templates/999999.docx").status_code == 404
+    assert client.get(f"/e/{demo_event.slug}/templates/main.pdf").status_code == 404
+
+
+def test_attachment_picker_redirects_to_the_form(client, demo_event):
+    resp = client.get(f"/e/{demo_event.slug}/", {"code": "440300", "fmt": "docx"})
+    assert resp.status_code == 302 and resp["Location"].endswith("/templates/440300.docx")
