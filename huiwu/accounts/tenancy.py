@@ -68,6 +68,10 @@ class Access:
     def is_organizer(self, event: Event) -> bool:
         return any(m.role == Role.ORGANIZER for m in self._on_event(event))
 
+    def organizes_any(self) -> bool:
+        """An organizer somewhere: may start new events (creating one is not bound to an event)."""
+        return any(m.role == Role.ORGANIZER for m in self.memberships)
+
     def roles(self, event: Event, venue: Venue | None = None) -> set[str]:
         """The roles that apply to `event` (and to `venue`, when given)."""
         out: set[str] = set()

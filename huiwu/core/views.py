@@ -16,8 +16,7 @@ def home(request):
             venues = list(access.venues(event).order_by("order")[:5]) if "organizer" not in roles and "health" not in roles else []
             rows.append({"event": event, "organizer": "organizer" in roles, "health": "health" in roles,
                          "door": "door" in roles, "venues": venues})
-        is_organizer = any(m.role == "organizer" for m in access.memberships)
-        return render(request, "core/home.html", {"rows": rows, "is_organizer": is_organizer})
+        return render(request, "core/home.html", {"rows": rows, "is_organizer": access.organizes_any()})
     events = Event.objects.filter(status=Event.Status.PUBLISHED).order_by("-starts_at")[:20]
     return render(request, "core/home.html", {"public_events": events})
 

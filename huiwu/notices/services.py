@@ -42,7 +42,7 @@ class NoticeInvalid(ValueError):
 
 def is_organizer(user: Any) -> bool:
     """Creating an event is not bound to one event: any organizer membership may do it."""
-    return any(m.role == Role.ORGANIZER for m in Access.for_user(user).memberships)
+    return Access.for_user(user).organizes_any()
 
 
 def make_slug(title: str, year: int | None = None) -> str:
