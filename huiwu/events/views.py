@@ -35,18 +35,10 @@ def notice(request, slug):
 def notice_template(request, slug, code, fmt):
     """A venue's receipt form from the public notice, for units that still fill and e-mail Word or
     Excel files: the marker inside routes the returned file to the venue (no personal data)."""
-    from django.http import Http404, HttpResponse
-    from django.utils.http import content_disposition_header
-
-    from huiwu.receipts.documents.templates import CONTENT_TYPES, render_template, template_filename
+    from huiwu.receipts.documents.templates import template_response
 
     event = get_object_or_404(Event.objects.exclude(status=Event.Status.DRAFT), slug=slug)
-    venue = get_object_or_404(event.venues.select_related("event", "host_unit"), code=code)
-    if fmt not in CONTENT_TYPES:
-        raise Http404(fmt)
-    response = HttpResponse(render_template(venue, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, template_filename(venue, fmt))
-    return response
+    return template_response(get_object_or_404(event.venues.select_related("event", "host_unit"), code=code), fmt)
 
 
 @scoped("event.manage")

@@ -248,13 +248,6 @@ def upload(request, event, venue):
 def template(request, event, venue, fmt):
     """The venue's receipt form (附件1 for the main venue, 附件2 for a branch) as .docx or .xlsx,
     filled with the event, venue, unit and deadline, carrying the marker that routes it back here."""
-    from django.utils.http import content_disposition_header
+    from .documents.templates import template_response
 
-    from .documents.templates import CONTENT_TYPES, render_template, template_filename
-
-    if fmt not in CONTENT_TYPES:
-        raise Http404(fmt)
-    unit = services.unit_for(request.user, venue, _int(request.GET.get("unit")))
-    response = HttpResponse(render_template(venue, fmt, unit), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, template_filename(venue, fmt, unit))
-    return response
+    return template_response(venue, fmt, services.unit_for(request.user, venue, _int(request.GET.get("unit"))))

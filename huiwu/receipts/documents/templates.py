@@ -307,3 +307,15 @@ def render_template(venue: Venue, fmt: str, unit: Any = None) -> bytes:
     if fmt == "xlsx":
         return render_xlsx(venue, unit)
     raise ValueError(_("模板格式只能是 docx 或 xlsx。"))
+
+
+def template_response(venue: Venue, fmt: str, unit: Any = None):
+    """The form as a download, for every page that hands one out; an unknown format is 404."""
+    from django.http import Http404, HttpResponse
+    from django.utils.http import content_disposition_header
+
+    if fmt not in CONTENT_TYPES:
+        raise Http404(fmt)
+    response = HttpResponse(render_template(venue, fmt, unit), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, template_filename(venue, fmt, unit))
+    return response
