@@ -15,12 +15,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from huiwu.events.services import closing_time
 from huiwu.venues.models import Venue
 from huiwu.venues.services import VenueRow
 
 
 def is_late(row: VenueRow, now: datetime, deadline: datetime | None) -> bool:
-    due = max(filter(None, [deadline, row.deadline_extended_to]), default=None)
+    due = closing_time(deadline, row.deadline_extended_to)
     return row.filed_version is None and due is not None and now > due
 
 

@@ -139,9 +139,11 @@ def load_demo_event(historical: bool = False) -> Event:
     return event
 
 
+def closing_time(deadline: datetime | None, extended_to: datetime | None) -> datetime | None:
+    """The event's deadline, or a venue's extension when it is later: the one rule for both."""
+    return max(filter(None, [deadline, extended_to]), default=None)
+
+
 def effective_deadline(venue: Venue) -> datetime | None:
     """The moment receipts close for this venue: the event's deadline or the venue's extension."""
-    deadline = venue.event.registration_deadline
-    if venue.deadline_extended_to and (deadline is None or venue.deadline_extended_to > deadline):
-        return venue.deadline_extended_to
-    return deadline
+    return closing_time(venue.event.registration_deadline, venue.deadline_extended_to)
