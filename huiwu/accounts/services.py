@@ -109,6 +109,7 @@ def create_invitation(venue: Venue, *, actor: Any = None, email: str = "", role:
     )
     token = signing.dumps({"i": inv.pk, "v": venue.pk}, salt=_INVITE_SALT)
     record("invitation.create", actor=actor, venue=venue, obj=inv, after={"role": role, "email": email})
+    base_url = base_url or settings.HUIWU_BASE_URL
     if email and base_url:
         _mail_invitation(inv, base_url.rstrip("/") + reverse("accounts:invitation", args=[token]))
     return inv, token

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -83,11 +84,11 @@ def invite(request, event, venue):
             messages.error(request, _("请选择要邀请的参会单位。"))
             return redirect("venues:detail", event.slug, venue.code)
         kwargs = {"role": Role.MAIN_UNIT, "unit": vu.unit}
-    _inv, token = account_services.create_invitation(venue, actor=request.user, email=request.POST.get("email", ""),
-                                                     **kwargs)
+    _inv, token = account_services.create_invitation(venue, actor=request.user, email=request.POST.get("email", "").strip(),
+                                                     base_url=request.build_absolute_uri("/"), **kwargs)
     link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
     messages.success(request, _("邀请链接（%(days)s 天内有效，仅可使用一次）：%(link)s") % {
-        "days": 14, "link": link})
+        "days": settings.HUIWU_INVITATION_DAYS, "link": link})
     return redirect("venues:detail", event.slug, venue.code)
 
 

@@ -53,3 +53,12 @@ def test_organizer_manages_invitation_links(client, organizer, demo_event):
     client.post(url, {"revoke": inv.pk})
     inv.refresh_from_db()
     assert inv.revoked_at is not None
+
+
+def test_invitations_from_the_venue_page_are_mailed_too(client, organizer, demo_event):
+    from huiwu.receipts.models import OutboxMail
+
+    client.force_login(organizer)
+    client.post(f"/manage/{demo_event.slug}/venues/350200/invite/", {"email": "xm2@example.cn"})
+    mail = OutboxMail.objects.get(kind="invitation")
+    assert mail.to == ["xm2@example.cn"] and "/accounts/invite/" in mail.body
