@@ -117,7 +117,6 @@ if REDIS_URL:
         "huey_class": "huey.RedisHuey",
         "name": "huiwu",
         "url": REDIS_URL,
-        "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 else:
@@ -126,10 +125,10 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "huiwu",
         "filename": str(DATA_DIR / "queue.sqlite3"),
-        "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
+# tests run tasks in-process (huiwu/testenv.py sets this); `huiwu up` runs a real consumer
 HUEY["immediate"] = os.environ.get("HUIWU_QUEUE_IMMEDIATE", "") == "1"
 
 # --- mail -----------------------------------------------------------------

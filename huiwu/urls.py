@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from huiwu.accounts import urls as accounts_urls
-from huiwu.api import api
+from huiwu.core.api import api
 
 urlpatterns = [
     path("", include("huiwu.core.urls")),
