@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from .liveapps import start_separate_app, stop_separate_app
+from conftest import start_live_app, stop_live_app
 
 SLUG = "lifelong-learning-week-2021"
 CLIENTS = 60
@@ -67,9 +67,9 @@ def _stampede(app, venue: str) -> tuple[list[tuple[int, dict]], int]:
 
 @pytest.fixture(scope="module")
 def unlocked_app():
-    app = start_separate_app({"HUIWU_CAPACITY_LOCK": "0", "HUIWU_WORKERS": "4", "HUIWU_THREADS": "8"})
+    app = start_live_app(extra_env={"HUIWU_CAPACITY_LOCK": "0", "HUIWU_WORKERS": "4", "HUIWU_THREADS": "8"})
     yield app
-    stop_separate_app(app)
+    stop_live_app(app)
 
 
 def test_without_the_lock_the_venue_overflows(unlocked_app):

@@ -9,9 +9,7 @@ import urllib.request
 
 from aiosmtpd.controller import Controller
 
-from conftest import _Sink, free_port
-
-from .liveapps import start_separate_app, stop_separate_app
+from conftest import _Sink, free_port, start_live_app, stop_live_app
 
 SLUG = "lifelong-learning-week-2021"
 
@@ -25,7 +23,7 @@ def _call(app, method, path, token, data):
 
 def test_confirmation_waits_for_smtp_and_arrives_after_retry():
     port = free_port()
-    app = start_separate_app({
+    app = start_live_app(extra_env={
         "HUIWU_QUEUE_IMMEDIATE": "0", "HUIWU_EMAIL_URL": f"smtp://127.0.0.1:{port}",
         "HUIWU_MAIL_RETRY_DELAY": "1", "HUIWU_MAIL_RETRIES": "60",
     })
@@ -61,4 +59,4 @@ def test_confirmation_waits_for_smtp_and_arrives_after_retry():
     finally:
         if server is not None:
             server.stop()
-        stop_separate_app(app)
+        stop_live_app(app)
