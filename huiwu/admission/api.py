@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 
 from huiwu.accounts.tenancy import resolve_event, resolve_venue
 from huiwu.core.errors import Invalid
+from huiwu.receipts.api import PersonIn
 from huiwu.receipts.models import Attendee
 from huiwu.receipts.services import own_unit_ids
 
@@ -50,12 +51,8 @@ class LinkOut(Schema):
     expires_at: datetime
 
 
-class ReplacementIn(Schema):
-    name: str
-    unit: str
-    position: str = ""
-    phone: str = ""
-    category: str = ""
+class ReplacementIn(PersonIn):
+    """The person taking the place: the same fields as an attendee's receipt row."""
 
 
 class ReplacementOut(Schema):

@@ -23,12 +23,17 @@ router = Router(tags=["receipts"])
 BASE = "/events/{event}/venues/{venue}"
 
 
-class AttendeeIn(Schema):
+class PersonIn(Schema):
+    """A person as filed: the fields of a receipt row (also a replacement's, in admission)."""
+
     name: str
     unit: str
     position: str = ""
     phone: str = ""
     category: str = ""
+
+
+class AttendeeIn(PersonIn):
     #: main venue only: the invited unit this person is filed for (organizers); others file for their own
     filed_by_unit: int | None = None
 
