@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from huiwu.audit.services import record
 from huiwu.events.models import Event
@@ -40,17 +42,17 @@ def add_user(
 ) -> Any:
     """Create (or extend) a user with one role; roles bound to a venue need `venue`."""
     if role not in Role.values:
-        raise ValidationError(f"未知角色“{role}”，可选：{', '.join(Role.values)}。")
+        raise ValidationError(_("未知角色“%(role)s”，可选：%(roles)s。") % {"role": role, "roles": ", ".join(Role.values)})
     if role in (Role.COORDINATOR, Role.DOOR, Role.MAIN_UNIT) and venue is None:
-        raise ValidationError("该角色必须绑定会场，请用 --venue 指定会场代码。")
+        raise ValidationError(_("该角色必须绑定会场，请用 --venue 指定会场代码。"))
     if venue is not None:
         event = venue.event
     if role == Role.MAIN_UNIT and unit is None:
         unit = venue.host_unit
         if unit is None:
-            raise ValidationError("主会场参会单位必须指定所属单位。")
+            raise ValidationError(_("主会场参会单位必须指定所属单位。"))
     if role != Role.ORGANIZER and event is None:
-        raise ValidationError("该角色必须绑定会议。")
+        raise ValidationError(_("该角色必须绑定会议。"))
     user, created = User.objects.get_or_create(
         username=username, defaults={"display_name": display_name or username, "email": email}
     )
@@ -60,7 +62,7 @@ def add_user(
     elif created:
         user.set_unusable_password()
         user.save()
-    membership, _ = Membership.objects.get_or_create(user=user, role=role, event=event, venue=venue, unit=unit)
+    membership, _created = Membership.objects.get_or_create(user=user, role=role, event=event, venue=venue, unit=unit)
     record("user.role_granted", actor=actor, event=event, venue=venue, obj=membership,
            after={"user": username, "role": role})
     return user
@@ -121,14 +123,20 @@ def _mail_invitation(inv: Invitation, link: str) -> None:
     venue = inv.venue
     event = venue.event
     deadline = event.registration_deadline
-    body = (
-        f"您好！\n\n您受邀负责“{event.title}”{venue.name}的回执填报。"
-        f"请打开下面的链接设置账号和密码（{settings.HUIWU_INVITATION_DAYS}天内有效，仅可使用一次）：\n\n{link}\n\n"
-        + (f"回执截止时间：{timezone.localtime(deadline):%Y年%m月%d日 %H:%M}。\n" if deadline else "")
-        + "如有疑问，请联系主办方。\n"
-    )
-    queue_mail([inv.email], f"【回执填报邀请】{event.title} · {venue.name}", body,
-               kind="invitation", event=event, venue=venue)
+    days = settings.HUIWU_INVITATION_DAYS
+    body = ngettext(
+        "您好！\n\n您受邀负责“%(event)s”%(venue)s的回执填报。"
+        "请打开下面的链接设置账号和密码（%(days)s天内有效，仅可使用一次）：\n\n%(link)s\n\n",
+        "您好！\n\n您受邀负责“%(event)s”%(venue)s的回执填报。"
+        "请打开下面的链接设置账号和密码（%(days)s天内有效，仅可使用一次）：\n\n%(link)s\n\n",
+        days,
+    ) % {"event": event.title, "venue": venue.name, "days": days, "link": link}
+    if deadline:
+        shown = timezone.localtime(deadline).strftime(_("%Y年%m月%d日 %H:%M"))
+        body += _("回执截止时间：%(deadline)s。\n") % {"deadline": shown}
+    body += _("如有疑问，请联系主办方。\n")
+    queue_mail([inv.email], _("【回执填报邀请】%(event)s · %(venue)s") % {"event": event.title, "venue": venue.name},
+               body, kind="invitation", event=event, venue=venue)
 
 
 class InvitationError(Exception):
@@ -139,16 +147,16 @@ def check_invitation(token: str) -> Invitation:
     try:
         data = signing.loads(token, salt=_INVITE_SALT, max_age=timedelta(days=60))
     except signing.BadSignature as exc:
-        raise InvitationError("邀请链接无效，请向主办方索取新的链接。") from exc
+        raise InvitationError(_("邀请链接无效，请向主办方索取新的链接。")) from exc
     inv = Invitation.objects.select_related("venue__event", "venue__host_unit").filter(
         pk=data.get("i"), venue_id=data.get("v")
     ).first()
     if inv is None or inv.revoked_at:
-        raise InvitationError("邀请链接已被撤销，请向主办方索取新的链接。")
+        raise InvitationError(_("邀请链接已被撤销，请向主办方索取新的链接。"))
     if inv.used_at:
-        raise InvitationError("该邀请链接已经使用过，请直接登录。")
+        raise InvitationError(_("该邀请链接已经使用过，请直接登录。"))
     if inv.expires_at < timezone.now():
-        raise InvitationError("邀请链接已过期，请向主办方索取新的链接。")
+        raise InvitationError(_("邀请链接已过期，请向主办方索取新的链接。"))
     return inv
 
 
@@ -157,9 +165,9 @@ def accept_invitation(token: str, username: str, password: str, display_name: st
     inv = check_invitation(token)
     inv = Invitation.objects.select_for_update().get(pk=inv.pk)
     if inv.used_at:
-        raise InvitationError("该邀请链接已经使用过，请直接登录。")
+        raise InvitationError(_("该邀请链接已经使用过，请直接登录。"))
     if User.objects.filter(username=username).exists():
-        raise InvitationError(f"用户名“{username}”已被使用，请换一个。")
+        raise InvitationError(_("用户名“%(name)s”已被使用，请换一个。") % {"name": username})
     user = add_user(username, inv.role, password, venue=inv.venue, unit=inv.unit,
                     display_name=display_name, email=inv.email)
     inv.used_at = timezone.now()

@@ -19,10 +19,11 @@ def _ip(request):
 @public
 def login_view(request):
     form = LoginForm(request.POST or None)
-    error = ""
+    error, blocked = "", False
     if request.method == "POST" and form.is_valid():
         username, ip = form.cleaned_data["username"], _ip(request)
-        if services.login_blocked(username, ip):
+        blocked = services.login_blocked(username, ip)
+        if blocked:
             error = _("登录失败次数过多，请15分钟后再试，或联系主办方重置密码。")
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
@@ -35,7 +36,7 @@ def login_view(request):
                 if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
                     nxt = "/"
                 return redirect(nxt)
-    return render(request, "accounts/login.html", {"form": form, "error": error}, status=429 if "过多" in error else 200)
+    return render(request, "accounts/login.html", {"form": form, "error": error}, status=429 if blocked else 200)
 
 
 @public

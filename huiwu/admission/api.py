@@ -8,6 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema, Status
 
 from huiwu.accounts.tenancy import resolve_event, resolve_venue
@@ -80,13 +82,13 @@ def _rule_out(r) -> dict:
     return {"id": r.pk, "title": r.title, "enabled": r.enabled, "rule": r.as_dict()}
 
 
-@router.get("/events/{event}/admission/rules", response=list[RuleOut], summary="会议的入场规则")
+@router.get("/events/{event}/admission/rules", response=list[RuleOut], summary=gettext_lazy("会议的入场规则"))
 def list_rules(request, event: str):
     ev = resolve_event(request.auth, event, "event.view", request)
     return [_rule_out(r) for r in services.rule_objects(ev)]
 
 
-@router.put("/events/{event}/admission/rules", response=list[RuleOut], summary="采用一组入场规则（替换原有规则）")
+@router.put("/events/{event}/admission/rules", response=list[RuleOut], summary=gettext_lazy("采用一组入场规则（替换原有规则）"))
 def put_rules(request, event: str, payload: RulesIn):
     ev = resolve_event(request.auth, event, "event.manage", request)
     services.adopt_rules(ev, payload.rules, actor=request.auth, source="api")
@@ -105,7 +107,7 @@ def _attendee(request, venue, attendee_id: int) -> Attendee:
     return a
 
 
-@router.get(BASE + "/admission", response=list[VerdictOut], summary="会场参会人员的入场结论（不含健康信息）")
+@router.get(BASE + "/admission", response=list[VerdictOut], summary=gettext_lazy("会场参会人员的入场结论（不含健康信息）"))
 def venue_verdicts(request, event: str, venue: str):
     v = resolve_venue(request.auth, event, venue, "admission.verdict", request)
     rows = services.venue_verdicts(v, own_unit_ids(request.auth, v))
@@ -114,7 +116,7 @@ def venue_verdicts(request, event: str, venue: str):
             for a, d in rows]
 
 
-@router.get(BASE + "/attendees/{attendee_id}/declaration-link", response=LinkOut, summary="参会人员的健康申报链接")
+@router.get(BASE + "/attendees/{attendee_id}/declaration-link", response=LinkOut, summary=gettext_lazy("参会人员的健康申报链接"))
 def declaration_link(request, event: str, venue: str, attendee_id: int):
     v = resolve_venue(request.auth, event, venue, "venue.edit", request)
     a = _attendee(request, v, attendee_id)
@@ -123,7 +125,7 @@ def declaration_link(request, event: str, venue: str, attendee_id: int):
 
 
 @router.post(BASE + "/attendees/{attendee_id}/replacement", response={201: ReplacementOut},
-             summary="为不符合入场条件的人员指定替换人员（名额内原子完成）")
+             summary=gettext_lazy("为不符合入场条件的人员指定替换人员（名额内原子完成）"))
 def replace(request, event: str, venue: str, attendee_id: int, payload: ReplacementIn):
     v = resolve_venue(request.auth, event, venue, "venue.edit", request)
     old = _attendee(request, v, attendee_id)
@@ -132,14 +134,14 @@ def replace(request, event: str, venue: str, attendee_id: int, payload: Replacem
                         "rule": new.replacing_record.rule})
 
 
-@router.post("/admission/evaluate", response=EvaluateOut, summary="按规则判断一份申报（与 huiwu admission evaluate 相同）")
+@router.post("/admission/evaluate", response=EvaluateOut, summary=gettext_lazy("按规则判断一份申报（与 huiwu admission evaluate 相同）"))
 def evaluate(request, payload: EvaluateIn):
     if payload.venue_kind not in ("main", "branch"):
-        raise Invalid("venue_kind 应为 main 或 branch。", {"venue_kind": ["应为 main 或 branch"]})
+        raise Invalid(_("venue_kind 应为 main 或 branch。"), {"venue_kind": [_("应为 main 或 branch")]})
     try:
         verdict = engine.evaluate(payload.rules, payload.declaration, payload.event_start, payload.venue_kind,
                                   payload.venue_code, tz=payload.time_zone or settings.TIME_ZONE)
     except (KeyError, ValueError) as exc:  # an unknown time zone name
-        raise Invalid(f"时区“{payload.time_zone}”无效，请写成 Asia/Shanghai 这样的名称。",
-                      {"time_zone": ["时区无效"]}) from exc
+        raise Invalid(_("时区“%(tz)s”无效，请写成 Asia/Shanghai 这样的名称。") % {"tz": payload.time_zone},
+                      {"time_zone": [_("时区无效")]}) from exc
     return verdict.to_dict()

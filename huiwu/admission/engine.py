@@ -58,6 +58,25 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a label for makemessages; it is translated where shown. (Django's own gettext_noop
+    reads the settings, and the engine also runs in a bare Python process.)"""
+    return message
+
+
+def _(message: str) -> str:
+    """Django's gettext when settings are configured (pages, API, CLI); the Chinese text as written
+    otherwise, so the engine also runs in a bare Python process."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return message
+    from django.utils.translation import gettext
+
+    return gettext(message)
+
+
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"
 PENDING = "pending"
@@ -75,21 +94,22 @@ SEED_RULES: list[dict[str, Any]] = [
     {"kind": "risk_area_contact", "window_days": 14, "venues": "all"},
     {"kind": "risk_area_stay", "window_days": 14, "venues": "all"},
     {"kind": "itinerary_code", "venues": "main"},
-    {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},
+    {"kind": "health_code", "color": "green", "issuer": "北京健康宝", "venues": "main"},  # i18n: data
     {"kind": "nucleic_acid_test", "window_hours": 48, "applies_to": "returned_from_travel", "venues": "main"},
 ]
 PRESETS: dict[str, list[dict[str, Any]]] = {"seed": SEED_RULES, "empty": []}
 
+#: labels are marked for makemessages here and translated where they are shown (`_` below)
 KIND_LABELS = {
-    "symptoms": "疑似症状",
-    "risk_area_contact": "中高风险地区人员接触史",
-    "risk_area_stay": "中高风险地区驻留史",
-    "health_code": "健康码",
-    "itinerary_code": "行程码",
-    "nucleic_acid_test": "核酸检测",
+    "symptoms": gettext_noop("疑似症状"),
+    "risk_area_contact": gettext_noop("中高风险地区人员接触史"),
+    "risk_area_stay": gettext_noop("中高风险地区驻留史"),
+    "health_code": gettext_noop("健康码"),
+    "itinerary_code": gettext_noop("行程码"),
+    "nucleic_acid_test": gettext_noop("核酸检测"),
 }
-COLOR_LABELS = {"green": "绿码", "yellow": "黄码", "red": "红码"}
-SCOPE_LABELS = {"all": "所有会场", "main": "主会场", "branch": "分会场"}
+COLOR_LABELS = {"green": gettext_noop("绿码"), "yellow": gettext_noop("黄码"), "red": gettext_noop("红码")}
+SCOPE_LABELS = {"all": gettext_noop("所有会场"), "main": gettext_noop("主会场"), "branch": gettext_noop("分会场")}
 
 #: the declaration fields each rule kind asks about, in the order a form asks them
 QUESTIONS = ("symptoms", "risk_area_contact", "risk_area_stay", "health_code", "itinerary_code_ok",
@@ -196,12 +216,15 @@ def as_itinerary(value: Any) -> bool | None:
     return None
 
 
+_COLOR_WORDS = {"green": {"green", "绿", "绿码", "绿色"}, "yellow": {"yellow", "黄", "黄码", "黄色"},
+                "red": {"red", "红", "红码", "红色"}}
+
+
 def norm_color(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.strip().lower()
-    for key, words in (("green", ("green", "绿", "绿码", "绿色")), ("yellow", ("yellow", "黄", "黄码", "黄色")),
-                       ("red", ("red", "红", "红码", "红色"))):
+    for key, words in _COLOR_WORDS.items():
         if text in words:
             return key
     return None
@@ -222,7 +245,7 @@ def norm_result(value: Any) -> str | None:
 
 def fmt(moment: datetime, tz: tzinfo) -> str:
     local = moment.astimezone(tz)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    return _("%(month)d月%(day)d日 %(time)s") % {"month": local.month, "day": local.day, "time": f"{local:%H:%M}"}
 
 
 # -- rules -----------------------------------------------------------------------------------------
@@ -231,24 +254,28 @@ def rule_title(rule: dict[str, Any]) -> str:
     kind = rule.get("kind")
     if kind in ("symptoms", "risk_area_contact", "risk_area_stay"):
         days = as_int(rule.get("window_days"))
-        label = _t(KIND_LABELS[kind])
-        return _t("会前{days}天内无{label}", days=days, label=label) if days else _t("无{label}", label=label)
+        label = _(KIND_LABELS[kind])
+        if days:
+            return _("会前%(days)s天内无%(label)s") % {"days": days, "label": label}
+        return _("无%(label)s") % {"label": label}
     if kind == "health_code":
-        color = _t(COLOR_LABELS.get(norm_color(rule.get("color")) or "green", "绿码"))
+        color = _(COLOR_LABELS[norm_color(rule.get("color")) or "green"])
         issuer = str(rule.get("issuer") or "").strip("“”\"")
-        return f"{issuer}{color}" if issuer else _t("健康码为{color}", color=color)
+        if issuer:
+            return _("%(issuer)s%(color)s") % {"issuer": issuer, "color": color}
+        return _("健康码为%(color)s") % {"color": color}
     if kind == "itinerary_code":
-        return _t("行程码正常")
+        return _("行程码正常")
     if kind == "nucleic_acid_test":
         hours = as_int(rule.get("window_hours"))
         if rule.get("applies_to") == "returned_from_travel":
             if hours:
-                return _t("出差返回人员会前{hours}小时内核酸检测结果无异常", hours=hours)
-            return _t("出差返回人员会前核酸检测结果无异常")
+                return _("出差返回人员会前%(hours)s小时内核酸检测结果无异常") % {"hours": hours}
+            return _("出差返回人员会前核酸检测结果无异常")
         if hours:
-            return _t("会前{hours}小时内核酸检测结果无异常", hours=hours)
-        return _t("会前核酸检测结果无异常")
-    return str(kind or _t("未知规则"))
+            return _("会前%(hours)s小时内核酸检测结果无异常") % {"hours": hours}
+        return _("会前核酸检测结果无异常")
+    return str(kind or _("未知规则"))
 
 
 _SCOPE_WORDS = {"all": "all", "both": "all", "全部": "all", "所有": "all", "所有会场": "all", "全部会场": "all",
@@ -362,24 +389,11 @@ def _occurred_in_window(value: Any, rule: dict[str, Any], event_start: datetime,
     return None
 
 
-def _t(template: str, **values: Any) -> str:
-    """Translate a message template through Django when it is set up (the CLI, the pages), then fill it."""
-    try:
-        from django.conf import settings
-
-        if settings.configured:
-            from django.utils.translation import gettext
-
-            template = gettext(template)
-    except ImportError:  # pragma: no cover - the engine also runs without Django
-        pass
-    return template.format(**values)
-
-
 _FACT = {
-    "symptoms": ("申报有新冠肺炎疑似症状", "尚未回答是否有疑似症状"),
-    "risk_area_contact": ("申报有中高风险地区人员接触史", "尚未回答是否接触过中高风险地区人员"),
-    "risk_area_stay": ("申报有中高风险地区驻留史", "尚未回答是否到过中高风险地区"),
+    "symptoms": (gettext_noop("申报有新冠肺炎疑似症状"), gettext_noop("尚未回答是否有疑似症状")),
+    "risk_area_contact": (gettext_noop("申报有中高风险地区人员接触史"),
+                          gettext_noop("尚未回答是否接触过中高风险地区人员")),
+    "risk_area_stay": (gettext_noop("申报有中高风险地区驻留史"), gettext_noop("尚未回答是否到过中高风险地区")),
 }
 
 
@@ -387,29 +401,31 @@ def _check(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz: tzin
     kind = rule["kind"]
     title = rule_title(rule)
     if kind in _FACT:
-        fact, missing = (_t(x) for x in _FACT[kind])
+        fact, missing = (_(x) for x in _FACT[kind])
         answer = _occurred_in_window(decl.get(kind), rule, start, tz)
         if answer is None:
-            return Check(rule, PENDING, _t("“{title}”：{missing}，请填写。", title=title, missing=missing))
+            return Check(rule, PENDING, _("“%(title)s”：%(missing)s，请填写。") % {"title": title, "missing": missing})
         if answer:
-            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：{fact}，须更换为其他人员参会。", title=title, fact=fact))
+            return Check(rule, NOT_ELIGIBLE, _("不符合“%(title)s”：%(fact)s，须更换为其他人员参会。")
+                         % {"title": title, "fact": fact})
         return Check(rule, "ok")
     if kind == "health_code":
         want = norm_color(rule.get("color")) or "green"
         code = decl.get("health_code")
         have = norm_color(code.get("color") if isinstance(code, dict) else code)
         if have is None:
-            return Check(rule, PENDING, _t("“{title}”：尚未申报健康码颜色，请填写。", title=title))
+            return Check(rule, PENDING, _("“%(title)s”：尚未申报健康码颜色，请填写。") % {"title": title})
         if have != want:
-            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：健康码为{have}，须为{want}。", title=title,
-                                                have=_t(COLOR_LABELS[have]), want=_t(COLOR_LABELS[want])))
+            return Check(rule, NOT_ELIGIBLE, _("不符合“%(title)s”：健康码为%(have)s，须为%(want)s。") % {
+                "title": title, "have": _(COLOR_LABELS[have]), "want": _(COLOR_LABELS[want])})
         return Check(rule, "ok")
     if kind == "itinerary_code":
         ok = as_itinerary(decl.get("itinerary_code_ok", decl.get("itinerary_code")))
         if ok is None:
-            return Check(rule, PENDING, _t("“{title}”：尚未申报行程码是否正常，请填写。", title=title))
+            return Check(rule, PENDING, _("“%(title)s”：尚未申报行程码是否正常，请填写。") % {"title": title})
         if not ok:
-            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：行程码异常（带星号或途经中高风险地区）。", title=title))
+            return Check(rule, NOT_ELIGIBLE, _("不符合“%(title)s”：行程码异常（带星号或途经中高风险地区）。")
+                         % {"title": title})
         return Check(rule, "ok")
     return _check_test(rule, decl, start, tz, title)
 
@@ -432,39 +448,44 @@ def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz:
     # a positive result fails whoever declares it within the window (travelled or not), and
     # anyone the rule applies to whenever it was taken
     if result == "positive" and (travelled is not False or not outside):
-        return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：核酸检测结果异常，不能参会，须更换为其他人员参会。", title=title))
+        return Check(rule, NOT_ELIGIBLE, _("不符合“%(title)s”：核酸检测结果异常，不能参会，须更换为其他人员参会。")
+                     % {"title": title})
     if travelled is False:
         return Check(rule, "n/a")
-    ask_travel = _t("“{title}”：尚未回答是否出差返回，请填写。", title=title)
+    ask_travel = _("“%(title)s”：尚未回答是否出差返回，请填写。") % {"title": title}
     if not raw_sampled:
         if travelled is None:
             return Check(rule, PENDING, ask_travel)
         if earliest is not None:
-            when = _t("（须在{earliest}至{start}之间采样）", earliest=fmt(earliest, tz), start=fmt(start, tz))
+            when = _("（须在%(earliest)s至%(start)s之间采样）") % {"earliest": fmt(earliest, tz), "start": fmt(start, tz)}
         else:
-            when = _t("（须在会议开始前采样）")
+            when = _("（须在会议开始前采样）")
         if test is not None:  # a test is declared, but not when it was taken
-            return Check(rule, PENDING, _t("“{title}”：尚未填写核酸检测的采样时间{when}，请填写。", title=title, when=when))
-        return Check(rule, PENDING, _t("“{title}”：尚未做核酸检测{when}。", title=title, when=when))
+            return Check(rule, PENDING, _("“%(title)s”：尚未填写核酸检测的采样时间%(when)s，请填写。")
+                         % {"title": title, "when": when})
+        return Check(rule, PENDING, _("“%(title)s”：尚未做核酸检测%(when)s。") % {"title": title, "when": when})
     if sampled is None:
-        return Check(rule, PENDING, _t("“{title}”：采样时间“{value}”无法识别，请按“2021-11-21 09:30”的格式填写。",
-                                       title=title, value=str(raw_sampled)[:40]))
+        return Check(rule, PENDING, _("“%(title)s”：采样时间“%(value)s”无法识别，请按“2021-11-21 09:30”的格式填写。")
+                     % {"title": title, "value": str(raw_sampled)[:40]})
     if not in_window and not outside:  # a date whose day straddles an edge of the window
-        return Check(rule, PENDING, _t("“{title}”：只填了采样日期{value}，无法判断是否在规定时间内，请填写具体采样时间"
-                                       "（如“2021-11-21 09:30”）。", title=title, value=str(raw_sampled)[:40]))
+        return Check(rule, PENDING, _("“%(title)s”：只填了采样日期%(value)s，无法判断是否在规定时间内，请填写具体采样时间"
+                                      "（如“2021-11-21 09:30”）。") % {"title": title, "value": str(raw_sampled)[:40]})
     if not in_window:
-        shown = fmt(sampled, tz) if span[0] == span[1] else f"{sampled.month}月{sampled.day}日"
+        if span[0] == span[1]:
+            shown = fmt(sampled, tz)
+        else:
+            shown = _("%(month)d月%(day)d日") % {"month": sampled.month, "day": sampled.day}
         if travelled is None:  # the test does not count; whether it is needed is not known yet
             return Check(rule, PENDING, ask_travel)
         if sampled > start:
-            return Check(rule, NOT_ELIGIBLE, _t("不符合“{title}”：采样时间{sampled}晚于会议开始时间{start}，请核对。",
-                                                title=title, sampled=shown, start=fmt(start, tz)))
-        return Check(rule, NOT_ELIGIBLE, _t(
-            "不符合“{title}”：采样时间{sampled}距会议开始已超过{hours}小时，请在{earliest}之后重新采样检测。",
-            title=title, sampled=shown, hours=as_int(rule.get("window_hours")),
-            earliest=fmt(earliest, tz) if earliest else ""))
+            return Check(rule, NOT_ELIGIBLE, _("不符合“%(title)s”：采样时间%(sampled)s晚于会议开始时间%(start)s，请核对。")
+                         % {"title": title, "sampled": shown, "start": fmt(start, tz)})
+        return Check(rule, NOT_ELIGIBLE, _(
+            "不符合“%(title)s”：采样时间%(sampled)s距会议开始已超过%(hours)s小时，请在%(earliest)s之后重新采样检测。") % {
+            "title": title, "sampled": shown, "hours": as_int(rule.get("window_hours")),
+            "earliest": fmt(earliest, tz) if earliest else ""})
     if result != "negative":
-        return Check(rule, PENDING, _t("“{title}”：核酸检测结果尚未出来，出结果后请更新申报。", title=title))
+        return Check(rule, PENDING, _("“%(title)s”：核酸检测结果尚未出来，出结果后请更新申报。") % {"title": title})
     return Check(rule, "ok")
 
 

@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from huiwu.accounts.models import Invitation, Membership, Role
 from huiwu.audit.services import record
@@ -70,7 +70,7 @@ def _clean_rule(rule: dict, venues_by_code: dict[str, Venue]) -> tuple[dict, lis
         raise Invalid(_("每条规则都应是一个对象，例如 {\"kind\": \"symptoms\", \"window_days\": 14, \"venues\": \"all\"}。"))
     kind = rule.get("kind")
     if kind not in engine.KINDS:
-        raise Invalid(_("不认识的规则类型“%(kind)s”，可选：%(kinds)s。") % {"kind": kind, "kinds": "、".join(engine.KINDS)},
+        raise Invalid(_("不认识的规则类型“%(kind)s”，可选：%(kinds)s。") % {"kind": kind, "kinds": _("、").join(engine.KINDS)},
                       {"kind": [_("规则类型无效")]})
     scope = rule.get("venues") or "all"
     if scope not in engine.SCOPES:
@@ -159,7 +159,7 @@ def set_local_rules(venue: Venue, rules: list[dict], actor: Any = None) -> list[
 def apply_preset(event: Event, name: str, actor: Any = None) -> list[AdmissionRule]:
     """Use a preset: "seed" (the 2021 notice's rules) or "empty" (no rules: everyone eligible)."""
     if name not in engine.PRESETS:
-        raise Invalid(_("没有名为“%(name)s”的预设，可选：%(names)s。") % {"name": name, "names": "、".join(engine.PRESETS)})
+        raise Invalid(_("没有名为“%(name)s”的预设，可选：%(names)s。") % {"name": name, "names": _("、").join(engine.PRESETS)})
     return adopt_rules(event, engine.PRESETS[name], actor, source=f"preset:{name}")
 
 
@@ -211,7 +211,7 @@ def qr_svg(url: str) -> str:
 
 def local_time(moment: datetime, event: Event) -> str:
     local = moment.astimezone(event_tz(event))
-    return f"{local.month}月{local.day}日{local:%H:%M}"
+    return _("%(month)d月%(day)d日%(time)s") % {"month": local.month, "day": local.day, "time": f"{local:%H:%M}"}
 
 
 def sms_text(attendee: Attendee, url: str) -> str:
@@ -328,7 +328,7 @@ def notify_not_eligible(attendee: Attendee, decl: Declaration) -> Any:
         "%(event)s\n\n%(venue)s的参会人员%(name)s（%(unit)s）不符合入场条件。\n相关规则：%(rules)s\n\n"
         "请登录系统为其指定替换人员：%(url)s\n\n（按规定，本邮件不含个人健康信息。）"
     ) % {"event": event.title, "venue": venue.name, "name": attendee.name, "unit": attendee.unit,
-         "rules": "；".join(titles), "url": base + coordinator_page_path(venue)}
+         "rules": _("；").join(titles), "url": base + coordinator_page_path(venue)}
     return queue_mail(coordinator_emails(venue, attendee),
                       _("请更换参会人员：%(venue)s %(name)s") % {"venue": venue.name, "name": attendee.name},
                       body, kind="admission.not_eligible", event=event, venue=venue)
@@ -453,10 +453,10 @@ def record_list_view(event: Event, actor: Any, count: int, ip: str | None = None
 
 
 ANSWER_LABELS = {
-    "symptoms": _lazy("疑似症状"), "risk_area_contact": _lazy("中高风险地区人员接触史"),
-    "risk_area_stay": _lazy("中高风险地区驻留史"), "health_code": _lazy("健康码"),
-    "itinerary_code_ok": _lazy("行程码正常"), "returned_from_travel": _lazy("出差返回"),
-    "nucleic_acid_test": _lazy("核酸检测"),
+    "symptoms": gettext_lazy("疑似症状"), "risk_area_contact": gettext_lazy("中高风险地区人员接触史"),
+    "risk_area_stay": gettext_lazy("中高风险地区驻留史"), "health_code": gettext_lazy("健康码"),
+    "itinerary_code_ok": gettext_lazy("行程码正常"), "returned_from_travel": gettext_lazy("出差返回"),
+    "nucleic_acid_test": gettext_lazy("核酸检测"),
 }
 
 
@@ -597,7 +597,7 @@ def eligibility_rows(event: Event) -> list[dict]:
     """One row per active attendee: venue, name, unit, position, verdict, rule names. No answers."""
     return [{"venue_code": a.venue.code, "venue": a.venue.name, "name": a.name, "unit": a.unit,
              "position": a.position, "verdict": v.verdict, "verdict_label": v.label,
-             "rules": "；".join(v.rules) if v.verdict != engine.ELIGIBLE else ""}
+             "rules": _("；").join(v.rules) if v.verdict != engine.ELIGIBLE else ""}
             for a, v in event_verdicts(event)]
 
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from huiwu.admission import engine
 
@@ -84,8 +85,8 @@ def read_declaration(path: str) -> dict[str, Any] | list[dict[str, Any]]:
     return data
 
 
-EXAMPLE = ("huiwu admission evaluate --rules 规则.json --declaration 申报.json "
-           "--event-start 2021-11-23T10:00:00+08:00 --venue-kind main --json")
+EXAMPLE = gettext_lazy("huiwu admission evaluate --rules 规则.json --declaration 申报.json "
+                       "--event-start 2021-11-23T10:00:00+08:00 --venue-kind main --json")
 
 
 def argparse_message(message: str) -> str:
@@ -96,7 +97,7 @@ def argparse_message(message: str) -> str:
         return _("缺少必填参数：%(names)s。完整写法：%(example)s") % {"names": names, "example": EXAMPLE}
     m = re.match(r"argument (\S+?): invalid choice: '?(.*?)'? \(choose from (.*)\)", message)
     if m:
-        choices = "、".join(c.strip(" '\"") for c in m.group(3).split(","))
+        choices = _("、").join(c.strip(" '\"") for c in m.group(3).split(","))
         return _("参数 %(arg)s 的值“%(value)s”无效，只能是：%(choices)s。") % {
             "arg": m.group(1).split("/")[-1], "value": m.group(2), "choices": choices}
     m = re.match(r"argument (\S+?): expected one argument", message)
@@ -132,7 +133,7 @@ def parse_start(value: str, tz: str | None) -> datetime:
 
 
 class Command(BaseCommand):
-    help = _("入场规则：按规则判断一份健康申报（与网页使用同一套判断）。")
+    help = gettext_lazy("入场规则：按规则判断一份健康申报（与网页使用同一套判断）。")
     #: `evaluate` is pure and called once per declaration: skip the URL/model checks (≈1 s of imports)
     requires_system_checks: list[str] = []
 
@@ -188,7 +189,8 @@ class Command(BaseCommand):
         labels = {engine.ELIGIBLE: _("符合入场条件"), engine.NOT_ELIGIBLE: _("不符合入场条件"), engine.PENDING: _("待定")}
         for i, verdict in enumerate(verdicts, start=1):
             head = f"{i}. " if many else ""
-            self.stdout.write(f"{head}{labels[verdict.verdict]}（{verdict.verdict}）")
+            self.stdout.write(head + _("%(label)s（%(verdict)s）") % {"label": labels[verdict.verdict],
+                                                                     "verdict": verdict.verdict})
             for r in verdict.reasons:
                 self.stdout.write(f"   - {r['message']}")
 
@@ -203,7 +205,8 @@ class Command(BaseCommand):
         if event is None:
             raise CommandError(_("找不到会议“%(slug)s”。") % {"slug": options["event"]})
         rules = apply_preset(event, options["name"])
-        self.stdout.write(_("已为%(title)s设置%(n)s条入场规则。") % {"title": event.title, "n": len(rules)})
+        self.stdout.write(ngettext("已为%(title)s设置%(n)s条入场规则。", "已为%(title)s设置%(n)s条入场规则。", len(rules))
+                          % {"title": event.title, "n": len(rules)})
 
     def links(self, options):
         from huiwu.admission import services

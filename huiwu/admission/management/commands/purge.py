@@ -11,13 +11,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from huiwu.admission.services import purge_declarations
 from huiwu.events.models import Event
 
 
 class Command(BaseCommand):
-    help = _("删除会议结束满规定天数的健康申报内容（保留入场结论）。")
+    help = gettext_lazy("删除会议结束满规定天数的健康申报内容（保留入场结论）。")
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=None,
@@ -36,4 +37,6 @@ class Command(BaseCommand):
                 raise CommandError(_("找不到会议“%(slug)s”。") % {"slug": options["event"]})
         n = purge_declarations(days, event=event)
         used = settings.HUIWU_PURGE_AFTER_DAYS if days is None else days
-        self.stdout.write(_("已删除%(n)s份健康申报的内容（会议结束满%(days)s天），入场结论仍保留。") % {"n": n, "days": used})
+        self.stdout.write(ngettext("已删除%(n)s份健康申报的内容（会议结束满%(days)s天），入场结论仍保留。",
+                                   "已删除%(n)s份健康申报的内容（会议结束满%(days)s天），入场结论仍保留。", n)
+                          % {"n": n, "days": used})
