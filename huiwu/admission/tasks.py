@@ -16,3 +16,12 @@ def purge_declarations_task() -> int:
     from .services import purge_declarations
 
     return purge_declarations()
+
+
+@db_periodic_task(crontab(hour="3", minute="27"))
+def purge_import_files_task() -> int:
+    """Every night: delete the receipt files kept by the organizer's import page (and the names in
+    their reports) once the event ended more than the same retention period ago."""
+    from huiwu.receipts.bulk import purge_import_files
+
+    return purge_import_files()

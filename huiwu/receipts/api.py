@@ -259,3 +259,58 @@ def _import_file(request, v):
     status = 201 if report.get("status") == "accepted" else 422
     return HttpResponse(json.dumps(report, ensure_ascii=False, default=str), status=status,
                         content_type="application/json")
+
+
+# -- many files at once (organizers): the same import as the page and `huiwu receipt import` ---------
+_BULK_BODY = {
+    "requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                      "description": "填好的回执文件（.docx/.xlsx/.csv/.doc/.xls/.wps），字段 files 可重复，一次最多 100 个"},
+            "dry_run": {"type": "boolean", "description": "只检查，不保存"},
+            "accept_partial": {"type": "boolean", "description": "有问题的行跳过，只导入无误的行"},
+            "venue": {"type": "string", "description": "文件中看不出会场时使用的会场代码（main 或六位代码）"}},
+            "required": ["files"]}},
+    }},
+}
+
+
+class ImportFileOut(Schema):
+    file: str
+    status: str
+    venue: str | None
+    attendees: list[dict]
+    tech_contact: dict | None
+    errors: list[dict]
+    warnings: list[str]
+
+
+class ImportOut(Schema):
+    files: list[ImportFileOut]
+
+
+@router.post("/events/{event}/receipts/import", response={200: ImportOut},
+             summary="批量导入回执文件（主办方）：每个文件的结果与 `huiwu receipt import --json` 相同",
+             openapi_extra=_BULK_BODY)
+def import_receipt_files(request, event: str):
+    """Organizers: many filled receipt files in one request; each is filed on the venue its marker
+    or unit names (or `venue`). The batch is kept on the event's import page for review."""
+    from huiwu.accounts.tenancy import resolve_event
+
+    from . import bulk
+
+    ev = resolve_event(request.auth, event, "event.manage", request)
+    if request.content_type != "multipart/form-data":
+        raise Invalid("请以 multipart/form-data 上传回执文件，字段名为 files（可重复）。", {"files": ["必填。"]})
+    flag = lambda k: request.POST.get(k, "") in ("1", "true", "True", "yes", "on")  # noqa: E731
+    venue = None
+    if request.POST.get("venue"):
+        venue = ev.venues.filter(code=request.POST["venue"].strip()).first()
+        if venue is None:
+            raise Invalid(f"会议中没有代码为“{request.POST['venue']}”的会场。请用 GET /api/v1/events/{ev.slug}/venues 查看会场代码。",
+                          {"venue": ["会场代码无效。"]})
+    files = bulk.read_uploads(request.FILES.getlist("files"))
+    _batch, result = bulk.import_batch(ev, files, actor=request.auth, dry_run=flag("dry_run"),
+                                       accept_partial=flag("accept_partial"), venue=venue, source="api")
+    return HttpResponse(json.dumps(result, ensure_ascii=False, default=str), status=200,
+                        content_type="application/json")

@@ -197,3 +197,82 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {', '.join(self.to)}"
+
+
+def _import_item_path(item: ImportItem, filename: str) -> str:
+    """Stored under a neutral name (batch, position, hash): the original name stays in the row only."""
+    ext = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+    return f"imports/{item.batch_id}/{item.order:03d}-{item.sha256[:16]}.{ext}"
+
+
+class ImportBatch(models.Model):
+    """Receipt files an organizer dropped in at once (the event's import page or the API).
+
+    The files and their reports are kept so the organizer can see what happened, and re-run a
+    file that needs review without uploading it again; they are deleted with the other personal
+    data HUIWU_PURGE_AFTER_DAYS after the event.
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", _("网页")
+        API = "api", _("接口")
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    source = models.CharField(_("来源"), max_length=4, choices=Source.choices, default=Source.WEB)
+    #: only checked, nothing saved (the files may be imported later from the page)
+    dry_run = models.BooleanField(_("只检查"), default=False)
+    #: when the stored files and the personal data of the reports were deleted
+    purged_at = models.DateTimeField(_("清除时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("批量导入")
+        verbose_name_plural = _("批量导入")
+        indexes = [models.Index(fields=["event", "-created_at"], name="importbatch_event_created")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} #{self.pk}"
+
+
+class ImportItem(models.Model):
+    """One file of a batch: the file as received, and the importer's latest report on it."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("已接收")
+        NEEDS_REVIEW = "needs_review", _("待核对")
+        REJECTED = "rejected", _("已退回")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
+    #: position of the file in the upload (reports come back in the same order)
+    order = models.PositiveIntegerField()
+    filename = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    #: the file as received; empty when it was over the size limit, or once purged
+    file = models.FileField(_("文件"), upload_to=_import_item_path, max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=14, choices=Status.choices)
+    #: the venue the report names (from the file, or as chosen by the organizer)
+    venue = models.ForeignKey("venues.Venue", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    #: the venue (and main-venue unit) the organizer chose with "指定会场"; used by later re-runs
+    chosen_venue = models.ForeignKey(
+        "venues.Venue", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    chosen_unit = models.ForeignKey("events.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    #: the importer's report (PRODUCT.md's per-file shape)
+    report = models.JSONField(default=dict)
+    #: how many times the file was imported (1 at upload, +1 per re-run)
+    runs = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["batch_id", "order"]
+        verbose_name = _("导入文件")
+        verbose_name_plural = _("导入文件")
+        constraints = [models.UniqueConstraint(fields=["batch", "order"], name="importitem_batch_order")]
+
+    def __str__(self) -> str:
+        return self.filename

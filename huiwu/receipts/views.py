@@ -251,3 +251,93 @@ def template(request, event, venue, fmt):
     from .documents.templates import template_response
 
     return template_response(venue, fmt, services.unit_for(request.user, venue, _int(request.GET.get("unit"))))
+
+
+# -- the organizer's page for many files at once (logic in bulk.py) -------------------------------
+@scoped("event.manage")
+def bulk_import(request, event):
+    """Drop in every receipt file received by e-mail at once; each is filed on its own venue."""
+    from . import bulk
+
+    if request.method == "POST":
+        try:
+            files = bulk.read_uploads(request.FILES.getlist("files"))
+        except ApiError as exc:
+            messages.error(request, exc.message)
+            return redirect("receipts:bulk_import", event.slug)
+        batch, _result = bulk.import_batch(event, files, actor=request.user, dry_run=bool(request.POST.get("dry_run")))
+        return redirect("receipts:bulk_batch", event.slug, batch.pk)
+    return render(request, "receipts/bulk_import.html", bulk.page_context(event, None))
+
+
+@scoped("event.manage")
+def bulk_batch(request, event, batch):
+    """One batch's results: a row per file with its status, venue, people, problems and actions."""
+    from . import bulk
+
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    return render(request, "receipts/bulk_import.html", bulk.page_context(event, batch))
+
+
+def _bulk_item(event, item_id):
+    from .models import ImportItem
+
+    item = ImportItem.objects.filter(pk=item_id, batch__event=event).select_related(
+        "batch__event", "chosen_venue", "chosen_unit").first()
+    if item is None:
+        raise Http404("import item")
+    return item
+
+
+@require_POST
+@scoped("event.manage")
+def bulk_rerun(request, event, item):
+    """Re-run a kept file that needs review: its valid rows only, or for the venue chosen here."""
+    from . import bulk
+
+    item = _bulk_item(event, item)
+    back = reverse("receipts:bulk_batch", args=[event.slug, item.batch_id]) + f"#item-{item.pk}"
+    try:
+        if request.POST.get("action") == "venue":
+            venue, unit = bulk.parse_choice(event, request.POST.get("venue", ""))
+            report = bulk.rerun_item(item, actor=request.user, venue=venue, unit=unit)
+        else:
+            report = bulk.rerun_item(item, actor=request.user, accept_partial=True)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    row = bulk.item_row(item)
+    if report["status"] == "accepted":
+        messages.success(request, _("“%(file)s”已导入%(venue)s：%(n)d 人。") % {
+            "file": item.filename, "venue": row["venue_name"], "n": row["people"]})
+    elif report["status"] == "needs_review":
+        messages.warning(request, _("“%(file)s”仍需核对，请看表中的提示。") % {"file": item.filename})
+    else:
+        messages.error(request, _("“%(file)s”未能导入，请看表中的提示。") % {"file": item.filename})
+    return redirect(back)
+
+
+@require_POST
+@scoped("event.manage")
+def bulk_commit(request, event, batch):
+    """Import for real the files of a checked-only batch that passed the check."""
+    from . import bulk
+    from .models import ImportBatch
+
+    b = ImportBatch.objects.filter(event=event, pk=batch).first()
+    if b is None:
+        raise Http404("batch")
+    out = bulk.commit_batch(b, actor=request.user)
+    messages.success(request, _("已正式导入：%(a)d 个已接收，%(r)d 个待核对，%(x)d 个已退回。") % {
+        "a": out["accepted"], "r": out["needs_review"], "x": out["rejected"]})
+    return redirect("receipts:bulk_batch", event.slug, b.pk)
+
+
+@scoped("event.manage")
+def bulk_file(request, event, item):
+    """A kept file as it was received (organizers only; never served from /media/)."""
+    item = _bulk_item(event, item)
+    if not item.file:
+        raise Http404("no file")
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.filename)
