@@ -11,6 +11,8 @@ import importlib
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -47,9 +49,9 @@ class Utf8Renderer(JSONRenderer):
 
 api = NinjaAPI(
     renderer=Utf8Renderer(),
-    title="huiwu 会务 API",
+    title=gettext_lazy("huiwu 会务 API"),
     version="1",
-    description="会议、会场、回执、参会人员。认证：Authorization: Bearer TOKEN（用 `huiwu token create NAME` 生成）。",
+    description=gettext_lazy("会议、会场、回执、参会人员。认证：Authorization: Bearer TOKEN（用 `huiwu token create NAME` 生成）。"),
     auth=BearerToken(),
     urls_namespace="api",
 )
@@ -68,23 +70,23 @@ def _api_error(request, exc: ApiError):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return error(request, "not_found", "找不到该资源，或您无权访问。请检查地址中的会议标识和会场代码。", 404)
+    return error(request, "not_found", _("找不到该资源，或您无权访问。请检查地址中的会议标识和会场代码。"), 404)
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return error(request, "forbidden", "您的角色无权进行此操作。如需权限，请联系主办方。", 403)
+    return error(request, "forbidden", _("您的角色无权进行此操作。如需权限，请联系主办方。"), 403)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request, exc):
-    return error(request, "unauthorized", "缺少或无效的访问令牌。请在请求头中提供 Authorization: Bearer TOKEN。", 401)
+    return error(request, "unauthorized", _("缺少或无效的访问令牌。请在请求头中提供 Authorization: Bearer TOKEN。"), 401)
 
 
 @api.exception_handler(ValidationError)
 def _django_invalid(request, exc: ValidationError):
     fields = exc.message_dict if hasattr(exc, "error_dict") else {}
-    message = "；".join(exc.messages) or "提交的数据有误，请检查后重试。"
+    message = _("；").join(exc.messages) or _("提交的数据有误，请检查后重试。")
     return error(request, "invalid", message, 422, fields)
 
 
@@ -94,8 +96,8 @@ def _invalid(request, exc: NinjaValidationError):
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
         fields.setdefault(".".join(loc) or "body", []).append(err.get("msg", ""))
-    names = "、".join(fields) or "请求内容"
-    return error(request, "invalid", f"请求格式不正确，请检查这些字段：{names}。", 422, fields)
+    names = _("、").join(fields) or _("请求内容")
+    return error(request, "invalid", _("请求格式不正确，请检查这些字段：%(names)s。") % {"names": names}, 422, fields)
 
 
 @api.exception_handler(HttpError)

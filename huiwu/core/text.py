@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 import phonenumbers
+from django.utils.translation import gettext as _
 
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _DOTS = re.compile(r"[.·•・‧∙⋅]")
@@ -67,7 +68,7 @@ def normalize_mobile(value: object) -> str:
     """
     raw = fold(value)
     if not raw:
-        raise PhoneError("请填写手机号码。")
+        raise PhoneError(_("请填写手机号码。"))
     if re.fullmatch(r"\d{11}\.0+", raw):  # Excel stored it as a number
         raw = raw.split(".")[0]
     digits = re.sub(r"[\s\-–—()（）.]", "", raw)
@@ -77,11 +78,11 @@ def normalize_mobile(value: object) -> str:
     if _ELEVEN.fullmatch(plain):  # the common case, without a full phonenumbers parse
         if _mobile_prefix_ok(plain[:7]):
             return plain
-        raise PhoneError(f"“{raw}”不是有效的手机号码，请填写11位手机号码（如 13800138000）。")
+        raise PhoneError(_("“%(raw)s”不是有效的手机号码，请填写11位手机号码（如 13800138000）。") % {"raw": raw})
     try:
         number = phonenumbers.parse(digits, "CN")
     except phonenumbers.NumberParseException as exc:
-        raise PhoneError(f"手机号码“{raw}”无法识别，请填写11位手机号码。") from exc
+        raise PhoneError(_("手机号码“%(raw)s”无法识别，请填写11位手机号码。") % {"raw": raw}) from exc
     national = str(number.national_number)
     if (
         number.country_code != 86
@@ -91,7 +92,7 @@ def normalize_mobile(value: object) -> str:
             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
         )
     ):
-        raise PhoneError(f"“{raw}”不是有效的手机号码，请填写11位手机号码（如 13800138000）。")
+        raise PhoneError(_("“%(raw)s”不是有效的手机号码，请填写11位手机号码（如 13800138000）。") % {"raw": raw})
     return national
 
 

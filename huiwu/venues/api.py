@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from huiwu.accounts.tenancy import Access, resolve_event, resolve_venue
@@ -37,13 +38,13 @@ class VenueOut(Schema):
         return getattr(obj, "active_count", 0)
 
 
-@router.get("/events/{event}/venues", response=list[VenueOut], summary="列出会议的会场（含代码）")
+@router.get("/events/{event}/venues", response=list[VenueOut], summary=gettext_lazy("列出会议的会场（含代码）"))
 def list_venues(request, event: str):
     ev = resolve_event(request.auth, event, "event.view", request)
     return list(overview_queryset(ev, Access.for_user(request.auth).venues(ev)))
 
 
-@router.get("/events/{event}/venues/{venue}", response=VenueOut, summary="会场详情")
+@router.get("/events/{event}/venues/{venue}", response=VenueOut, summary=gettext_lazy("会场详情"))
 def get_venue(request, event: str, venue: str):
     v = resolve_venue(request.auth, event, venue, "venue.view", request)
     return overview_queryset(v.event, type(v).objects.filter(pk=v.pk)).get()

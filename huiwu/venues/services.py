@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from huiwu.audit.services import record
 from huiwu.core.text import fold
@@ -106,16 +107,17 @@ def check_approval_file(upload: Any) -> tuple[str, str]:
     """
     limit = settings.HUIWU_MAX_UPLOAD_BYTES
     if upload.size > limit:
-        raise _invalid("approval_document", f"审批文件太大（{upload.size // 1024 // 1024} MB），请上传不超过 {limit // 1024 // 1024} MB 的 PDF、JPG 或 PNG。")
+        raise _invalid("approval_document", _("审批文件太大（%(size)s MB），请上传不超过 %(limit)s MB 的 PDF、JPG 或 PNG。")
+                       % {"size": upload.size // 1024 // 1024, "limit": limit // 1024 // 1024})
     if upload.size == 0:
-        raise _invalid("approval_document", "审批文件是空的，请重新选择文件。")
+        raise _invalid("approval_document", _("审批文件是空的，请重新选择文件。"))
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     for magic, kind in APPROVAL_TYPES.items():
         if head.startswith(magic):
             return kind
-    raise _invalid("approval_document", "审批文件须为 PDF、JPG 或 PNG 格式（扫描件或照片均可），请转换后重新上传。")
+    raise _invalid("approval_document", _("审批文件须为 PDF、JPG 或 PNG 格式（扫描件或照片均可），请转换后重新上传。"))
 
 
 def update_details(venue: Venue, *, address: str, room: str, actor: Any = None) -> Venue:
@@ -141,11 +143,11 @@ def submit_approval(venue: Venue, *, approving_body: str, approved_on: date | No
     """
     body = fold(approving_body)[:200]
     if not body:
-        raise _invalid("approving_body", "请填写审批机关，例如“北京市新冠肺炎疫情防控工作领导小组”。")
+        raise _invalid("approving_body", _("请填写审批机关，例如“北京市新冠肺炎疫情防控工作领导小组”。"))
     if document is None and not venue.approval_document:
-        raise _invalid("approval_document", "请上传审批文件（PDF、JPG 或 PNG）。")
+        raise _invalid("approval_document", _("请上传审批文件（PDF、JPG 或 PNG）。"))
     if approved_on is not None and approved_on > timezone.localdate() + timedelta(days=1):
-        raise _invalid("approved_on", "审批日期不能晚于今天，请检查。")
+        raise _invalid("approved_on", _("审批日期不能晚于今天，请检查。"))
     before = {"status": venue.approval_status, "body": venue.approving_body,
               "document": venue.approval_document.name or ""}
     if document is not None:
@@ -169,9 +171,9 @@ def submit_approval(venue: Venue, *, approving_body: str, approved_on: date | No
 def decide_approval(venue: Venue, *, status: str, note: str = "", actor: Any = None) -> Venue:
     """The organizer records its decision on the venue's approval (audited); a rejection closes it."""
     if status not in Venue.Approval.values:
-        raise _invalid("status", "审批状态无效。")
+        raise _invalid("status", _("审批状态无效。"))
     if status == Venue.Approval.APPROVED and not venue.approving_body:
-        raise _invalid("status", "该会场尚未填写审批机关和审批文件，无法确认批准。")
+        raise _invalid("status", _("该会场尚未填写审批机关和审批文件，无法确认批准。"))
     before = {"status": venue.approval_status, "is_open": venue.is_open}
     venue.approval_status = status
     venue.approval_note = fold(note)[:300]
@@ -182,9 +184,11 @@ def decide_approval(venue: Venue, *, status: str, note: str = "", actor: Any = N
            after={"status": status, "note": venue.approval_note, "is_open": venue.is_open})
     from huiwu.receipts.services import notify_venue
 
-    notify_venue(venue, f"{venue.name}审批状态：{venue.get_approval_status_display()}",
-                 f"{venue.event.title}\n\n主办方已将{venue.name}的审批状态记为“{venue.get_approval_status_display()}”。"
-                 + (f"\n说明：{venue.approval_note}" if venue.approval_note else ""), kind="venue.approval")
+    names = {"event": venue.event.title, "venue": venue.name, "status": venue.get_approval_status_display()}
+    body = _("%(event)s\n\n主办方已将%(venue)s的审批状态记为“%(status)s”。") % names
+    if venue.approval_note:
+        body += _("\n说明：%(note)s") % {"note": venue.approval_note}
+    notify_venue(venue, _("%(venue)s审批状态：%(status)s") % names, body, kind="venue.approval")
     return venue
 
 
@@ -193,8 +197,8 @@ def set_open(venue: Venue, is_open: bool, *, actor: Any = None) -> Venue:
     """Mark a venue open (or not). A branch venue opens only once approved when the event requires it."""
     needs = venue.kind == Venue.Kind.BRANCH and venue.event.approval_required
     if is_open and needs and venue.approval_status != Venue.Approval.APPROVED:
-        raise _invalid("is_open", f"{venue.name}尚未获当地审批同意（当前：{venue.get_approval_status_display()}），"
-                                  "不能开设。请先确认审批。")
+        raise _invalid("is_open", _("%(venue)s尚未获当地审批同意（当前：%(status)s），不能开设。请先确认审批。")
+                       % {"venue": venue.name, "status": venue.get_approval_status_display()})
     before = venue.is_open
     venue.is_open = is_open
     venue.approval_waived = bool(is_open and venue.kind == Venue.Kind.BRANCH and not venue.event.approval_required)

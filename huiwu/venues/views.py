@@ -141,7 +141,7 @@ def extend(request, event, venue):
     """Grant this venue a later receipt deadline (empty removes the extension); audited."""
     form = ExtensionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(form.errors.get("until", [_("时间格式不正确。")])))
+        messages.error(request, _("；").join(form.errors.get("until", [_("时间格式不正确。")])))
     else:
         try:
             receipt_services.grant_extension(venue, form.cleaned_data["until"], actor=request.user)

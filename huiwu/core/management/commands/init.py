@@ -3,6 +3,8 @@
 import secrets
 
 from django.core.management import BaseCommand, call_command
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from huiwu.accounts.models import Membership, Role
 from huiwu.accounts.services import add_user
@@ -11,19 +13,22 @@ from huiwu.events.services import DEMO_SLUG, load_demo_event
 
 
 class Command(BaseCommand):
-    help = "迁移数据库；数据库为空时载入演示会议，并打印一次性的主办方登录信息。"
+    help = gettext_lazy("迁移数据库；数据库为空时载入演示会议，并打印一次性的主办方登录信息。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--historical", action="store_true", help="演示会议使用2021年的原始日期")
-        parser.add_argument("--no-demo", action="store_true", help="不载入演示会议")
+        parser.add_argument("--historical", action="store_true", help=_("演示会议使用2021年的原始日期"))
+        parser.add_argument("--no-demo", action="store_true", help=_("不载入演示会议"))
 
     def handle(self, *args, historical=False, no_demo=False, **opts):
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo and not Event.objects.exists():
             event = load_demo_event(historical=historical)
-            self.stdout.write(f"已载入演示会议：{event.title}（{DEMO_SLUG}），{event.venues.count()} 个会场。")
+            n = event.venues.count()
+            self.stdout.write(ngettext("已载入演示会议：%(title)s（%(slug)s），%(n)s 个会场。",
+                                       "已载入演示会议：%(title)s（%(slug)s），%(n)s 个会场。", n)
+                              % {"title": event.title, "slug": DEMO_SLUG, "n": n})
         if not Membership.objects.filter(role=Role.ORGANIZER).exists():
             password = secrets.token_urlsafe(12)
-            add_user("organizer", Role.ORGANIZER, password, display_name="主办方")
-            self.stdout.write("主办方账号（仅显示这一次，请妥善保存）：")
-            self.stdout.write(f"  用户名：organizer\n  密码：{password}")
+            add_user("organizer", Role.ORGANIZER, password, display_name=_("主办方"))
+            self.stdout.write(_("主办方账号（仅显示这一次，请妥善保存）："))
+            self.stdout.write(_("  用户名：%(name)s\n  密码：%(password)s") % {"name": "organizer", "password": password})

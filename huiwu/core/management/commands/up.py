@@ -8,22 +8,24 @@ import subprocess
 import sys
 
 from django.core.management import BaseCommand, call_command
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Command(BaseCommand):
-    help = "初始化并启动服务（gunicorn 多进程 + 后台队列）。"
+    help = gettext_lazy("初始化并启动服务（gunicorn 多进程 + 后台队列）。")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HUIWU_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("HUIWU_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("HUIWU_WORKERS", "3")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("HUIWU_THREADS", "4")))
-        parser.add_argument("--historical", action="store_true", help="演示会议使用2021年的原始日期")
-        parser.add_argument("--no-queue", action="store_true", help="不启动内置后台队列")
+        parser.add_argument("--historical", action="store_true", help=_("演示会议使用2021年的原始日期"))
+        parser.add_argument("--no-queue", action="store_true", help=_("不启动内置后台队列"))
 
     def handle(self, *args, host, port, workers, threads, historical, no_queue, **opts):
         call_command("init", historical=historical, stdout=self.stdout)
-        self.stdout.write(f"huiwu 正在运行：http://{host}:{port}/  （Ctrl+C 停止）")
+        self.stdout.write(_("huiwu 正在运行：%(url)s  （Ctrl+C 停止）") % {"url": f"http://{host}:{port}/"})
         self.stdout.flush()
         queue = None
         if not no_queue:
