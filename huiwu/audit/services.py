@@ -9,7 +9,7 @@ from huiwu.core.middleware import current_request_id
 from .models import AuditEntry
 
 
-def record(
+def entry(
     action: str,
     *,
     actor: Any = None,
@@ -22,11 +22,11 @@ def record(
     ip: str | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """Write one audit entry; `actor` may be a user, None (system) or an anonymous user."""
+    """An unsaved audit entry: `record` saves one, `record_many` saves a batch in one INSERT."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     if event is None and venue is not None:
         event = venue.event_id and venue.event
-    return AuditEntry.objects.create(
+    return AuditEntry(
         action=action,
         actor=user,
         actor_label=actor_label or (user.get_username() if user else "system"),
@@ -40,3 +40,15 @@ def record(
         ip=ip,
         note=note[:300],
     )
+
+
+def record(action: str, **fields: Any) -> AuditEntry:
+    """Write one audit entry; `actor` may be a user, None (system) or an anonymous user."""
+    row = entry(action, **fields)
+    row.save(force_insert=True)
+    return row
+
+
+def record_many(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Write entries made by `entry` in one statement (a batch of filings)."""
+    return AuditEntry.objects.bulk_create(entries) if entries else []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -48,35 +48,58 @@ def _clean_recipients(to: Iterable[str]) -> list[str]:
     return seen
 
 
-def queue_mail(
+def outbox_row(
     to: Iterable[str],
     subject: str,
-    body: str,
+    body: str | Callable[[], str],
     *,
     kind: str = "",
     event: Any = None,
     venue: Any = None,
     attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> Any:
-    """Write the mail to the outbox (in the caller's transaction) and send it after commit.
+    """An unsaved OutboxMail row, or None when there is nobody to send it to.
 
-    Returns the OutboxMail row, or None when there is nobody to send it to.
+    `body` may be a function, only called when there is someone to write to.
     """
     from huiwu.receipts.models import OutboxMail
 
     recipients = _clean_recipients(to)
     if not recipients:
         return None
-    row = OutboxMail.objects.create(
-        kind=kind, to=recipients, subject=subject[:300], body=body, event=event, venue=venue,
+    return OutboxMail(
+        kind=kind, to=recipients, subject=subject[:300], body=body() if callable(body) else body,
+        event=event, venue=venue,
         attachments=[
             {"name": name, "mimetype": mimetype, "content_b64": base64.b64encode(content).decode()}
             for name, content, mimetype in (attachments or [])
         ],
     )
-    pk = row.pk
-    transaction.on_commit(lambda: send_mail_task(pk))
-    return row
+
+
+def queue_mails(rows: list[Any]) -> list[Any]:
+    """Write rows made by `outbox_row` in one INSERT (in the caller's transaction); send after commit."""
+    rows = [r for r in rows if r is not None]
+    if not rows:
+        return []
+    from huiwu.receipts.models import OutboxMail
+
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+    else:
+        OutboxMail.objects.bulk_create(rows)
+    pks = [r.pk for r in rows]
+    transaction.on_commit(lambda: [send_mail_task(pk) for pk in pks])
+    return rows
+
+
+def queue_mail(to: Iterable[str], subject: str, body: str | Callable[[], str], **options: Any) -> Any:
+    """Write the mail to the outbox (in the caller's transaction) and send it after commit.
+
+    Options are outbox_row's. Returns the OutboxMail row, or None when there is nobody to send it to.
+    """
+    row = outbox_row(to, subject, body, **options)
+    return queue_mails([row])[0] if row is not None else None
 
 
 def _claim(pk: int) -> bool:

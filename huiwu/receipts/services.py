@@ -17,18 +17,18 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Max, Q, Value
+from django.db.models import F, IntegerField, Max, Q, Value
 from django.utils import timezone
 
 from huiwu.accounts.models import Invitation, Membership, Role
 from huiwu.accounts.tenancy import Access
-from huiwu.audit.services import record
-from huiwu.core.errors import CapacityFull, DeadlinePassed, Invalid
-from huiwu.core.mail import queue_mail
+from huiwu.audit.services import entry, record, record_many
+from huiwu.core.errors import ApiError, CapacityFull, DeadlinePassed, Invalid
+from huiwu.core.mail import outbox_row, queue_mail, queue_mails
 from huiwu.core.text import PhoneError, clean_name, fold, mask_mobile, normalize_mobile
 from huiwu.events.models import Event, Unit
 from huiwu.events.services import effective_deadline
-from huiwu.venues.locking import lock_venue
+from huiwu.venues.locking import lock_venue, lock_venues
 from huiwu.venues.models import Venue, VenueUnit
 
 from .models import Attendee, Receipt, ReceiptDraft, TechContact
@@ -212,6 +212,11 @@ def check_capacity(venue: Venue, unit: Unit | None, new_total: int) -> None:
     """
     active = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE)
     others = active.exclude(pk__in=unit_queryset(venue, unit).values("pk")).count() if venue.kind == Venue.Kind.MAIN else 0
+    _check_room(venue, unit, others, new_total, _quota(venue, unit))
+
+
+def _check_room(venue: Venue, unit: Unit | None, others: int, new_total: int, quota: int) -> None:
+    """The capacity rule once the counts are known: `others` filed by other units, `quota` the unit's (0: none)."""
     if others + new_total > venue.capacity:
         free = max(0, venue.capacity - others)
         if others:
@@ -220,7 +225,6 @@ def check_capacity(venue: Venue, unit: Unit | None, new_total: int) -> None:
         else:
             msg = f"{venue.name}人数上限为{venue.capacity}人，本次为{new_total}人，超出{new_total - venue.capacity}人。请删减后再提交。"
         raise CapacityFull(msg)
-    quota = _quota(venue, unit)
     if quota and new_total > quota:
         raise CapacityFull(f"本单位在{venue.name}的名额为{quota}人，本次为{new_total}人。请删减后再提交，或联系主办方调整名额。")
 
@@ -314,7 +318,33 @@ def _validate_rows(attendees: list[dict]) -> tuple[list[dict], list[dict]]:
     return clean_rows, errors
 
 
-def submit_receipt(
+_NO_CONTACT = {"row": None, "field": "tech_contact", "message": "请填写会场视频调试负责人的姓名和手机。"}
+
+
+@dataclass
+class Filing:
+    """One unit's full list, checked and ready for `file_receipts` (alone or in a batch).
+
+    `prepare_filing` makes it; `pending` is False when nothing is left to do (row errors, or the
+    same file filed already): `result` says so. A passed deadline or a full venue is `error`.
+    """
+
+    venue: Venue
+    unit: Unit | None
+    rows: list[dict]
+    tech_contact: dict | None
+    channel: str
+    actor: Any
+    result: SubmitResult
+    override: bool = False
+    source_file: Any = None
+    source_sha256: str = ""
+    dry_run: bool = False
+    pending: bool = True
+    error: ApiError | None = None
+
+
+def prepare_filing(
     venue: Venue,
     *,
     unit: Unit | None = None,
@@ -326,34 +356,31 @@ def submit_receipt(
     source_sha256: str = "",
     file_checked: bool = False,
     dry_run: bool = False,
-) -> SubmitResult:
-    """File a unit's FULL list of attendees at a venue as a new receipt version.
+) -> Filing:
+    """Everything about a filing that needs no lock: the unit, the rows, the contact, the deadline.
 
-    Row problems come back as `errors` (row = 1-based index in `attendees`) with status
-    "rejected" and nothing written; a passed deadline or a full venue raise DeadlinePassed /
-    CapacityFull. Unchanged people keep their ids (matched on name + mobile). The diff is taken
-    against the unit's list as it stands (the last version plus any single changes made since),
-    so it says exactly what this filing changes. The same source file filed twice is a no-op
-    (`file_checked=True`: the caller has made sure no version came from `source_sha256`).
-    `dry_run` checks everything and writes nothing.
+    Pure but for the deadline's organizer check and the same-file lookup, so a batch of files
+    can prepare each filing on its own and file them together.
     """
-    event = venue.event
+    def done(result: SubmitResult, *, error: ApiError | None = None) -> Filing:
+        return Filing(venue, unit, [], None, channel, actor, result, pending=False, error=error)
+
     try:
         unit = filing_unit(venue, unit)
     except Invalid as exc:
-        return SubmitResult("rejected", errors=[{"row": None, "field": "unit", "message": exc.message}])
+        return done(SubmitResult("rejected", errors=[{"row": None, "field": "unit", "message": exc.message}]))
     if channel not in Receipt.Channel.values:
-        return SubmitResult("rejected", errors=[{"row": None, "field": "channel", "message": f"未知的填报渠道“{channel}”。"}])
+        return done(SubmitResult("rejected", errors=[{"row": None, "field": "channel",
+                                                      "message": f"未知的填报渠道“{channel}”。"}]))
     # the same file as the last version: nothing to do (a caller that has already looked for this
     # file among all versions, as the importer does, says so with file_checked and saves the query)
     latest = None
     if source_sha256 and not file_checked:
         latest = Receipt.objects.filter(venue=venue, unit=unit).order_by("-version").first()
     if latest is not None and latest.source_sha256 == source_sha256:
-        return SubmitResult("accepted", receipt=latest, warnings=["相同文件已导入，未作更改。"],
-                            attendees=latest.snapshot.get("attendees", []),
-                            tech_contact=latest.snapshot.get("tech_contact"))
-
+        return done(SubmitResult("accepted", receipt=latest, warnings=["相同文件已导入，未作更改。"],
+                                 attendees=latest.snapshot.get("attendees", []),
+                                 tech_contact=latest.snapshot.get("tech_contact")))
     clean_rows, errors = _validate_rows(list(attendees or []))
     if not attendees and not errors:
         errors.append({"row": None, "field": "attendees", "message": "回执中没有参会人员，请至少填写一人。"})
@@ -362,129 +389,209 @@ def submit_receipt(
         tc_clean, tc_errors = validate_tech_contact(tech_contact)
         errors.extend({"row": None, "field": f"tech_contact.{e['field']}", "message": e["message"]} for e in tc_errors)
     elif venue.kind == Venue.Kind.BRANCH and not TechContact.objects.filter(venue=venue).exists():
-        errors.append({"row": None, "field": "tech_contact",
-                       "message": "请填写会场视频调试负责人的姓名和手机。"})
+        errors.append(_NO_CONTACT)
     result = SubmitResult("rejected", errors=errors, attendees=clean_rows, tech_contact=tc_clean)
-    override = check_deadline(venue, actor)
-    if errors:
-        return result
-    if dry_run:
-        check_capacity(venue, unit, len(clean_rows))
-        current, seen = _people(event, venue, unit, clean_rows)
-        result.warnings = _duplicate_warnings(event, venue, unit, clean_rows, seen)
-        result.diff = compute_diff(current, clean_rows)
-        result.status = "accepted"
-        return result
+    try:
+        override = check_deadline(venue, actor)
+    except DeadlinePassed as exc:
+        return done(result, error=exc)
+    return Filing(venue, unit, clean_rows, tc_clean, channel, actor, result, override=override,
+                  source_file=source_file, source_sha256=source_sha256, dry_run=dry_run, pending=not errors)
 
+
+def submit_receipt(venue: Venue, **options: Any) -> SubmitResult:
+    """File a unit's FULL list of attendees at a venue as a new receipt version.
+
+    Options are prepare_filing's. Row problems come back as `errors` (row = 1-based index in
+    `attendees`) with status "rejected" and nothing written; a passed deadline or a full venue
+    raise DeadlinePassed / CapacityFull. Unchanged people keep their ids (matched on name +
+    mobile). The diff is taken against the unit's list as it stands (the last version plus any
+    single changes made since), so it says exactly what this filing changes. The same source
+    file filed twice is a no-op. `dry_run` checks everything and writes nothing.
+    """
+    filing = prepare_filing(venue, **options)
+    file_receipts([filing])
+    if filing.error is not None:
+        raise filing.error
+    return filing.result
+
+
+def file_receipts(filings: list[Filing]) -> None:
+    """File prepared filings in one transaction: each gets its `result` (or `error`).
+
+    The venues are locked together (in id order), their lists read once, each filing applied
+    in memory in the given order (a batch may file one venue several times: each version is
+    judged against the one before), and everything written in a few bulk statements. One
+    filing's refusal (venue full, no contact) never holds back another's.
+    """
+    todo = [f for f in filings if f.pending]
+    if not todo:
+        return
     with transaction.atomic():
-        lock_venue(venue.pk)
-        check_capacity(venue, unit, len(clean_rows))
-        # the unit's list as it stands (the last version plus any single changes since) and the
-        # same people filed elsewhere, read once under the lock: the diff, the id matching and
-        # the duplicate check all use it
-        current, seen = _people(event, venue, unit, clean_rows)
-        result.warnings = _duplicate_warnings(event, venue, unit, clean_rows, seen)
-        result.diff = compute_diff(current, clean_rows)
-        version = (Receipt.objects.filter(venue=venue, unit=unit).aggregate(v=Max("version"))["v"] or 0) + 1
-        kept = _replace_attendees(venue, unit, clean_rows, current)
-        if tc_clean:
-            _store_tech_contact(venue, tc_clean)
-            tc = {"name": tc_clean["name"], "phone": tc_clean["phone"]}
-        else:
-            tc = TechContact.objects.filter(venue=venue).values("name", "phone").first()
-        receipt = Receipt(
-            venue=venue, unit=unit, version=version, channel=channel, source_sha256=source_sha256,
-            submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
-            snapshot={"attendees": kept, "tech_contact": tc}, diff=result.diff,
-        )
-        if source_file is not None:
-            receipt.source_file.save(getattr(source_file, "name", "") or f"receipt-{venue.code}", source_file, save=False)
-        receipt.save()
-        record("receipt.submit", actor=actor, event=event, venue=venue, obj=receipt,
-               after={"version": version, "channel": channel, "attendees": len(kept),
-                      "added": len(result.diff["added"]), "removed": len(result.diff["removed"]),
-                      "changed": len(result.diff["changed"]), "unit": unit.name if unit else ""},
-               note="主办方在截止后修改" if override else "")
-        notify_receipt(receipt, actor)
-    result.status, result.receipt, result.attendees, result.created = "accepted", receipt, kept, True
-    return result
+        lock_venues({f.venue.pk for f in todo if not f.dry_run})
+        book = _Book(todo)
+        for f in todo:
+            try:
+                book.file(f)
+            except ApiError as exc:
+                f.error = exc
+        book.write()
 
 
 _ROW_VALUES = ("id", *FIELDS, "order")
 
 
-def _people(event: Event, venue: Venue, unit: Unit | None, rows: list[dict]) -> tuple[list[dict], dict]:
-    """The unit's active people, and the namesakes of `rows` filed elsewhere in the event, in one query.
+class _Book:
+    """The venues' active lists, read once under the lock and then kept in memory.
 
-    Returns (own, seen): `own` as plain dicts (id, the FIELDS, order) in list order — what the
-    diff and the id matching work on; `seen` maps (name, mobile) of active people with one of
-    the rows' names, at another venue or filed by another unit, to their venue's name (for
-    _duplicate_warnings). Plain values, not model instances: building Attendee objects for
-    the list cost more than the query itself.
+    Each list is keyed (venue id, unit id at the main venue, else None) and holds plain dicts
+    (id, the FIELDS, order); people added by an earlier filing of the same batch carry their
+    unsaved Attendee as "_obj" until `write`. `where` maps (name, mobile) to the lists a person
+    stands on with their venue's name: the duplicate warning looks there.
     """
-    own_q = Q(venue=venue)
-    if venue.kind == Venue.Kind.MAIN:
-        own_q &= Q(filed_by_unit=unit)
-    names = {r["name"] for r in rows if r["phone"]}
-    wanted = own_q | Q(event=event, name__in=names) if names else own_q
-    found = (Attendee.objects.filter(wanted, status=Attendee.Status.ACTIVE)
-             .order_by("venue_id", "order", "id")
-             .values(*_ROW_VALUES, "venue_id", "filed_by_unit_id", "venue__name"))
-    unit_id = unit.pk if unit is not None else None
-    own: list[dict] = []
-    seen: dict[tuple[str, str], str] = {}
-    for a in found:
-        if a["venue_id"] == venue.pk and (venue.kind != Venue.Kind.MAIN or a["filed_by_unit_id"] == unit_id):
-            own.append(a)
-        else:
-            seen[(a["name"], a["phone"])] = a["venue__name"]
-    return own, seen
 
+    def __init__(self, filings: list[Filing]):
+        venues = {f.venue.pk: f.venue for f in filings}
+        names = {r["name"] for f in filings for r in f.rows if r["phone"]}
+        wanted = Q(venue_id__in=venues)
+        if names:
+            wanted |= Q(event_id__in={v.event_id for v in venues.values()}, name__in=names)
+        self.venues = venues
+        self.lists: dict[tuple[int, int | None], list[dict]] = {}
+        self.where: dict[tuple[str, str], dict[tuple[int, int | None], str]] = {}
+        found = (Attendee.objects.filter(wanted, status=Attendee.Status.ACTIVE).order_by("venue_id", "order", "id")
+                 .values(*_ROW_VALUES, "venue_id", "filed_by_unit_id", "venue__name"))
+        for a in found:
+            venue = venues.get(a["venue_id"])
+            key = (a["venue_id"], None if venue is not None and venue.kind == Venue.Kind.BRANCH else a["filed_by_unit_id"])
+            if venue is not None:
+                self.lists.setdefault(key, []).append(a)
+            self.where.setdefault(person_key(a), {})[key] = a["venue__name"]
+        self.versions = {(r["venue_id"], r["unit_id"]): r["v"] for r in Receipt.objects.filter(venue_id__in=venues)
+                         .order_by().values("venue_id", "unit_id").annotate(v=Max("version"))}
+        self.contacts = {c["venue_id"]: c for c in TechContact.objects.filter(venue_id__in=venues)
+                         .values("id", "venue_id", "name", "phone", "email")}
+        mains = [pk for pk, v in venues.items() if v.kind == Venue.Kind.MAIN]
+        self.quotas = {(v, u): q for v, u, q in VenueUnit.objects.filter(venue_id__in=mains, quota__gt=0)
+                       .values_list("venue_id", "unit_id", "quota")} if mains else {}
+        self.now = timezone.now()
+        self.updates: dict[int, Attendee] = {}
+        self.gone: set[int] = set()
+        self.new: list[Attendee] = []
+        self.contact_writes: dict[int, dict] = {}
+        self.filed: list[tuple[Filing, Receipt, list[dict]]] = []
 
-def _replace_attendees(venue: Venue, unit: Unit | None, rows: list[dict], current: list[dict]) -> list[dict]:
-    """Make the unit's active list (`current`, from _people) equal `rows`.
+    def file(self, f: Filing) -> None:
+        """Apply one filing to the lists in memory (or only judge it, for a dry run)."""
+        venue, unit, rows, result = f.venue, f.unit, f.rows, f.result
+        key = (venue.pk, unit.pk if venue.kind == Venue.Kind.MAIN and unit is not None else None)
+        contact = f.tech_contact
+        if contact is None:
+            have = self.contacts.get(venue.pk)
+            if have is None and venue.kind == Venue.Kind.BRANCH:
+                result.errors.append(_NO_CONTACT)
+                return
+            contact = {"name": have["name"], "phone": have["phone"]} if have else None
+        own = self.lists.get(key, [])
+        others = sum(len(people) for k, people in self.lists.items() if k[0] == venue.pk and k != key)
+        _check_room(venue, unit, others, len(rows), self.quotas.get(key, 0))
+        seen = {}
+        for r in rows:
+            for k, venue_name in self.where.get(person_key(r), {}).items():
+                if k != key:
+                    seen[person_key(r)] = venue_name
+                    break
+        result.warnings = _duplicate_warnings(venue.event, venue, unit, rows, seen)
+        result.diff = compute_diff(own, rows)
+        if f.dry_run:
+            result.status = "accepted"
+            return
+        listed = self._replace(venue, unit, key, own, rows)
+        if f.tech_contact:
+            self.contact_writes[venue.pk] = f.tech_contact
+            self.contacts[venue.pk] = {"id": (self.contacts.get(venue.pk) or {}).get("id"), **f.tech_contact}
+            contact = {"name": f.tech_contact["name"], "phone": f.tech_contact["phone"]}
+        version_key = (venue.pk, unit.pk if unit is not None else None)
+        version = self.versions[version_key] = self.versions.get(version_key, 0) + 1
+        receipt = Receipt(venue=venue, unit=unit, version=version, channel=f.channel, source_sha256=f.source_sha256,
+                          submitted_by=f.actor if getattr(f.actor, "is_authenticated", False) else None,
+                          snapshot={"attendees": [], "tech_contact": contact}, diff=result.diff)
+        self.filed.append((f, receipt, listed))
 
-    People with the same name + mobile keep their id; unchanged ones (same details, same place
-    in the list) are not written at all, changed ones go in one bulk UPDATE, the people no longer
-    listed are withdrawn by one UPDATE and the new ones come in one INSERT.
-    """
-    by_key = {person_key(a): a for a in current}
-    kept: list[dict] = []
-    seen: set[int] = set()
-    to_update: list[Attendee] = []
-    to_create: list[Attendee] = []
-    now = timezone.now()
-    for order, row in enumerate(rows, start=1):
-        a = by_key.get(person_key(row))
-        if a is not None and a["id"] not in seen:
-            seen.add(a["id"])
-            if a["order"] != order or any(a[f] != row[f] for f in ("unit", "position", "category")):
-                to_update.append(Attendee(pk=a["id"], unit=row["unit"], position=row["position"],
-                                          category=row["category"], order=order, updated_at=now))
-            kept.append({"id": a["id"], **row})
-        else:
-            new = Attendee(event_id=venue.event_id, venue=venue, filed_by_unit=unit, order=order, **row)
-            to_create.append(new)
-            kept.append(new)  # replaced by its dict after the insert
-    if to_update:
-        Attendee.objects.bulk_update(to_update, ["unit", "position", "category", "order", "updated_at"])
-    gone = [a["id"] for a in current if a["id"] not in seen]
-    if gone:
-        Attendee.objects.filter(pk__in=gone).update(status=Attendee.Status.WITHDRAWN, updated_at=now)
-    if to_create:
-        Attendee.objects.bulk_create(to_create)  # one INSERT for the new people (ids come back)
-    return [x if isinstance(x, dict) else {"id": x.pk, **{f: getattr(x, f) for f in FIELDS}} for x in kept]
+    def _replace(self, venue: Venue, unit: Unit | None, key: tuple, own: list[dict], rows: list[dict]) -> list[dict]:
+        """Make the list `key` equal `rows`: the same name + mobile keeps its id (changed details
+        become an UPDATE), people no longer listed are withdrawn, new ones wait for one INSERT."""
+        by_person = {person_key(a): a for a in own}
+        used: set[int] = set()
+        listed: list[dict] = []
+        for order, row in enumerate(rows, start=1):
+            a = by_person.get(person_key(row))
+            if a is not None and id(a) not in used:
+                used.add(id(a))
+                if a["order"] != order or any(a[k] != row[k] for k in ("unit", "position", "category")):
+                    if a["id"] is None:
+                        obj = a["_obj"]
+                        obj.unit, obj.position, obj.category, obj.order = row["unit"], row["position"], row["category"], order
+                    else:
+                        self.updates[a["id"]] = Attendee(pk=a["id"], unit=row["unit"], position=row["position"],
+                                                         category=row["category"], order=order, updated_at=self.now)
+                    a = {**a, **row, "order": order}
+                listed.append(a)
+            else:
+                obj = Attendee(event_id=venue.event_id, venue=venue, filed_by_unit=unit, order=order, **row)
+                self.new.append(obj)
+                listed.append({"id": None, **row, "order": order, "_obj": obj})
+        for a in own:
+            if id(a) not in used:
+                if a["id"] is None:
+                    a["_obj"].status = Attendee.Status.WITHDRAWN  # added earlier in this batch, gone again
+                else:
+                    self.gone.add(a["id"])
+                    self.updates.pop(a["id"], None)
+                self.where.get(person_key(a), {}).pop(key, None)
+        for a in listed:
+            self.where.setdefault(person_key(a), {})[key] = venue.name
+        self.lists[key] = listed
+        return listed
 
-
-def _store_tech_contact(venue: Venue, clean: dict) -> None:
-    """Write the venue's rehearsal contact in one statement when there is one already.
-
-    An UPDATE … WHERE venue_id, then an INSERT only when it changed no row. Call under
-    lock_venue(): the lock is what keeps two first contacts of a venue from racing.
-    """
-    values = {"name": clean["name"], "phone": clean["phone"], "email": clean.get("email", "")}
-    if not TechContact.objects.filter(venue=venue).update(**values, updated_at=timezone.now()):
-        TechContact.objects.create(venue=venue, **values)
+    def write(self) -> None:
+        """The batch's changes in a handful of statements, whatever the number of filings."""
+        if self.updates:
+            Attendee.objects.bulk_update(list(self.updates.values()), ["unit", "position", "category", "order", "updated_at"])
+        if self.gone:
+            Attendee.objects.filter(pk__in=self.gone).update(status=Attendee.Status.WITHDRAWN, updated_at=self.now)
+        if self.new:
+            Attendee.objects.bulk_create(self.new)  # one INSERT; the ids come back for the snapshots
+        if self.contact_writes:
+            changed, added = [], []
+            for venue_id, clean in self.contact_writes.items():
+                tc = TechContact(venue_id=venue_id, name=clean["name"], phone=clean["phone"],
+                                 email=clean.get("email", ""), updated_at=self.now)
+                tc.pk = self.contacts[venue_id]["id"]
+                (changed if tc.pk else added).append(tc)
+            if changed:
+                TechContact.objects.bulk_update(changed, ["name", "phone", "email", "updated_at"])
+            if added:
+                TechContact.objects.bulk_create(added)
+        if not self.filed:
+            return
+        receipts = []
+        for f, receipt, listed in self.filed:
+            kept = [{"id": a["id"] if a["id"] is not None else a["_obj"].pk, **{k: a[k] for k in FIELDS}} for a in listed]
+            receipt.snapshot["attendees"] = kept
+            if f.source_file is not None:
+                receipt.source_file.save(getattr(f.source_file, "name", "") or f"receipt-{f.venue.code}",
+                                         f.source_file, save=False)
+            f.result.status, f.result.receipt, f.result.attendees, f.result.created = "accepted", receipt, kept, True
+            receipts.append(receipt)
+        Receipt.objects.bulk_create(receipts)
+        record_many([entry(
+            "receipt.submit", actor=f.actor, event=f.venue.event, venue=f.venue, obj=r,
+            after={"version": r.version, "channel": r.channel, "attendees": len(r.snapshot["attendees"]),
+                   "added": len(r.diff["added"]), "removed": len(r.diff["removed"]),
+                   "changed": len(r.diff["changed"]), "unit": r.unit.name if r.unit else ""},
+            note="主办方在截止后修改" if f.override else "") for f, r, _listed in self.filed])
+        notify_receipts([(r, f.actor) for f, r, _listed in self.filed])
 
 
 def _save_tech_contact(venue: Venue, clean: dict) -> TechContact:
@@ -673,23 +780,35 @@ def grant_extension(venue: Venue, until: datetime | None, *, actor: Any = None) 
 # -- notifications ------------------------------------------------------------------------------------
 def coordinator_emails(venue: Venue, unit: Unit | None = None) -> list[str]:
     """Who hears about a venue: its coordinators (or the unit's people at the main venue),
-    the rehearsal contact, and the addresses invitations were sent to.
+    the rehearsal contact, and the addresses invitations were sent to."""
+    return venue_recipients([(venue, unit)])[0]
 
-    One query: the three sources are a UNION ALL, each tagged so the list keeps that order.
+
+def venue_recipients(pairs: list[tuple[Venue, Unit | None]]) -> list[list[str]]:
+    """coordinator_emails for many (venue, unit) pairs in one query.
+
+    The three sources are a UNION ALL over all the venues, each tagged so every list keeps the
+    order accounts, invitations, rehearsal contact; the pairs pick their rows in Python.
     """
-    members = Membership.objects.filter(venue=venue, role__in=[Role.COORDINATOR, Role.MAIN_UNIT])
-    invites = Invitation.objects.filter(venue=venue, revoked_at__isnull=True).exclude(email="")
-    if venue.kind == Venue.Kind.MAIN and unit is not None:
-        members = members.filter(unit=unit)
-        invites = invites.filter(unit=unit)
-    parts = [
-        members.exclude(user__email="").annotate(address=F("user__email"), source=Value(1)),
-        invites.annotate(address=F("email"), source=Value(2)),
-    ]
-    if venue.kind == Venue.Kind.BRANCH:
-        parts.append(TechContact.objects.filter(venue=venue).exclude(email="").annotate(address=F("email"), source=Value(3)))
-    first, *rest = (qs.order_by().values_list("address", "source", "pk") for qs in parts)
-    return [address for address, _source, _pk in first.union(*rest, all=True).order_by("source", "pk")]
+    ids = {venue.pk for venue, _unit in pairs}
+    members = (Membership.objects.filter(venue_id__in=ids, role__in=[Role.COORDINATOR, Role.MAIN_UNIT])
+               .exclude(user__email="").annotate(address=F("user__email"), source=Value(1)))
+    invites = (Invitation.objects.filter(venue_id__in=ids, revoked_at__isnull=True).exclude(email="")
+               .annotate(address=F("email"), source=Value(2)))
+    contacts = (TechContact.objects.filter(venue_id__in=ids).exclude(email="")
+                .annotate(address=F("email"), source=Value(3), no_unit=Value(None, output_field=IntegerField())))
+    rows = (members.order_by().values_list("venue_id", "unit_id", "address", "source", "pk")
+            .union(invites.order_by().values_list("venue_id", "unit_id", "address", "source", "pk"),
+                   contacts.order_by().values_list("venue_id", "no_unit", "address", "source", "pk"), all=True)
+            .order_by("source", "pk"))
+    found = list(rows)
+    out = []
+    for venue, unit in pairs:
+        per_unit = venue.kind == Venue.Kind.MAIN and unit is not None
+        out.append([address for venue_id, unit_id, address, source, _pk in found if venue_id == venue.pk
+                    and (source == 3 and venue.kind == Venue.Kind.BRANCH
+                         or source != 3 and (not per_unit or unit_id == unit.pk))])
+    return out
 
 
 def notify_venue(venue: Venue, subject: str, body: str | Callable[[], str], *, kind: str,
@@ -699,10 +818,8 @@ def notify_venue(venue: Venue, subject: str, body: str | Callable[[], str], *, k
     `body` may be a function: it is only called when there is someone to send the mail to
     (a receipt's confirmation lists every person; no need to write it for nobody).
     """
-    to = [*coordinator_emails(venue, unit), *(extra or [])]
-    if not any("@" in (address or "") for address in to):
-        return None  # what queue_mail would do, before the body is written
-    return queue_mail(to, subject, body() if callable(body) else body, kind=kind, event=venue.event, venue=venue)
+    return queue_mail([*coordinator_emails(venue, unit), *(extra or [])], subject, body, kind=kind,
+                      event=venue.event, venue=venue)
 
 
 def receipt_text(receipt: Receipt) -> str:
@@ -728,16 +845,28 @@ def receipt_text(receipt: Receipt) -> str:
 
 def notify_receipt(receipt: Receipt, actor: Any = None) -> Any:
     """Confirmation to the venue's coordinator(s) (and the person who filed) after a submit."""
-    venue = receipt.venue
-    deadline = effective_deadline(venue)
-    by_org = is_organizer(actor, venue.event)
-    head = "主办方修改了本会场的回执，内容如下。" if by_org else "您的回执已收到，内容如下。"
-    tail = (f"\n\n如需修改，请在{format_deadline(venue, deadline)}前登录系统。" if deadline else "")
-    extra = [actor.email] if getattr(actor, "email", "") and not by_org else []
-    return notify_venue(venue, f"回执确认：{venue.name} 第{receipt.version}版",
-                        lambda: head + "\n\n" + receipt_text(receipt) + tail,
-                        kind="receipt.confirmation", unit=receipt.unit if venue.kind == Venue.Kind.MAIN else None,
-                        extra=extra)
+    return notify_receipts([(receipt, actor)])[0]
+
+
+def notify_receipts(filed: list[tuple[Receipt, Any]]) -> list[Any]:
+    """notify_receipt for a batch of new versions: one query for the recipients, one INSERT for the mails."""
+    pairs = [(r.venue, r.unit if r.venue.kind == Venue.Kind.MAIN else None) for r, _actor in filed]
+    rows = []
+    for (receipt, actor), to in zip(filed, venue_recipients(pairs), strict=True):
+        venue = receipt.venue
+        by_org = is_organizer(actor, venue.event)
+        extra = [actor.email] if getattr(actor, "email", "") and not by_org else []
+
+        def body(receipt=receipt, by_org=by_org) -> str:
+            deadline = effective_deadline(receipt.venue)
+            head = "主办方修改了本会场的回执，内容如下。" if by_org else "您的回执已收到，内容如下。"
+            tail = f"\n\n如需修改，请在{format_deadline(receipt.venue, deadline)}前登录系统。" if deadline else ""
+            return head + "\n\n" + receipt_text(receipt) + tail
+
+        rows.append(outbox_row([*to, *extra], f"回执确认：{venue.name} 第{receipt.version}版", body,
+                               kind="receipt.confirmation", event=venue.event, venue=venue))
+    queue_mails(rows)
+    return rows
 
 
 def notify_organizer_change(venue: Venue, what: str, unit: Unit | None = None) -> Any:

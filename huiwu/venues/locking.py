@@ -18,10 +18,17 @@ from .models import Venue
 
 def lock_venue(venue_id: int) -> None:
     """Take the venue's write lock for the rest of the current transaction."""
-    if not getattr(settings, "HUIWU_CAPACITY_LOCK", True):
+    lock_venues([venue_id])
+
+
+def lock_venues(venue_ids: set[int] | list[int]) -> None:
+    """Take several venues' write locks at once (a batch of filings), in id order so that two
+    batches sharing venues queue instead of deadlocking."""
+    if not getattr(settings, "HUIWU_CAPACITY_LOCK", True) or not venue_ids:
         return
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("lock_venue() must run inside transaction.atomic()")
     if connection.vendor == "postgresql":
-        list(Venue.objects.select_for_update().filter(pk=venue_id).values_list("pk", flat=True))
+        list(Venue.objects.select_for_update().filter(pk__in=sorted(venue_ids)).order_by("pk")
+             .values_list("pk", flat=True))
     # sqlite: BEGIN IMMEDIATE already holds the write lock
