@@ -295,20 +295,22 @@ class ImportOut(Schema):
 def import_receipt_files(request, event: str):
     """Organizers: many filled receipt files in one request; each is filed on the venue its marker
     or unit names (or `venue`). The batch is kept on the event's import page for review."""
+    from django.utils.translation import gettext as _
+
     from huiwu.accounts.tenancy import resolve_event
 
     from . import bulk
 
     ev = resolve_event(request.auth, event, "event.manage", request)
     if request.content_type != "multipart/form-data":
-        raise Invalid("请以 multipart/form-data 上传回执文件，字段名为 files（可重复）。", {"files": ["必填。"]})
+        raise Invalid(_("请以 multipart/form-data 上传回执文件，字段名为 files（可重复）。"), {"files": [_("必填。")]})
     flag = lambda k: request.POST.get(k, "") in ("1", "true", "True", "yes", "on")  # noqa: E731
     venue = None
     if request.POST.get("venue"):
         venue = ev.venues.filter(code=request.POST["venue"].strip()).first()
         if venue is None:
-            raise Invalid(f"会议中没有代码为“{request.POST['venue']}”的会场。请用 GET /api/v1/events/{ev.slug}/venues 查看会场代码。",
-                          {"venue": ["会场代码无效。"]})
+            raise Invalid(_("会议中没有代码为“%(code)s”的会场。请用 GET /api/v1/events/%(event)s/venues 查看会场代码。")
+                          % {"code": request.POST["venue"], "event": ev.slug}, {"venue": [_("会场代码无效。")]})
     files = bulk.read_uploads(request.FILES.getlist("files"))
     _batch, result = bulk.import_batch(ev, files, actor=request.auth, dry_run=flag("dry_run"),
                                        accept_partial=flag("accept_partial"), venue=venue, source="api")

@@ -374,3 +374,27 @@ def test_api_route_is_in_openapi(client):
     schema = op["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert schema["properties"]["files"]["type"] == "array" and schema["required"] == ["files"]
     assert {"dry_run", "accept_partial", "venue"} <= set(schema["properties"])
+
+
+def test_deadline_day_all_branch_venues_at_once(client, organizer, demo_event, count_queries):
+    """The 37 branch venues' forms (30 people each, Word and Excel mixed) in one upload."""
+    import time
+
+    branches = list(demo_event.venues.filter(kind="branch").order_by("order"))
+    assert len(branches) == 37
+    files = []
+    for n, v in enumerate(branches, start=1):
+        unit = v.host_unit.name
+        make = filled_docx if n % 2 else filled_xlsx
+        files.append((f"{v.name}回执.{'docx' if n % 2 else 'xlsx'}", make(v, people(30, unit, n))))
+    client.force_login(organizer)
+    started = time.perf_counter()
+    with count_queries() as ctx:
+        resp = _upload(client, demo_event.slug, files)
+    elapsed = time.perf_counter() - started
+    print(f"\n37 files x 30 people through the import page: {elapsed:.2f} s, {len(ctx)} SQL statements")
+    html = _batch_page(client, resp)
+    assert ImportBatch.objects.get().items.filter(status="accepted").count() == 37, [
+        (i.filename, i.report["errors"]) for i in ImportItem.objects.exclude(status="accepted")]
+    assert Attendee.objects.filter(status="active").count() == 37 * 30
+    assert "37 已接收" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
