@@ -77,6 +77,17 @@ def _(message: str) -> str:
     return gettext(message)
 
 
+def ngettext(singular: str, plural: str, number: int) -> str:
+    """Django's ngettext when settings are configured; otherwise as gettext's fallback chooses."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return singular if number == 1 else plural
+    from django.utils.translation import ngettext as django_ngettext
+
+    return django_ngettext(singular, plural, number)
+
+
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"
 PENDING = "pending"
@@ -256,7 +267,8 @@ def rule_title(rule: dict[str, Any]) -> str:
         days = as_int(rule.get("window_days"))
         label = _(KIND_LABELS[kind])
         if days:
-            return _("会前%(days)s天内无%(label)s") % {"days": days, "label": label}
+            return ngettext("会前%(days)s天内无%(label)s", "会前%(days)s天内无%(label)s", days) % {
+                "days": days, "label": label}
         return _("无%(label)s") % {"label": label}
     if kind == "health_code":
         color = _(COLOR_LABELS[norm_color(rule.get("color")) or "green"])
@@ -270,10 +282,12 @@ def rule_title(rule: dict[str, Any]) -> str:
         hours = as_int(rule.get("window_hours"))
         if rule.get("applies_to") == "returned_from_travel":
             if hours:
-                return _("出差返回人员会前%(hours)s小时内核酸检测结果无异常") % {"hours": hours}
+                return ngettext("出差返回人员会前%(hours)s小时内核酸检测结果无异常",
+                                "出差返回人员会前%(hours)s小时内核酸检测结果无异常", hours) % {"hours": hours}
             return _("出差返回人员会前核酸检测结果无异常")
         if hours:
-            return _("会前%(hours)s小时内核酸检测结果无异常") % {"hours": hours}
+            return ngettext("会前%(hours)s小时内核酸检测结果无异常", "会前%(hours)s小时内核酸检测结果无异常", hours) % {
+                "hours": hours}
         return _("会前核酸检测结果无异常")
     return str(kind or _("未知规则"))
 
@@ -480,10 +494,12 @@ def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz:
         if sampled > start:
             return Check(rule, NOT_ELIGIBLE, _("不符合“%(title)s”：采样时间%(sampled)s晚于会议开始时间%(start)s，请核对。")
                          % {"title": title, "sampled": shown, "start": fmt(start, tz)})
-        return Check(rule, NOT_ELIGIBLE, _(
-            "不符合“%(title)s”：采样时间%(sampled)s距会议开始已超过%(hours)s小时，请在%(earliest)s之后重新采样检测。") % {
-            "title": title, "sampled": shown, "hours": as_int(rule.get("window_hours")),
-            "earliest": fmt(earliest, tz) if earliest else ""})
+        hours = as_int(rule.get("window_hours"))
+        return Check(rule, NOT_ELIGIBLE, ngettext(
+            "不符合“%(title)s”：采样时间%(sampled)s距会议开始已超过%(hours)s小时，请在%(earliest)s之后重新采样检测。",
+            "不符合“%(title)s”：采样时间%(sampled)s距会议开始已超过%(hours)s小时，请在%(earliest)s之后重新采样检测。",
+            hours or 0) % {"title": title, "sampled": shown, "hours": hours,
+                           "earliest": fmt(earliest, tz) if earliest else ""})
     if result != "negative":
         return Check(rule, PENDING, _("“%(title)s”：核酸检测结果尚未出来，出结果后请更新申报。") % {"title": title})
     return Check(rule, "ok")

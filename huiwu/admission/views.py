@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from huiwu.accounts.models import Role
@@ -40,7 +41,8 @@ def _question_texts(attendee: Attendee) -> dict[str, str]:
         if not days:
             return _("近期")
         first = start.date() - timedelta(days=days)
-        return _("%(m)s月%(d)s日以来（会前%(days)s天内）") % {"m": first.month, "d": first.day, "days": days}
+        return ngettext("%(m)s月%(d)s日以来（会前%(days)s天内）", "%(m)s月%(d)s日以来（会前%(days)s天内）", days) % {
+            "m": first.month, "d": first.day, "days": days}
 
     hc = rules.get("health_code", {})
     test = rules.get("nucleic_acid_test", {})
@@ -260,7 +262,7 @@ def rules_page(request, event):
         try:
             if action == "preset":
                 rules = services.apply_preset(event, request.POST.get("name", ""), actor=request.user)
-                messages.success(request, _("已使用预设规则（%(n)s条）。") % {"n": len(rules)})
+                messages.success(request, ngettext("已使用预设规则（%(n)s条）。", "已使用预设规则（%(n)s条）。", len(rules)) % {"n": len(rules)})
             elif action == "adopt":
                 form = AdoptForm(request.POST)
                 if form.is_valid():
@@ -276,7 +278,7 @@ def rules_page(request, event):
                             form.add_error("rules_json", _("应为规则列表，或通知解析结果（含 admission_rules）。"))
                         else:
                             rules = services.adopt_rules(event, data, actor=request.user, source="manual")
-                            messages.success(request, _("已采用%(n)s条规则。") % {"n": len(rules)})
+                            messages.success(request, ngettext("已采用%(n)s条规则。", "已采用%(n)s条规则。", len(rules)) % {"n": len(rules)})
                             return redirect("admission:rules", event.slug)
             elif action == "toggle":
                 rule = get_object_or_404(AdmissionRule, pk=request.POST.get("rule") or 0, event=event)
@@ -309,5 +311,6 @@ def export(request, event):
 def purge(request, event):
     """Delete this event's declaration details now if its retention period has passed."""
     n = services.purge_declarations(event=event)
-    messages.success(request, _("已清除%(n)s份申报的健康信息（保留入场结论）。") % {"n": n})
+    messages.success(request, ngettext("已清除%(n)s份申报的健康信息（保留入场结论）。", "已清除%(n)s份申报的健康信息（保留入场结论）。", n)
+                     % {"n": n})
     return redirect("admission:rules", event.slug)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from huiwu.accounts.tenancy import Access, resolve_event
@@ -29,11 +30,11 @@ class EventOut(Schema):
     approval_required: bool
 
 
-@router.get("/events", response=list[EventOut], summary="列出可访问的会议")
+@router.get("/events", response=list[EventOut], summary=gettext_lazy("列出可访问的会议"))
 def list_events(request):
     return list(Access.for_user(request.auth).events().order_by("-starts_at"))
 
 
-@router.get("/events/{event}", response=EventOut, summary="会议详情")
+@router.get("/events/{event}", response=EventOut, summary=gettext_lazy("会议详情"))
 def get_event(request, event: str):
     return resolve_event(request.auth, event, "event.view", request)

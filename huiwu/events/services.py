@@ -39,6 +39,7 @@ def create_branch_venues(event: Event, capacity: int = 30, *, actor: Any = None,
         if code in existing or code not in units:
             continue
         unit = units[code]
+        # i18n: data — a venue's name is stored once, as the official notices name it (北京市分会场)
         created.append(Venue(
             event=event, kind=Venue.Kind.BRANCH, code=code, host_unit=unit,
             name=f"{unit.region_name}分会场", capacity=capacity, order=order_of.get(code, 999),
@@ -77,6 +78,7 @@ def demo_dates(historical: bool = False, today: date | None = None) -> dict[str,
     }
 
 
+# i18n: data — the demo event is the 2021 notice as issued, stored as database content
 DEMO_SUMMARY = """\
 全民终身学习活动周全国总开幕式以视频会议方式举行：教育部设主会场，各省级教育行政部门、\
 各计划单列市教育局和新疆生产建设兵团教育局设分会场，线上线下同步进行。
@@ -93,7 +95,7 @@ def load_demo_event(historical: bool = False) -> Event:
     if existing:
         return existing
     dates = demo_dates(historical)
-    event = Event.objects.create(
+    event = Event.objects.create(  # i18n: data
         slug=DEMO_SLUG,
         title="2021年全民终身学习活动周全国总开幕式",
         doc_number="教职成厅函〔2021〕24号",
@@ -109,10 +111,10 @@ def load_demo_event(historical: bool = False) -> Event:
         status=Event.Status.PUBLISHED,
         **dates,
     )
-    organizer_unit, _ = Unit.objects.get_or_create(
+    organizer_unit, _ = Unit.objects.get_or_create(  # i18n: data
         name="教育部职业教育与成人教育司", defaults={"kind": Unit.Kind.MINISTRY, "order": 1000}
     )
-    Venue.objects.create(
+    Venue.objects.create(  # i18n: data
         event=event, kind=Venue.Kind.MAIN, code="main", host_unit=organizer_unit,
         name="主会场", address="教育部机关北楼二层报告厅", capacity=30, order=0,
         approval_status=Venue.Approval.APPROVED, is_open=True,
@@ -121,18 +123,22 @@ def load_demo_event(historical: bool = False) -> Event:
     from huiwu.venues.models import VenueUnit
 
     main = event.venues.get(code="main")
-    for i, (name, kind) in enumerate([
+    for i, (name, kind) in enumerate([  # i18n: data
         ("教育部职业教育与成人教育司", Unit.Kind.MINISTRY),
         ("中国成人教育协会", Unit.Kind.ASSOCIATION),
         ("联合国教科文组织北京办事处", Unit.Kind.INTERNATIONAL),
     ]):
         unit, _ = Unit.objects.get_or_create(name=name, defaults={"kind": kind, "order": 1000 + i})
         VenueUnit.objects.get_or_create(venue=main, unit=unit)
+    # i18n: data
     EventContact.objects.create(event=event, name="王立", org="教育部职业教育与成人教育司",
                                 phones=["010-66096253"], fax="010-66020434", order=0)
+    # i18n: data
     EventContact.objects.create(event=event, name="付宇豪", org="视频调试技术支持",
                                 phones=["18500219116"], order=1)
+    # i18n: data
     EventAttachment.objects.create(event=event, title="主会场参会回执", template_kind="main", order=1)
+    # i18n: data
     EventAttachment.objects.create(event=event, title="分会场参加人员及视频调试负责人回执",
                                    template_kind="branch", order=2)
     record("event.create", event=event, after={"slug": event.slug, "demo": True})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from huiwu.accounts.tenancy import public, scoped
@@ -59,10 +60,11 @@ def remind(request, event):
     from huiwu.receipts.services import remind_unfiled
 
     out = remind_unfiled(event, actor=request.user)
-    messages.success(request, _("已向 %(n)d 个未报会场（单位）发送提醒邮件。") % {"n": out["sent"]})
+    messages.success(request, ngettext("已向 %(n)d 个未报会场（单位）发送提醒邮件。", "已向 %(n)d 个未报会场（单位）发送提醒邮件。",
+                                       out["sent"]) % {"n": out["sent"]})
     if out["no_address"]:
         messages.warning(request, _("以下会场没有联系人邮箱，未能提醒，请生成邀请链接或电话联系：%(names)s") % {
-            "names": "、".join(out["no_address"])})
+            "names": _("、").join(out["no_address"])})
     return redirect("events:overview", event.slug)
 
 
@@ -78,5 +80,5 @@ def create_branches(request, event):
         messages.error(request, _("每个分会场的人数上限必须是正整数，例如 30。"))
     else:
         created = services.create_branch_venues(event, capacity, actor=request.user)
-        messages.success(request, _("已新建 %(n)d 个分会场。") % {"n": len(created)})
+        messages.success(request, ngettext("已新建 %(n)d 个分会场。", "已新建 %(n)d 个分会场。", len(created)) % {"n": len(created)})
     return redirect("events:overview", event.slug)

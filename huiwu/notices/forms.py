@@ -186,7 +186,7 @@ class ReviewForm(forms.Form):
         for r in rules:
             if r.get("kind") not in RULE_KINDS:
                 raise forms.ValidationError(_("不认识的规则类型“%(kind)s”，可选：%(kinds)s。")
-                                            % {"kind": r.get("kind"), "kinds": "、".join(RULE_KINDS)})
+                                            % {"kind": r.get("kind"), "kinds": _("、").join(RULE_KINDS)})
             if r.get("venues", "all") not in ("all", "main", "branch"):
                 raise forms.ValidationError(_("规则的 venues 应为 all、main 或 branch。"))
         return rules

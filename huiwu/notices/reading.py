@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAX_FILE_BYTES = 5 * 1024 * 1024          # a notice is a few pages; 5 MB is plenty
 MAX_DOCX_XML_BYTES = 20 * 1024 * 1024     # word/document.xml once unzipped
@@ -41,7 +42,8 @@ def read_notice_file(path: str | Path) -> str:
 def check_text(text: str) -> str:
     """Refuse a text too long to be a notice (it would only keep the parser busy)."""
     if len(text) > MAX_TEXT_CHARS:
-        raise NoticeFileError(_("正文过长（超过 %(n)d 字），请只提供通知本身。") % {"n": MAX_TEXT_CHARS})
+        raise NoticeFileError(ngettext("正文过长（超过 %(n)d 字），请只提供通知本身。", "正文过长（超过 %(n)d 字），请只提供通知本身。",
+                                        MAX_TEXT_CHARS) % {"n": MAX_TEXT_CHARS})
     return text
 
 

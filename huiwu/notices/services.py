@@ -23,7 +23,7 @@ from .parser import event_name
 TZ = ZoneInfo("Asia/Shanghai")
 
 # Chinese words that make a short ASCII slug (no pinyin library needed): first matches win
-_GLOSSARY = [
+_GLOSSARY = [  # i18n: data
     ("终身学习", "lifelong-learning"), ("活动周", "week"), ("开幕式", "opening"), ("闭幕式", "closing"),
     ("职业教育", "vocational-education"), ("成人教育", "adult-education"), ("社区教育", "community-education"),
     ("老年教育", "senior-education"), ("继续教育", "continuing-education"), ("高等教育", "higher-education"),
@@ -141,7 +141,7 @@ def create_event_from_notice(parsed: dict[str, Any], actor: Any, *, notice_text:
         issued_on=date.fromisoformat(issued) if issued else None,
         theme=(parsed.get("theme") or "")[:200],
         notice_text=notice_text,
-        addressees="，".join(parsed.get("addressees") or []),
+        addressees="，".join(parsed.get("addressees") or []),  # i18n: data (stored as the notice writes it)
         starts_at=starts,
         ends_at=ends,
         registration_deadline=parse_moment(reg.get("deadline"), end_of_day=True),

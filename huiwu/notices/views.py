@@ -38,7 +38,7 @@ def highlight(text: str, spans: dict[str, tuple[int, int]]) -> SafeString:
         piece = escape(text[a:b])
         if fields:
             names = " ".join(sorted(fields))
-            labels = "、".join(str(FIELD_LABELS.get(f, f)) for f in sorted(fields))
+            labels = _("、").join(str(FIELD_LABELS.get(f, f)) for f in sorted(fields))
             out.append(f'<mark data-fields="{escape(names)}" title="{escape(labels)}">{piece}</mark>')
         else:
             out.append(piece)

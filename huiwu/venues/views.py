@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from huiwu.accounts import services as account_services
@@ -87,8 +88,10 @@ def invite(request, event, venue):
     _inv, token = account_services.create_invitation(venue, actor=request.user, email=request.POST.get("email", "").strip(),
                                                      base_url=request.build_absolute_uri("/"), **kwargs)
     link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
-    messages.success(request, _("邀请链接（%(days)s 天内有效，仅可使用一次）：%(link)s") % {
-        "days": settings.HUIWU_INVITATION_DAYS, "link": link})
+    days = settings.HUIWU_INVITATION_DAYS
+    messages.success(request, ngettext("邀请链接（%(days)s 天内有效，仅可使用一次）：%(link)s",
+                                       "邀请链接（%(days)s 天内有效，仅可使用一次）：%(link)s", days)
+                     % {"days": days, "link": link})
     return redirect("venues:detail", event.slug, venue.code)
 
 

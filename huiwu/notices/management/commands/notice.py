@@ -6,13 +6,14 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huiwu.notices.parser import FIELD_PATHS, get_path, parse_with_sources
 from huiwu.notices.reading import NoticeFileError, read_notice_file
 
 
 class Command(BaseCommand):
-    help = _("通知解析：把通知文件（.txt、.docx、.html）读成会议的各项信息。")
+    help = gettext_lazy("通知解析：把通知文件（.txt、.docx、.html）读成会议的各项信息。")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
@@ -43,4 +44,5 @@ class Command(BaseCommand):
         for path in FIELD_PATHS:
             value = get_path(result, path)
             shown = _("（未找到）") if value in (None, [], "") else json.dumps(value, ensure_ascii=False)
-            self.stdout.write(f"{FIELD_LABELS[path]}（{path}）：{shown}")
+            self.stdout.write(_("%(label)s（%(path)s）：%(value)s") % {"label": FIELD_LABELS[path], "path": path,
+                                                                   "value": shown})
