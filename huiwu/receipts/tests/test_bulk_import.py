@@ -393,7 +393,9 @@ def test_deadline_day_all_branch_venues_at_once(client, organizer, demo_event, c
         resp = _upload(client, demo_event.slug, files)
     elapsed = time.perf_counter() - started
     print(f"\n37 files x 30 people through the import page: {elapsed:.2f} s, {len(ctx)} SQL statements")
-    html = _batch_page(client, resp)
+    with count_queries() as page_queries:
+        html = _batch_page(client, resp)
+    assert len(page_queries) <= 10, [q["sql"] for q in page_queries]  # 7, the same for 3 files or 37
     assert ImportBatch.objects.get().items.filter(status="accepted").count() == 37, [
         (i.filename, i.report["errors"]) for i in ImportItem.objects.exclude(status="accepted")]
     assert Attendee.objects.filter(status="active").count() == 37 * 30
