@@ -24,13 +24,19 @@ such as 、。, full-width forms such as ：；（）). Each one must be one of:
    explicit, reviewable exception.
 
 The check cannot pass vacuously: it asserts how many files and CJK strings it saw, and the same
-checker is fed known-bad and known-good snippets.
+checker is fed known-bad and known-good snippets. A last test writes a small English catalogue
+and shows the wrapped code then speaks English while Chinese stays the default.
+
+Known limit: a comparison against a message (``"过多" in error``) passes as "data"; such a check
+breaks once the message is translated, so compare codes or flags instead.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import struct
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -252,3 +258,55 @@ def test_checker_accepts_translated_strings_and_data(name):
     seen, problems = check_source(GOOD[name])
     assert seen >= 1
     assert problems == [], problems
+
+
+def write_mo(path: Path, messages: dict[str, str | list[str]]) -> None:
+    """A GNU .mo catalogue, as msgfmt writes it (so the test needs no gettext tools). A plural
+    entry's key is "singular\\0plural" and its value the list of forms."""
+    header = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"
+    pairs = sorted([(b"", header.encode())] + [
+        (k.encode(), ("\0".join(v) if isinstance(v, list) else v).encode()) for k, v in messages.items()])
+    ids = strs = b""
+    table = []
+    for key, value in pairs:
+        table.append((len(ids), len(key), len(strs), len(value)))
+        ids += key + b"\0"
+        strs += value + b"\0"
+    keystart = 7 * 4 + 16 * len(pairs)
+    offsets = [x for o1, l1, _o2, _l2 in table for x in (l1, o1 + keystart)]
+    offsets += [x for _o1, _l1, o2, l2 in table for x in (l2, o2 + keystart + len(ids))]
+    head = struct.pack("<7I", 0x950412DE, 0, len(pairs), 7 * 4, 7 * 4 + 8 * len(pairs), 0, 0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(head + struct.pack(f"<{len(offsets)}I", *offsets) + ids + strs)
+
+
+def test_english_follows_once_a_catalogue_exists(tmp_path, client, db):
+    """What the wrapping is for: with an English catalogue the same code speaks English (the engine's
+    own gettext/ngettext wrappers, a lazy API title, an API error), and Chinese stays the default."""
+    from django.test import override_settings
+    from django.utils import translation
+
+    from huiwu.admission.engine import SEED_RULES, evaluate
+
+    days = "会前%(days)s天内无%(label)s"
+    write_mo(tmp_path / "en" / "LC_MESSAGES" / "django.mo", {
+        f"{days}\0{days}": ["No %(label)s within %(days)s day before", "No %(label)s within %(days)s days before"],
+        "疑似症状": "suspected symptoms",
+        "不符合“%(title)s”：%(fact)s，须更换为其他人员参会。": "Fails “%(title)s”: %(fact)s; send someone else.",
+        "申报有新冠肺炎疑似症状": "declared symptoms",
+        "huiwu 会务 API": "huiwu meeting API",
+        "缺少或无效的访问令牌。请在请求头中提供 Authorization: Bearer TOKEN。": "Missing or invalid token.",
+    })
+    start = datetime(2021, 11, 23, 2, 0, tzinfo=UTC)
+    with override_settings(LOCALE_PATHS=[tmp_path]):
+        with translation.override("en"):
+            reason = evaluate(SEED_RULES[:1], {"symptoms": True}, start, "main").reasons[0]["message"]
+            assert reason == "Fails “No suspected symptoms within 14 days before”: declared symptoms; send someone else."
+        with translation.override("zh-hans"):
+            reason = evaluate(SEED_RULES[:1], {"symptoms": True}, start, "main").reasons[0]["message"]
+            assert reason == "不符合“会前14天内无疑似症状”：申报有新冠肺炎疑似症状，须更换为其他人员参会。"
+        assert client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en").json()["info"]["title"] == \
+            "huiwu meeting API"
+        assert client.get("/api/v1/events", HTTP_ACCEPT_LANGUAGE="en").json()["error"]["message"] == \
+            "Missing or invalid token."
+        assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "huiwu 会务 API"
