@@ -26,12 +26,28 @@ def decode(data: bytes) -> str:
         raise UnsafeFile(_("CSV 文件的文字编码无法识别。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新提交。")) from exc
 
 
+def sniff_delimiter(text: str) -> str:
+    """The separator most lines agree on: the one that splits the most of the first lines into the
+    same number of fields (a title or a note full of “，” does not outvote the table)."""
+    lines = [line for line in text[:65536].splitlines()[:30] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for candidate in (",", "\t", ";", "，", "|"):
+        counts: dict[int, int] = {}
+        for line in lines:
+            n = line.count(candidate)
+            if n:
+                counts[n] = counts.get(n, 0) + 1
+        if counts:
+            fields, agree = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+            score = (agree, fields)
+            if score > best_score:
+                best, best_score = candidate, score
+    return best
+
+
 def read_csv(data: bytes) -> Parsed:
     text = decode(data)
-    first = "\n".join(text.splitlines()[:20])
-    delimiter = max([",", "\t", ";", "，"], key=first.count)
-    if first.count(delimiter) == 0:
-        delimiter = ","
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     grid = Grid(label=_("CSV 文件"), rows=[], row_numbers=[], kind="csv")
     try:
@@ -41,7 +57,7 @@ def read_csv(data: bytes) -> Parsed:
             grid.rows.append(row[:60])
             grid.row_numbers.append(number)
     except csv.Error as exc:
-        raise UnsafeFile(_("CSV 文件格式有误（%(err)s）。请在 Excel 中重新另存为 CSV 后提交。") % {"err": exc}) from exc
+        raise UnsafeFile(_("CSV 文件格式有误（某一格内容过长，或引号不成对），不像一份回执。请在 Excel 中重新另存为 CSV 后提交。")) from exc
     parsed = Parsed(kind="csv", grids=[grid])
     parsed.marker = Marker.find(text[:20000]) if "huiwu" in text else None
     if parsed.marker:

@@ -20,6 +20,7 @@ from huiwu.core.text import PhoneError, clean_name, fold, normalize_mobile
 from .model import Grid, Marker, Parsed
 
 FIELDS = ("name", "unit", "position", "phone", "category")
+_FIELD_NAMES = {"name": "姓名", "unit": "单位", "position": "职务", "phone": "手机", "category": "类别"}
 
 _NAME = {"姓名", "名字", "参会人员姓名", "参会人姓名", "人员姓名", "参会人员", "参会人", "参会者", "代表姓名",
          "参加人员", "参会代表", "与会人员", "姓名全称"}
@@ -45,13 +46,28 @@ DECLARED_UNIT = re.compile(r"(?:填报|报送|报名|参会|所在|回执)?单�
 SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 PHONE_IN_TEXT = re.compile(r"(?:\+|00)?\d[\d\s\-()（）]{8,20}\d")
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
+#: where the unit's name ends in “填报单位：XX  填报日期：…”: the next label, or a role or date word
+_NEXT_LABEL = re.compile(r"\s{2,}|\s+[\u4e00-\u9fff]{1,8}\s*[:：]|填报日期|填报人|联系人|日期|填表人|负责人|电话|手机|[（(]盖章")
 DITTO = {"同上", "〃", "\"", "”", "“", "同左", "ditto"}
+
+
+#: characters that show nothing but break a name or a phone: zero-width spaces and joiners, soft
+#: hyphen, BOM, word joiner, direction marks and embeddings (pasted from web pages and chat apps)
+_INVISIBLE = dict.fromkeys([0x00AD, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                            0xFEFF], None)
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without invisible characters (cheap for the common, printable case)."""
+    return text if text.isprintable() else text.translate(_INVISIBLE)
 
 
 def _fold(cell: str) -> str:
     """`huiwu.core.text.fold` for a cell, skipping the work for text that is already folded."""
     if not cell:
         return ""
+    if not cell.isprintable():
+        cell = cell.translate(_INVISIBLE)
     if not unicodedata.is_normalized("NFKC", cell):
         cell = unicodedata.normalize("NFKC", cell)
     return " ".join(cell.split())
@@ -137,15 +153,29 @@ def row_text(row: list[str]) -> str:
     return " ".join(out)
 
 
+#: a sheet (or caption) holding only the contact: “联系人”, “联系人信息”, “会场联系人”
+CONTACT_SHEET = re.compile(r"(?:会场|分会场|回执)?联系人(?:信息|及电话|及手机|及联系方式)?")
+
+
 def _is_contact_context(text: str) -> bool:
     text = fold(text)
+    if CONTACT_SHEET.fullmatch(text):
+        return True
     return bool(CONTACT_WORDS.search(text)) and not ATTENDEE_WORDS.search(text)
 
 
-def parse_contact_line(text: str) -> dict | None:
+#: the template's own instruction in place of a name: “请填写姓名和手机号码”, “须填写”, “（由…填写）”
+_INSTRUCTION = re.compile(r"^(?:请|须|需|务必|应|由|填写|如实|按)|姓名")
+
+
+#: a line naming a contact without saying for what: “联系人：张三 电话：…” (used when nothing better is found)
+PLAIN_CONTACT = re.compile(r"(?:^|(?<=[\s，,；;]))(?:填报|报送|会场)?联系人(?=\s*[:：])")
+
+
+def parse_contact_line(text: str, role: re.Pattern = CONTACT_LINE) -> dict | None:
     """视频调试负责人：张三，手机：138 0013 8000 → {"name": "张三", "phone": "138 0013 8000"}."""
     t = fold(text)
-    m = CONTACT_LINE.search(t)
+    m = role.search(t)
     if not m:
         return None
     rest = re.sub(r"^\s*[（(][^）)]{0,12}[）)]", "", t[m.end():])  # “（姓名、手机）”
@@ -162,7 +192,7 @@ def parse_contact_line(text: str) -> dict | None:
         after = rest[nm.end():]
         name = re.sub(r"\s*(?:手机号码|手机号|手机|联系电话|联系方式|电话|职务|单位).*$", "", name)
         name = clean_name(name)
-        if len(name) > 10 or name in ("无", "待定", "暂无"):
+        if len(name) > 10 or name in ("无", "待定", "暂无") or _INSTRUCTION.match(name):
             name = ""
     phone = ""
     pm = MOBILE_IN_TEXT.search(after) or PHONE_IN_TEXT.search(after)
@@ -247,7 +277,7 @@ def split_side_by_side(grid: Grid) -> list[Grid]:
         cells = [_fold(c) for c in row]
         if not header_mapping(cells):
             continue
-        if sum(1 for c in cells if (field_of(header_label(c)) or ("",))[0] == "name") < 2:
+        if sum(1 for c in cells if field_of(header_label(c)) == ("name", 2)) < 2:  # a role (技术联系人) is no 2nd list
             return [grid]
         starts = _block_starts(cells)
         if len(starts) < 2:
@@ -259,7 +289,8 @@ def split_side_by_side(grid: Grid) -> list[Grid]:
             parts.append(Grid(
                 label=grid.label + side, rows=[r[a:b] for r in grid.rows], row_numbers=list(grid.row_numbers),
                 context=grid.context, kind=grid.kind,
-                numeric={(r, c - a) for r, c in grid.numeric if a <= c < b}))
+                numeric={(r, c - a) for r, c in grid.numeric if a <= c < b},
+                hidden_rows=grid.hidden_rows, hidden_cols={c - a for c in grid.hidden_cols if a <= c < b}))
         return parts
     return [grid]
 
@@ -275,7 +306,7 @@ def _context_before(grid: Grid, index: int) -> str:
 def extract(parsed: Parsed) -> Extracted:
     """Read attendees and the rehearsal contact from every grid and line of a parsed file."""
     out = Extracted(marker=parsed.marker, warnings=list(parsed.warnings))
-    out.lines.extend(parsed.lines)
+    out.lines.extend(strip_invisible(line) for line in parsed.lines)
     contact_rows: list[tuple[dict, str]] = []
     previous_mapping: dict[str, int] | None = None
     previous_width = -1
@@ -291,6 +322,7 @@ def extract(parsed: Parsed) -> Extracted:
             # a list continued in a second table without repeating its header
             mapping, role = previous_mapping, "attendees"
         grid_used = False
+        hidden_rows: list[int] = []
         for i, row in enumerate(grid.rows):
             cells = [_fold(c) for c in row]
             nonempty = [c for c in cells if c]
@@ -342,6 +374,15 @@ def extract(parsed: Parsed) -> Extracted:
                 if warning:
                     out.warnings.append(warning)
             out.attendees.append(FileRow(row=grid.row_numbers[i], where=grid.label, data=data))
+            if i in grid.hidden_rows:
+                hidden_rows.append(grid.row_numbers[i])
+        if hidden_rows:
+            out.warnings.append(_("%(where)s中第%(rows)s行是隐藏行，其中的人员也已读取；如有不参会的，请删除该行后重新提交。")
+                                % {"where": grid.label, "rows": "、".join(map(str, hidden_rows))})
+        if grid_used and mapping and grid.hidden_cols & set(mapping.values()):
+            out.warnings.append(_("%(where)s中有隐藏的列（如“%(label)s”），其内容也已读取，请核对。")
+                                % {"where": grid.label, "label": _FIELD_NAMES[
+                                    next(f for f, c in mapping.items() if c in grid.hidden_cols)]})
         if grid_used:
             used_grids += 1
             previous_mapping, previous_width = mapping, width
@@ -353,7 +394,7 @@ def extract(parsed: Parsed) -> Extracted:
     for line in out.lines:
         m = DECLARED_UNIT.search(fold(line))
         if m:
-            unit = re.split(r"\s{2,}|填报人|联系人|日期|填表人|负责人|电话|手机|[（(]盖章", m.group(1))[0].strip(" ：:，,")
+            unit = _NEXT_LABEL.split(m.group(1))[0].strip(" ：:，,")
             if unit and not CONTACT_WORDS.search(unit):
                 out.declared_units.append(unit)
     if not out.found_header and not out.attendees:
@@ -392,6 +433,16 @@ def _find_contact(out: Extracted, contact_rows: list[tuple[dict, str]]) -> None:
         if found["phone"]:
             found["phone"], _w = pick_phone(found["phone"])
         candidates.append(found)
+    if not candidates:
+        # no rehearsal contact named as such: a plain “联系人：张三 电话：…” line stands in, said in a warning
+        for line in out.lines:
+            found = parse_contact_line(line, role=PLAIN_CONTACT)
+            if found and found["name"] and found["phone"]:
+                found["phone"], _w = pick_phone(found["phone"])
+                candidates.append(found)
+                out.warnings.append(_("文件中没有写明视频调试负责人，已把联系人“%(name)s”作为视频调试负责人，请核对。")
+                                    % {"name": found["name"]})
+                break
     complete = [c for c in candidates if c["name"] and c["phone"]]
     chosen = complete[0] if complete else (candidates[0] if candidates else None)
     if chosen is not None:

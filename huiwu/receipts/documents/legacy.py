@@ -1,16 +1,26 @@
-"""Old binary formats (.doc, .xls, .wps, .et): converted by LibreOffice headless when installed."""
+"""Old formats: binary .doc/.xls/.wps/.et converted by LibreOffice headless when installed; and
+what many Chinese systems export under those names — web pages (HTML, .mht) and Excel 2003
+XML — read directly, without LibreOffice."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from lxml import etree
 
-from .safety import UnsafeFile
+from .model import Grid, Marker, Parsed
+from .safety import UnsafeFile, parse_xml
+
+MAX_ROWS = 5000
+MAX_COLS = 60
 
 TIMEOUT_SECONDS = 60
 TARGET = {"doc": "docx", "wps": "docx", "xls": "xlsx", "et": "xlsx"}
@@ -46,3 +56,233 @@ def convert(data: bytes, ext: str) -> tuple[bytes, str]:
             raise UnsafeFile(_("旧版 .%(ext)s 文件无法转换，可能已损坏或加密。请另存为 .%(target)s 后重新提交。")
                              % {"ext": ext, "target": target})
         return result.read_bytes(), target
+
+
+# -- what Chinese systems export under .xls/.doc: HTML tables and Excel 2003 XML ----------------------
+#: a web page or Excel 2003 XML bigger than this is not a receipt (its tree takes ~12× in memory)
+MAX_TEXT_BYTES = 6 * 1024 * 1024
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "pre", "center", "font", "span", "b"}
+_BREAKS = {"br", "p", "div", "li"}
+
+
+def sniff_text(data: bytes) -> str | None:
+    """What a text file named .xls/.doc really is: html, mht, spreadsheetml (Excel 2003 XML) or None."""
+    head = data[:4096]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            head = data[:8192].decode("utf-16", "ignore").encode("utf-8")
+        except UnicodeError:
+            return None
+    low = head.lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in low:
+        return "spreadsheetml"
+    if low.lstrip().startswith(b"mime-version") or b"multipart/related" in low[:1024]:
+        return "mht"
+    if b"<html" in low or b"<table" in low or b"<!doctype html" in low:
+        return "html"
+    return None
+
+
+def _decode(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", "replace")
+    m = _CHARSET.search(data[:4096])
+    declared = m.group(1).decode("ascii").lower() if m else ""
+    if declared in ("gb2312", "gbk", "gb18030", "x-gbk", "cp936"):
+        return data.decode("gb18030", "replace")
+    if declared and declared not in ("utf-8", "utf8", "unicode"):
+        try:
+            return data.decode(declared, "replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", "replace")
+
+
+def _mht_html(data: bytes) -> bytes:
+    """The first text/html part of a “single file web page” (.mht saved under .doc/.xls)."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            body = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset and b"charset" not in body[:4096].lower():
+                body = f'<meta charset="{charset}">'.encode() + body
+            return body
+    raise UnsafeFile(_("这个网页格式的文件里没有表格内容。请用 Word 或 Excel 另存为 .docx / .xlsx 后重新提交。"))
+
+
+def _cell_text(cell) -> str:
+    """A cell's text without its nested tables' text; <br> and paragraphs become spaces."""
+    parts = [cell.text or ""]
+    for child in cell:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        if child.tag == "table":
+            parts.append(" ")
+        else:
+            if child.tag in _BREAKS:
+                parts.append(" ")
+            parts.append(_cell_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _own(el, tag: str, table) -> bool:
+    """Whether `el` belongs to `table` itself, not to a table nested in it."""
+    return next(el.iterancestors("table"), None) is table
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), MAX_COLS))
+    except ValueError:
+        return 1
+
+
+def html_grids(data: bytes, *, first_row: int = 1) -> tuple[list[Grid], list[str]]:
+    """Every table of a web page as a grid (rowspan/colspan spread out) and its other text as lines."""
+    from lxml import html as lxml_html
+
+    if len(data) > MAX_TEXT_BYTES:
+        raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
+                         % {"mb": MAX_TEXT_BYTES // 1048576})
+    text = _decode(data)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
+    try:
+        root = lxml_html.document_fromstring(text or "<html></html>", parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise UnsafeFile(_("网页格式的文件无法读取，可能已损坏。请用 Word 或 Excel 另存为 .docx / .xlsx 后重新提交。")) from exc
+    for el in list(root.iter("script", "style", "head")):
+        if el.getparent() is not None:
+            el.drop_tree()
+    grids: list[Grid] = []
+    lines: list[str] = []
+    last_line = ""
+    for el in root.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "table":
+            grid = Grid(label=_("第%(n)d个表格") % {"n": len(grids) + 1}, rows=[], row_numbers=[],
+                        context=last_line, kind="table")
+            pending: dict[int, tuple[int, str]] = {}  # column → (rows still covered, text)
+            rows = [tr for tr in el.iter("tr") if _own(tr, "tr", el)]
+            for number, tr in enumerate(rows[:MAX_ROWS], start=first_row):
+                cells: list[str] = []
+                col = 0
+                for td in tr:
+                    if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                        continue
+                    while col in pending and len(cells) < MAX_COLS:
+                        left, value = pending[col]
+                        cells.append(value)
+                        pending[col] = (left - 1, value) if left > 1 else None
+                        if pending[col] is None:
+                            del pending[col]
+                        col += 1
+                    value = " ".join(_cell_text(td).split())
+                    down = _span(td.get("rowspan"))
+                    for _k in range(_span(td.get("colspan"))):
+                        if len(cells) >= MAX_COLS:
+                            break
+                        cells.append(value)
+                        if down > 1:
+                            pending[col] = (down - 1, value)
+                        col += 1
+                while col in pending and len(cells) < MAX_COLS:
+                    left, value = pending.pop(col)
+                    cells.append(value)
+                    if left > 1:
+                        pending[col] = (left - 1, value)
+                    col += 1
+                grid.rows.append(cells)
+                grid.row_numbers.append(number)
+            grids.append(grid)
+            last_line = ""
+        elif tag in _BLOCKS and next(el.iterancestors("table"), None) is None \
+                and not any(isinstance(c.tag, str) and c.tag in _BLOCKS | {"table"} for c in el):
+            line = " ".join(el.text_content().split())
+            if line:
+                lines.append(line)
+                last_line = line
+    return grids, lines
+
+
+def read_html(data: bytes, kind: str) -> Parsed:
+    """A web page saved under .xls or .doc (or .mht): its tables and text."""
+    if kind == "mht":
+        data = _mht_html(data)
+    grids, lines = html_grids(data)
+    parsed = Parsed(kind="html", grids=grids, lines=lines)
+    texts = [line for line in lines if "huiwu" in line] + [c for g in grids for r in g.rows for c in r if "huiwu" in c]
+    parsed.marker = Marker.find("\n".join(texts)) if texts else None
+    if parsed.marker:
+        parsed.marker_sources.append("cell")
+    return parsed
+
+
+SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+
+
+def read_spreadsheetml(data: bytes) -> Parsed:
+    """Excel 2003 XML (“XML 电子表格”), which many systems export under .xls: sheets, rows, merges."""
+    from .ooxml import MERGE_BUDGET, _number_text
+
+    if len(data) > MAX_TEXT_BYTES:
+        raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
+                         % {"mb": MAX_TEXT_BYTES // 1048576})
+    root = parse_xml(data, "XML")
+    parsed = Parsed(kind="spreadsheetml")
+    for sheet in root.iter(SS + "Worksheet"):
+        name = sheet.get(SS + "Name", "")
+        cells: dict[int, dict[int, str]] = {}
+        numeric: set[tuple[int, int]] = set()
+        budget = MERGE_BUDGET
+        rnum = 0
+        for table in sheet.iterchildren(SS + "Table"):
+            for row in table.iterchildren(SS + "Row"):
+                rnum = _index(row.get(SS + "Index"), rnum + 1)
+                if rnum > MAX_ROWS:
+                    break
+                col = 0
+                for cell in row.iterchildren(SS + "Cell"):
+                    col = _index(cell.get(SS + "Index"), col + 1)
+                    across = min(_index(cell.get(SS + "MergeAcross"), 0), MAX_COLS)
+                    down = min(_index(cell.get(SS + "MergeDown"), 0), MAX_ROWS)
+                    value = cell.find(SS + "Data")
+                    text = "".join(value.itertext()).strip() if value is not None else ""
+                    if text and value.get(SS + "Type") == "Number":
+                        text = _number_text(text)
+                        numeric.add((rnum, col - 1))
+                    if text:
+                        for r in range(rnum, min(rnum + down, MAX_ROWS) + 1):
+                            for c in range(col - 1, min(col + across, MAX_COLS)):
+                                cells.setdefault(r, {}).setdefault(c, text)
+                                budget -= 1
+                        if budget <= 0:
+                            break
+                    col += across
+        grid = Grid(label=_("工作表“%(name)s”") % {"name": name}, rows=[], row_numbers=[], context=name, kind="sheet")
+        for r in sorted(cells):
+            width = max(cells[r]) + 1
+            grid.rows.append([cells[r].get(c, "") for c in range(width)])
+            grid.row_numbers.append(r)
+        index_of = {r: i for i, r in enumerate(grid.row_numbers)}
+        grid.numeric = {(index_of[r], c) for r, c in numeric if r in index_of}
+        parsed.grids.append(grid)
+    texts = [c for g in parsed.grids for r in g.rows for c in r if "huiwu" in c]
+    parsed.marker = Marker.find("\n".join(texts)) if texts else None
+    if parsed.marker:
+        parsed.marker_sources.append("cell")
+    return parsed
+
+
+def _index(value: str | None, default: int) -> int:
+    try:
+        return max(0, int(value)) if value else default
+    except ValueError:
+        return default

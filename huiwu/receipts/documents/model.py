@@ -46,6 +46,9 @@ class Grid:
     context: str = ""
     kind: str = "table"  # table | sheet | csv
     numeric: set[tuple[int, int]] = field(default_factory=set)
+    #: rows (indices into `rows`) and columns hidden in Excel: still read, but said in a warning
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
 
 
 @dataclass

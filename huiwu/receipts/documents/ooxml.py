@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from .model import Grid, Marker, Parsed
-from .safety import SafeZip, UnsafeFile
+from .safety import SafeZip, UnsafeFile, parse_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -112,20 +112,76 @@ def _rows(container):
             yield from _rows(child)
 
 
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_TXBX = W + "txbxContent"
+
+
+def _drop_hidden_markup(root, data: bytes) -> None:
+    """Remove what Word keeps but does not show as the document's text, so no reader sees it:
+    the fallback copy of alternate content (Word and WPS write every text box twice), text a
+    tracked change moved away (w:moveFrom; deleted text is already w:delText), and the prompt
+    of a content control nobody filled in (“单击或点击此处输入文字。”).
+
+    Each is looked for in the part's bytes first: most receipts have none of them."""
+    if b"Fallback" in data:
+        for fallback in list(root.iter(MC + "Fallback")):
+            parent = fallback.getparent()
+            if parent is not None and parent.find(MC + "Choice") is not None:
+                parent.remove(fallback)
+    if b"moveFrom" in data:
+        for moved in list(root.iter(W + "moveFrom")):
+            moved.getparent().remove(moved)
+    if b"showingPlcHdr" in data:
+        for flag in list(root.iter(W + "showingPlcHdr")):
+            props = flag.getparent()
+            sdt = props.getparent() if props is not None else None
+            content = sdt.find(W + "sdtContent") if sdt is not None else None
+            if content is not None:
+                for t in content.iter(W + "t"):
+                    t.text = ""
+
+
+def _in_box(el, stop) -> bool:
+    """Whether `el` sits in a text box inside `stop` (a paragraph)."""
+    parent = el.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == _TXBX:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _boxes(p) -> list:
+    """The text boxes anchored in paragraph `p` (not those nested in another of its boxes)."""
+    return [box for box in p.iter(_TXBX) if not _in_box(box, p)]
+
+
 class _DocxWalker:
-    def __init__(self):
+    def __init__(self, boxes: bool = False):
         self.lines: list[str] = []
         self.grids: list[Grid] = []
+        self.alt_chunks: list[str] = []
         self._last_line = ""
+        #: the document has text boxes (their paragraphs and tables are read as the body's)
+        self._boxes = boxes
 
     def walk(self, container) -> None:
         for child in container:
             tag = child.tag
             if tag == W + "p":
-                text = _ptext(child)
+                boxes = _boxes(child) if self._boxes else []
+                if boxes:
+                    text = "".join((el.text or "") if el.tag == _T else " "
+                                   for el in child.iter(*_TEXT_TAGS) if not _in_box(el, child))
+                else:
+                    text = _ptext(child)
                 self.lines.append(text)
                 if text.strip():
                     self._last_line = text.strip()
+                for box in boxes:
+                    self.walk(box)
+            elif tag == W + "altChunk":
+                self.alt_chunks.append(child.get(R + "id", ""))
             elif tag == W + "tbl":
                 self.table(child, self._last_line)
                 self._last_line = ""
@@ -254,17 +310,42 @@ def _fast_rows(tbl):
         yield row[0], row[1]
 
 
+def _read_alt_chunks(zf: SafeZip, main: str, ids: list[str], parsed: Parsed) -> None:
+    """Content a program imported as a whole (w:altChunk), which Word shows but keeps in a part of
+    its own: web pages are read like the body; other kinds are said in a warning."""
+    from .legacy import html_grids
+
+    rels = _rels(zf, main)
+    for rid in ids:
+        _typ, target = rels.get(rid, ("", ""))
+        if not target or not zf.has(target):
+            continue
+        if target.lower().endswith((".htm", ".html", ".xhtml", ".xml")):
+            grids, lines = html_grids(zf.xml_bytes(target))
+            for grid in grids:
+                grid.label = _("第%(n)d个表格") % {"n": len(parsed.grids) + 1}
+                parsed.grids.append(grid)
+            parsed.lines.extend(lines)
+        else:
+            parsed.warnings.append(_("文件中有一段嵌入的内容（%(part)s）无法读取；如其中有参会人员，请把它复制到正文表格中后重新提交。")
+                                   % {"part": posixpath.basename(target)})
+
+
 def read_docx(zf: SafeZip) -> Parsed:
     parsed = Parsed(kind="docx")
     _read_marker(zf, parsed)
     main = _main_part(zf, "word/document.xml")
-    root = zf.read_xml(main)
+    data = zf.xml_bytes(main)
+    root = parse_xml(data, main)
+    _drop_hidden_markup(root, data)
     body = root.find(W + "body")
-    walker = _DocxWalker()
+    walker = _DocxWalker(boxes=b"txbxContent" in data)
     if body is not None:
         walker.walk(body)
     parsed.grids = walker.grids
     parsed.lines = [line for line in walker.lines if line.strip()]
+    if walker.alt_chunks:
+        _read_alt_chunks(zf, main, walker.alt_chunks, parsed)
     if parsed.marker is None:
         texts = parsed.lines + [c for g in parsed.grids for row in g.rows for c in row]
         marker = Marker.find("\n".join(t for t in texts if "huiwu" in t))
@@ -365,7 +446,7 @@ def _fast_cells(root, strings: list[str], cells: dict, numeric: set) -> bool:
                 rnum = int(ref[len(letters):])
             except ValueError:
                 continue
-        if rnum > MAX_ROWS or col >= MAX_COLS:
+        if rnum > MAX_ROWS or rnum < 1 or col >= MAX_COLS:
             continue
         t = c.get("t", "n")
         if t == "n":
@@ -382,22 +463,39 @@ def _fast_cells(root, strings: list[str], cells: dict, numeric: set) -> bool:
     return True
 
 
+def _hidden(root, data: bytes) -> tuple[set[int], set[int]]:
+    """Row numbers and column indices a sheet hides (looked for only when the bytes say “hidden”)."""
+    rows: set[int] = set()
+    cols: set[int] = set()
+    if b"hidden" not in data:
+        return rows, cols
+    for row in root.iterfind(f"{S}sheetData/{S}row[@hidden]"):
+        if row.get("hidden") in ("1", "true") and (row.get("r") or "").isdigit():
+            rows.add(int(row.get("r")))
+    for col in root.iterfind(f"{S}cols/{S}col[@hidden]"):
+        if col.get("hidden") in ("1", "true"):
+            lo, hi = _int(col.get("min"), 1), _int(col.get("max"), 1)
+            cols.update(range(max(lo, 1) - 1, min(hi, MAX_COLS)))
+    return rows, cols
+
+
 def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
-    root = zf.read_xml(path)
+    part = zf.xml_bytes(path)
+    root = parse_xml(part, path)
     cells: dict[int, dict[int, str]] = {}
     numeric: set[tuple[int, int]] = set()
     data = root.find(S + "sheetData")
     if data is not None and not _fast_cells(root, strings, cells, numeric):
         next_row = 0
         for row in data.iterchildren(S + "row"):
-            rnum = int(row.get("r") or next_row + 1)
+            rnum = _int(row.get("r"), next_row + 1)
             next_row = rnum
-            if rnum > MAX_ROWS:
-                break
+            if rnum > MAX_ROWS or rnum < 1:
+                continue  # rows may come in any order: one out of range does not end the sheet
             next_col = 0
             for c in row.iterchildren(_C):
                 ref = c.get("r")
-                if not len(c):  # a styled empty cell (borders of an empty template row): nothing to read
+                if not len(c) and not ref:  # a styled empty cell (borders of an empty template row)
                     next_col += 1
                     continue
                 if ref:
@@ -411,7 +509,7 @@ def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
                 else:
                     col = next_col
                 next_col = col + 1
-                if col >= MAX_COLS:
+                if col >= MAX_COLS or not len(c):
                     continue
                 t = c.get("t", "n")
                 if t == "inlineStr":
@@ -463,6 +561,8 @@ def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
         grid.row_numbers.append(rnum)
     index_of = {r: i for i, r in enumerate(grid.row_numbers)}
     grid.numeric = {(index_of[r], c) for r, c in numeric if r in index_of}
+    hidden_rows, grid.hidden_cols = _hidden(root, part)
+    grid.hidden_rows = {index_of[r] for r in hidden_rows if r in index_of}
     return grid
 
 

@@ -167,6 +167,8 @@ class SafeZip:
     names: set[str]
     #: XML parts already inflated by the DOCTYPE scan, kept for the parser
     cache: dict[str, bytes] = field(default_factory=dict)
+    #: docx or xlsx: what the package holds (a renamed file is read by its content)
+    kind: str = ""
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -188,7 +190,8 @@ class SafeZip:
             raise UnsafeFile(_("文件内部内容与其声明的大小不符，疑似压缩炸弹，已拒收。"))
         return data
 
-    def read_xml(self, name: str):
+    def xml_bytes(self, name: str) -> bytes:
+        """An XML part's bytes, size-capped, Strict namespaces made transitional (not yet parsed)."""
         if self.zf.getinfo(name).file_size > MAX_XML_BYTES:
             raise UnsafeFile(_("文件内容过多（%(part)s 超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
                              % {"part": name, "mb": MAX_XML_BYTES // 1048576})
@@ -196,10 +199,13 @@ class SafeZip:
         if b"purl.oclc.org/ooxml/" in data:  # “Strict Open XML”: same structure, other namespaces
             for strict, transitional in STRICT_NAMESPACES:
                 data = data.replace(strict, transitional)
-        return parse_xml(data, name)
+        return data
+
+    def read_xml(self, name: str):
+        return parse_xml(self.xml_bytes(name), name)
 
 
-def open_zip(data: bytes, kind: str) -> SafeZip:
+def open_zip(data: bytes, kind: str, *, renamed: bool = False) -> SafeZip:
     """Check an OOXML zip's directory against the limits before inflating anything, then scan
     every XML part for a DOCTYPE (and keep them for the parser)."""
     try:
@@ -239,6 +245,10 @@ def open_zip(data: bytes, kind: str) -> SafeZip:
         raise UnsafeFile(_("文件含有宏（VBA），出于安全原因拒收。请另存为不含宏的 .docx 或 .xlsx 后重新提交。"))
     has_word = "word/document.xml" in names or any(n.endswith("/document.xml") for n in names)
     has_excel = "xl/workbook.xml" in names or any(n.endswith("/workbook.xml") for n in names)
+    safe.kind = kind
+    if renamed and (has_word or has_excel):
+        safe.kind = "docx" if has_word else "xlsx"
+        return safe
     if kind == "docx" and not has_word:
         if has_excel:
             raise UnsafeFile(_("文件名是 .docx，但内容是 Excel 表格。请把扩展名改为 .xlsx 后重新提交。"))
@@ -285,8 +295,36 @@ _WHAT_NAMES = {
 }
 
 
+_WORD_EXTS = ("doc", "wps", "docx")
+
+
+def _renamed(data: bytes, ext: str, what: str) -> str | None:
+    """How to read a file whose content is another common format than its name says, when people
+    (or the systems they export from) routinely do that: a .docx saved as .doc, an old .doc
+    renamed .docx, a web page, Excel 2003 XML or CSV exported as .xls. None: refuse it."""
+    from .legacy import sniff_text
+
+    word = ext in _WORD_EXTS
+    if what == "zip" and ext in ("doc", "wps", "xls", "et"):
+        return "docx" if word else "xlsx"  # open_zip checks which it really is
+    if what == "ole" and ext in ("docx", "xlsx"):
+        return "doc" if word else "xls"  # LibreOffice converts it, when installed
+    if what == "rtf" and ext in ("docx", "wps"):
+        return "doc"
+    if what == "text" and ext in ("doc", "wps", "xls", "et", "docx", "xlsx"):
+        sniffed = sniff_text(data)
+        if sniffed:
+            return sniffed
+        if word and b"schemas.microsoft.com/office/word/2003/wordml" in data[:8192]:
+            return "doc"  # Word 2003 XML: LibreOffice reads it
+        if ext in ("xls", "et"):
+            return "csv"  # a list exported as text under an Excel name
+    return None
+
+
 def check_file(data: bytes, filename: str) -> str:
-    """Return the file's kind (docx, xlsx, csv, doc, xls, wps, et) or raise UnsafeFile."""
+    """Return how to read the file (docx, xlsx, csv, doc, xls, wps, et; html, mht, spreadsheetml for
+    exports under an Office name) or raise UnsafeFile."""
     limit = settings.HUIWU_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise UnsafeFile(_("文件太大（%(size).1f MB），上限为 %(limit).1f MB。请删去无关内容后重新提交。")
@@ -306,6 +344,9 @@ def check_file(data: bytes, filename: str) -> str:
     if what != expected:
         if what == "ole" and ext in ("docx", "xlsx") and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d" in data:
             raise UnsafeFile(_("文件设置了打开密码（已加密），请取消密码后重新提交。"))
+        renamed = _renamed(data, ext, what)
+        if renamed:
+            return renamed
         raise UnsafeFile(
             _("文件名是“%(name)s”，但内容是%(what)s，不是 %(kind)s 文件，已拒收。请用 Word、WPS 或 Excel 正常保存后重新提交。")
             % {"name": filename, "what": _WHAT_NAMES[what], "kind": _KIND_NAMES[ext]}

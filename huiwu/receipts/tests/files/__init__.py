@@ -231,3 +231,127 @@ def excelize(data: bytes, *, rich: bool = True) -> bytes:
         b'spreadsheetml.sharedStrings+xml"/></Types>')
     replace.update({"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": ct})
     return rezip(data, replace=replace, add={"xl/sharedStrings.xml": sst})
+
+
+# -- raw OOXML, written the way Word, WPS and Excel write it (for shapes python-docx/openpyxl cannot make) --
+W_NAMESPACES = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
+    'mc:Ignorable="w14"'
+)
+
+
+def w_p(text: str = "", inner: str | None = None) -> str:
+    """A Word paragraph with one run of `text` (or the given inner XML)."""
+    from xml.sax.saxutils import escape
+
+    return "<w:p>" + (inner if inner is not None else f"<w:r><w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r>") \
+        + "</w:p>"
+
+
+def w_tc(content: str, props: str = "") -> str:
+    """A table cell: plain text becomes one paragraph; XML (starting with '<') is used as it is."""
+    body = content if content.startswith("<") else w_p(content)
+    return f"<w:tc><w:tcPr><w:tcW w:w=\"1500\" w:type=\"dxa\"/>{props}</w:tcPr>{body}</w:tc>"
+
+
+def w_tbl(rows: list[list[str]]) -> str:
+    """A Word table from rows of cells (text, or `w_tc(...)` XML)."""
+    out = ["<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>"]
+    out.append("<w:gridCol w:w=\"1500\"/>" * max(len(r) for r in rows) + "</w:tblGrid>")
+    for row in rows:
+        out.append("<w:tr>" + "".join(c if c.startswith("<w:tc") else w_tc(c) for c in row) + "</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def docx_with_body(body: str, *, add: dict[str, bytes] | None = None, rels: str = "") -> bytes:
+    """A real .docx (python-docx's package) whose document.xml body is `body` (raw WordprocessingML)."""
+    base = docx_bytes(docx.Document())
+    doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W_NAMESPACES}><w:body>{body}'
+           '<w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/></w:sectPr></w:body></w:document>')
+    replace = {"word/document.xml": doc.encode()}
+    if rels:
+        old = zipfile.ZipFile(io.BytesIO(base)).read("word/_rels/document.xml.rels")
+        replace["word/_rels/document.xml.rels"] = old.replace(b"</Relationships>", rels.encode() + b"</Relationships>")
+    return rezip(base, replace=replace, add=add)
+
+
+S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def raw_xlsx(sheets: list[tuple[str, str]], *, shared: list[str] | None = None, prefix: str = "",
+             extra: dict[str, bytes] | None = None, hidden: tuple[str, ...] = ()) -> bytes:
+    """An .xlsx written by hand: `sheets` is [(name, sheetData inner XML or a whole worksheet)].
+
+    `prefix` ("x") writes every SpreadsheetML element with that namespace prefix, as some WPS and
+    .NET writers do; `shared` adds a shared-strings part (plain <si><t> items, or raw <si> XML)."""
+    from xml.sax.saxutils import escape
+
+    p = f"{prefix}:" if prefix else ""
+    decl = f'xmlns:{prefix}="{S_NS}"' if prefix else f'xmlns="{S_NS}"'
+    files: dict[str, bytes] = {}
+    overrides, book_sheets, book_rels = [], [], []
+    for i, (name, xml) in enumerate(sheets, start=1):
+        if "<" + p + "worksheet" not in xml:
+            xml = f'<{p}worksheet {decl} xmlns:r="{R_NS}"><{p}sheetData>{xml}</{p}sheetData></{p}worksheet>'
+        files[f"xl/worksheets/sheet{i}.xml"] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml).encode()
+        overrides.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
+                         'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+        state = ' state="hidden"' if name in hidden else ""
+        book_sheets.append(f'<{p}sheet name="{escape(name)}" sheetId="{i}"{state} r:id="rId{i}"/>')
+        book_rels.append(f'<Relationship Id="rId{i}" Type="{R_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>')
+    if shared is not None:
+        items = "".join(s if s.startswith("<") else f"<{p}si><{p}t>{escape(s)}</{p}t></{p}si>" for s in shared)
+        files["xl/sharedStrings.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<{p}sst {decl} count="{len(shared)}" '
+                                         f'uniqueCount="{len(shared)}">{items}</{p}sst>').encode()
+        overrides.append('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                         'officedocument.spreadsheetml.sharedStrings+xml"/>')
+        book_rels.append(f'<Relationship Id="rIdS" Type="{R_NS}/sharedStrings" Target="sharedStrings.xml"/>')
+    files["xl/workbook.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<{p}workbook {decl} xmlns:r="{R_NS}">'
+                                f'<{p}sheets>{"".join(book_sheets)}</{p}sheets></{p}workbook>').encode()
+    files["xl/_rels/workbook.xml.rels"] = ('<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="http://schemas.'
+                                           'openxmlformats.org/package/2006/relationships">' + "".join(book_rels)
+                                           + "</Relationships>").encode()
+    files["_rels/.rels"] = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="http://schemas.openxmlformats.'
+                            b'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.'
+                            b'org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    files["[Content_Types].xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(overrides) + "</Types>").encode()
+    files.update(extra or {})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in files.items():
+            zf.writestr(name, body)
+    return out.getvalue()
+
+
+def x_row(r: int | None, cells: list, *, start: str = "A", prefix: str = "", refs: bool = True, attrs: str = "") -> str:
+    """A worksheet row of inline strings (str) and numbers (int/float) from column `start`."""
+    from xml.sax.saxutils import escape
+
+    p = f"{prefix}:" if prefix else ""
+    col0 = ord(start) - 65
+    out = []
+    for j, value in enumerate(cells):
+        if value is None or value == "":
+            if not refs:
+                out.append(f"<{p}c/>")  # without references, an empty cell keeps the columns in place
+            continue
+        ref = f' r="{chr(65 + col0 + j)}{r}"' if refs and r is not None else ""
+        if isinstance(value, (int, float)):
+            out.append(f"<{p}c{ref}><{p}v>{value}</{p}v></{p}c>")
+        else:
+            out.append(f'<{p}c{ref} t="inlineStr"><{p}is><{p}t>{escape(value)}</{p}t></{p}is></{p}c>')
+    rattr = f' r="{r}"' if r is not None else ""
+    return f"<{p}row{rattr}{attrs}>" + "".join(out) + f"</{p}row>"
