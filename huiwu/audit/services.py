@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from huiwu.core.bulk import insert_objects
 from huiwu.core.middleware import current_request_id
 
 from .models import AuditEntry
@@ -51,4 +52,4 @@ def record(action: str, **fields: Any) -> AuditEntry:
 
 def record_many(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Write entries made by `entry` in one statement (a batch of filings)."""
-    return AuditEntry.objects.bulk_create(entries) if entries else []
+    return insert_objects(entries)

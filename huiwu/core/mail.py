@@ -25,6 +25,8 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from huiwu.core.bulk import insert_objects
+
 log = logging.getLogger(__name__)
 
 #: how long a sender may hold a row before another one may try it
@@ -82,12 +84,10 @@ def queue_mails(rows: list[Any]) -> list[Any]:
     rows = [r for r in rows if r is not None]
     if not rows:
         return []
-    from huiwu.receipts.models import OutboxMail
-
     if len(rows) == 1:
         rows[0].save(force_insert=True)
     else:
-        OutboxMail.objects.bulk_create(rows)
+        insert_objects(rows)
     pks = [r.pk for r in rows]
     transaction.on_commit(lambda: [send_mail_task(pk) for pk in pks])
     return rows

@@ -20,7 +20,6 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from huiwu.core.errors import ApiError
 from huiwu.core.text import fold
 from huiwu.events.models import Event, Unit
 from huiwu.venues.models import Venue, VenueUnit
@@ -202,9 +201,57 @@ def _file_error(message: str, field: str = "file") -> dict:
     return {"row": None, "field": field, "message": message}
 
 
+@dataclass
+class _Read:
+    """What reading one file gave, before any database work: picklable, so a pool can make it."""
+
+    filename: str
+    sha: str
+    data: bytes
+    extracted: Extracted | None = None
+    unsafe: str = ""
+
+
+def _read(filename: str, data: bytes) -> _Read:
+    """Safety checks, the readers and the extraction: pure work on the bytes."""
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        return _Read(filename, sha, data, extract(read_document(data, filename)))
+    except UnsafeFile as exc:
+        return _Read(filename, sha, data, unsafe=exc.message)
+
+
+def _load(path_or_bytes: str | Path | bytes, filename: str | None) -> tuple[str, bytes | None, str]:
+    """(filename, bytes or None, why not): a path is read up to the upload limit (+1 byte to know it is over)."""
+    if isinstance(path_or_bytes, (str, Path)):
+        path = Path(path_or_bytes)
+        filename = filename or path.name
+        try:
+            from django.conf import settings
+
+            with path.open("rb") as fh:
+                return filename, fh.read(settings.HUIWU_MAX_UPLOAD_BYTES + 1), ""
+        except OSError as exc:
+            return filename, None, _("无法读取文件：%(err)s") % {"err": exc.strerror}
+    return filename or "receipt", bytes(path_or_bytes), ""
+
+
 def import_file(
     path_or_bytes: str | Path | bytes,
     filename: str | None = None,
+    *,
+    event: Event,
+    **options: Any,
+) -> dict:
+    """Import one receipt file for `event`; returns the per-file report of PRODUCT.md.
+
+    Options (venue, actor, channel, dry_run, accept_partial, unit) are import_files'.
+    """
+    return import_files([(filename, path_or_bytes)], event=event, **options)["files"][0]
+
+
+def import_files(
+    files: list[tuple[str | None, str | Path | bytes]],
     *,
     event: Event,
     venue: Venue | None = None,
@@ -213,187 +260,299 @@ def import_file(
     dry_run: bool = False,
     accept_partial: bool = False,
     unit: Unit | None = None,
+    workers: int | None = None,
 ) -> dict:
-    """Import one receipt file for `event`; returns the per-file report of PRODUCT.md.
+    """Import receipt files (name, bytes or path) for `event`: {"files": [report, ...]} in order.
 
     status: accepted (filed, or already filed: the same file twice changes nothing),
     rejected (unsafe/unreadable, or nothing valid, or refused by deadline/capacity), or
     needs_review (the venue is in doubt, or some rows are bad: nothing is kept until the call
     is repeated with accept_partial=True, which files the valid rows only).
+
+    Each file is its own submission: one file's problems never hold back another's. The files
+    are read first (by `workers` processes when many: see _read_all), then filed together by
+    services.file_receipts in transactions of BATCH filings, in the order given.
     """
     from huiwu.receipts import services
+
+    loaded = [_load(src, name) for name, src in files]
+    reads = _read_all([(name, data) for name, data, why in loaded if data is not None], workers)
+    jobs: list[_Job | dict] = []
+    it = iter(reads)
+    index = _venue_index(event)
+    for name, data, why in loaded:
+        if data is None:
+            jobs.append(_report(name, "rejected", errors=[_file_error(why)]))
+            continue
+        jobs.append(_Job(next(it), event=event, venue=venue, actor=actor, channel=channel, dry_run=dry_run,
+                         accept_partial=accept_partial, unit=unit))
+    live = [j for j in jobs if isinstance(j, _Job)]
+    for job in live:
+        job.place_it(index)
+    _look_up_done(event, [j for j in live if j.report is None])
+    for job in live:
+        if job.report is None:
+            job.prepare()
+    batch = [j for j in live if j.report is None and j.filing is not None]
+    for start in range(0, len(batch), BATCH):
+        services.file_receipts([j.filing for j in batch[start:start + BATCH]])
+    for job in live:
+        if job.report is None:
+            job.finish()
+    return {"files": [j.report if isinstance(j, _Job) else j for j in jobs]}
+
+
+#: filings per transaction in a batch import (the venue locks are held that long)
+BATCH = 100
+
+
+def _read_all(files: list[tuple[str, bytes]], workers: int | None) -> list[_Read]:
+    """Read the files, in `workers` forked processes when there are many and more than one core.
+
+    Reading is pure CPU on bytes already in memory (no database, no settings that change), so
+    a fork pool splits it across cores; below POOL_MIN files the pool costs more than it saves.
+    """
+    import os
+
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(files) >= POOL_MIN else 1
+    if workers <= 1 or len(files) < 2:
+        return [_read(name, data) for name, data in files]
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # a forked child must never share the parent's database socket
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        reads = pool.starmap(_read_in_child, files, chunksize=max(1, len(files) // (workers * 8)))
+    for r, (_name, data) in zip(reads, files, strict=True):
+        r.data = data  # the bytes stay in the parent: no need to send them back through the pipe
+    return reads
+
+
+def _read_in_child(filename: str, data: bytes) -> _Read:
+    r = _read(filename, data)
+    r.data = b""
+    return r
+
+
+#: below this many files a batch is read in-process
+POOL_MIN = 64
+
+
+def _look_up_done(event: Event, jobs: list[_Job]) -> None:
+    """Files filed before (same bytes, same venue and unit): one query for the whole batch."""
     from huiwu.receipts.models import Receipt
 
-    if isinstance(path_or_bytes, (str, Path)):
-        path = Path(path_or_bytes)
-        filename = filename or path.name
-        try:
-            from django.conf import settings
-
-            with path.open("rb") as fh:  # never more than the limit (+1 byte to know it is over)
-                data = fh.read(settings.HUIWU_MAX_UPLOAD_BYTES + 1)
-        except OSError as exc:
-            return _report(filename, "rejected", errors=[_file_error(_("无法读取文件：%(err)s") % {"err": exc.strerror})])
-    else:
-        data = bytes(path_or_bytes)
-        filename = filename or "receipt"
-    sha = hashlib.sha256(data).hexdigest()
-    try:
-        parsed = read_document(data, filename)
-    except UnsafeFile as exc:
-        return _report(filename, "rejected", venue=venue, errors=[_file_error(exc.message)], sha256=sha)
-    ex = extract(parsed)
-    warnings = list(ex.warnings)
-    index = _venue_index(event)
-    place, doubts, more = resolve_place(index, ex, venue)
-    warnings += more
-    if unit is not None and place is not None:
-        if place.unit is None:
-            place.unit = unit
-        elif place.unit.pk != unit.pk and place.venue.kind == Venue.Kind.MAIN:
-            doubts.append(_("文件标明的填报单位是“%(file)s”，但提交单位是“%(given)s”。请用本单位的模板重新填写。")
-                          % {"file": place.unit.name, "given": unit.name})
-    target = place.venue if place else venue
-    file_errors = [e for e in ex.errors if e["row"] is None]
-    if file_errors:
-        return _report(filename, "rejected", venue=target, errors=file_errors, warnings=warnings, sha256=sha)
-    if doubts:
-        return _report(filename, "needs_review", venue=target,
-                       attendees=[r.data for r in ex.attendees], tech_contact=ex.tech_contact,
-                       errors=[_file_error(d, "venue") for d in doubts], warnings=warnings, sha256=sha)
-    assert place is not None
-    target = place.venue
-    if actor is not None:
-        from huiwu.accounts.tenancy import Access
-
-        if not Access.for_user(actor).can("venue.edit", event, target):
-            return _report(filename, "rejected", venue=target, errors=[_file_error(
-                _("您无权为%(venue)s提交回执。") % {"venue": target.name}, "venue")], warnings=warnings, sha256=sha)
-    filing_unit = place.unit
-    if target.kind == Venue.Kind.MAIN and filing_unit is None and actor is not None:
-        from huiwu.accounts.tenancy import Access
-
-        own = Access.for_user(actor).unit_ids(event, target)
-        if own and len(own) == 1:  # a main-venue unit's own account: the file is its own
-            filing_unit = Unit.objects.filter(pk=next(iter(own))).first()
-    if target.kind == Venue.Kind.MAIN and filing_unit is None:
-        return _report(filename, "needs_review", venue=target, attendees=[r.data for r in ex.attendees],
-                       tech_contact=ex.tech_contact, warnings=warnings, sha256=sha, errors=[_file_error(
-                           _("主会场回执由各参会单位分别填报，但文件中没有写明是哪个单位。请在“填报单位”处写明单位全称后重新提交。"),
-                           "unit")])
-    if actor is not None and target.kind == Venue.Kind.MAIN and filing_unit is not None:
-        from huiwu.accounts.tenancy import Access
-
-        allowed = Access.for_user(actor).unit_ids(event, target)
-        if allowed is not None and filing_unit.pk not in allowed:
-            return _report(filename, "rejected", venue=target, warnings=warnings, sha256=sha, errors=[_file_error(
-                _("您只能为本单位填报主会场回执，文件标明的单位是“%(unit)s”。") % {"unit": filing_unit.name}, "unit")])
-    several = ex.several_tables
-
-    # the same file filed before for this venue and unit: nothing changes
-    done = Receipt.objects.filter(venue=target, source_sha256=sha)
-    if target.kind == Venue.Kind.MAIN:
-        done = done.filter(unit=filing_unit)
-    previous = done.order_by("-version").first()
-    if previous is not None:
-        snap = previous.snapshot or {}
-        return _report(filename, "accepted", venue=target, attendees=snap.get("attendees", []),
-                       tech_contact=snap.get("tech_contact"), sha256=sha, version=previous.version, unchanged=True,
-                       warnings=[*warnings, _("此文件已于之前导入（第%(v)d版），本次未作任何更改。") % {"v": previous.version}])
-
-    # rows as the service will see them; bad rows found here keep their file row numbers
-    default_unit = (filing_unit.name if filing_unit else "") or (target.host_unit.name if target.host_unit else "")
-    errors: list[dict] = []
-    for e in ex.errors:
-        errors.append({**{k: v for k, v in e.items() if not k.startswith("_")},
-                       "message": f"{_place(e.get('_where', ''), e['row'], several)}：{e['message']}"})
-    bad_rows = {(e.get("_where", ""), e["row"]) for e in ex.errors}
-    rows, row_of = [], []
-    for r in ex.attendees:
-        if (r.where, r.row) in bad_rows:
+    shas = {j.read.sha for j in jobs if j.target is not None}
+    if not shas:
+        return
+    latest: dict[tuple, Any] = {}
+    for r in Receipt.objects.filter(venue__event=event, source_sha256__in=shas).order_by("version"):
+        latest[(r.venue_id, r.unit_id, r.source_sha256)] = r
+    seen: dict[tuple, _Job] = {}
+    for j in jobs:
+        if j.target is None:
             continue
-        given = dict(r.data)
-        if not given.get("unit"):
-            given["unit"] = default_unit
-        rows.append(given)
-        row_of.append(r)
-    tech = ex.tech_contact
-    if tech and event.rehearsal_contact_phone and fold(tech.get("phone", "")).replace("-", "") == \
-            fold(event.rehearsal_contact_phone).replace("-", ""):
-        warnings.append(_("文件中的“%(name)s”是主办方的技术联系人，不是本会场的视频调试负责人，已忽略。") % {"name": tech["name"]})
-        tech = None
-    if tech is None and target.kind == Venue.Kind.BRANCH:
-        warnings.append(_("文件中没有找到视频调试负责人（姓名和手机）。"))
-    if not rows:
-        return _report(filename, "rejected", venue=target, errors=errors or [_file_error(
-            _("文件中没有参会人员。"), "attendees")], warnings=warnings, sha256=sha)
+        # receipts are filed per unit: a branch's by its host unit, the main venue's by each invited unit
+        unit_id = j.filing_unit.pk if j.target.kind == Venue.Kind.MAIN else j.target.host_unit_id
+        key = (j.target.pk, unit_id, j.read.sha)
+        previous = latest.get(key)
+        if previous is not None:
+            snap = previous.snapshot or {}
+            j.report = _report(j.read.filename, "accepted", venue=j.target, attendees=snap.get("attendees", []),
+                               tech_contact=snap.get("tech_contact"), sha256=j.read.sha, version=previous.version,
+                               unchanged=True, warnings=[*j.warnings, _("此文件已于之前导入（第%(v)d版），本次未作任何更改。")
+                                                         % {"v": previous.version}])
+        elif key in seen and not j.dry_run:
+            j.same_as = seen[key]  # the same file twice in one batch: the second changes nothing
+        elif not j.dry_run:
+            seen[key] = j
 
-    def submit(rows: list[dict], row_of: list, check_only: bool):
-        """File (or only check) the rows; service errors are said with the file's row numbers."""
-        source = None if check_only else ContentFile(data, name=Path(filename).name)
-        try:
-            result = services.submit_receipt(
-                target, unit=filing_unit if target.kind == Venue.Kind.MAIN else None, attendees=rows,
-                tech_contact=tech, channel=channel, actor=actor, source_file=source, source_sha256=sha,
-                file_checked=True,  # no version came from this file: looked up above
-                dry_run=check_only,
-            )
-        except ApiError as exc:
-            field = {"deadline_passed": "deadline", "capacity_full": "capacity"}.get(exc.code, "file")
-            return None, [_file_error(exc.message, field)]
+
+class _Job:
+    """One file through the import: where it goes, the filing it makes, the report it ends with."""
+
+    def __init__(self, read: _Read, *, event: Event, venue: Venue | None, actor: Any, channel: str,
+                 dry_run: bool, accept_partial: bool, unit: Unit | None):
+        self.read, self.event, self.venue, self.actor, self.channel = read, event, venue, actor, channel
+        self.dry_run, self.accept_partial, self.unit = dry_run, accept_partial, unit
+        self.report: dict | None = None
+        self.target: Venue | None = None
+        self.filing_unit: Unit | None = None
+        self.filing = None
+        self.same_as: _Job | None = None
+        self.warnings: list[str] = []
+        self.errors: list[dict] = []
+
+    def done(self, status: str, **fields: Any) -> None:
+        fields.setdefault("warnings", self.warnings)
+        self.report = _report(self.read.filename, status, sha256=self.read.sha, **fields)
+
+    def place_it(self, index: VenueIndex) -> None:
+        """Which venue (and main-venue unit) the file is for, and may the actor file it there."""
+        read, event, actor = self.read, self.event, self.actor
+        if read.unsafe:
+            return self.done("rejected", venue=self.venue, errors=[_file_error(read.unsafe)])
+        ex = read.extracted
+        self.warnings = list(ex.warnings)
+        place, doubts, more = resolve_place(index, ex, self.venue)
+        self.warnings += more
+        unit = self.unit
+        if unit is not None and place is not None:
+            if place.unit is None:
+                place.unit = unit
+            elif place.unit.pk != unit.pk and place.venue.kind == Venue.Kind.MAIN:
+                doubts.append(_("文件标明的填报单位是“%(file)s”，但提交单位是“%(given)s”。请用本单位的模板重新填写。")
+                              % {"file": place.unit.name, "given": unit.name})
+        target = place.venue if place else self.venue
+        file_errors = [e for e in ex.errors if e["row"] is None]
+        if file_errors:
+            return self.done("rejected", venue=target, errors=file_errors)
+        if doubts:
+            return self.done("needs_review", venue=target, attendees=[r.data for r in ex.attendees],
+                             tech_contact=ex.tech_contact, errors=[_file_error(d, "venue") for d in doubts])
+        assert place is not None
+        target = place.venue
+        access = None
+        if actor is not None:
+            from huiwu.accounts.tenancy import Access
+
+            access = Access.for_user(actor)
+            if not access.can("venue.edit", event, target):
+                return self.done("rejected", venue=target, errors=[_file_error(
+                    _("您无权为%(venue)s提交回执。") % {"venue": target.name}, "venue")])
+        filing_unit = place.unit
+        if target.kind == Venue.Kind.MAIN and filing_unit is None and access is not None:
+            own = access.unit_ids(event, target)
+            if own and len(own) == 1:  # a main-venue unit's own account: the file is its own
+                filing_unit = Unit.objects.filter(pk=next(iter(own))).first()
+        if target.kind == Venue.Kind.MAIN and filing_unit is None:
+            return self.done("needs_review", venue=target, attendees=[r.data for r in ex.attendees],
+                             tech_contact=ex.tech_contact, errors=[_file_error(
+                                 _("主会场回执由各参会单位分别填报，但文件中没有写明是哪个单位。请在“填报单位”处写明单位全称后重新提交。"),
+                                 "unit")])
+        if access is not None and target.kind == Venue.Kind.MAIN and filing_unit is not None:
+            allowed = access.unit_ids(event, target)
+            if allowed is not None and filing_unit.pk not in allowed:
+                return self.done("rejected", venue=target, errors=[_file_error(
+                    _("您只能为本单位填报主会场回执，文件标明的单位是“%(unit)s”。") % {"unit": filing_unit.name}, "unit")])
+        self.target, self.filing_unit = target, filing_unit
+
+    def prepare(self) -> None:
+        """The rows as the service will see them (bad rows found by the reader keep their file
+        row numbers), then the filing; a file with bad rows keeps nothing unless the user
+        accepts the valid part."""
+        if self.same_as is not None:
+            return
+        ex, target, filing_unit, several = self.read.extracted, self.target, self.filing_unit, self.read.extracted.several_tables
+        default_unit = (filing_unit.name if filing_unit else "") or (target.host_unit.name if target.host_unit else "")
+        for e in ex.errors:
+            self.errors.append({**{k: v for k, v in e.items() if not k.startswith("_")},
+                                "message": f"{_place(e.get('_where', ''), e['row'], several)}：{e['message']}"})
+        bad_rows = {(e.get("_where", ""), e["row"]) for e in ex.errors}
+        rows, row_of = [], []
+        for r in ex.attendees:
+            if (r.where, r.row) in bad_rows:
+                continue
+            given = dict(r.data)
+            if not given.get("unit"):
+                given["unit"] = default_unit
+            rows.append(given)
+            row_of.append(r)
+        tech = ex.tech_contact
+        event = self.event
+        if tech and event.rehearsal_contact_phone and fold(tech.get("phone", "")).replace("-", "") == \
+                fold(event.rehearsal_contact_phone).replace("-", ""):
+            self.warnings.append(_("文件中的“%(name)s”是主办方的技术联系人，不是本会场的视频调试负责人，已忽略。") % {"name": tech["name"]})
+            tech = None
+        if tech is None and target.kind == Venue.Kind.BRANCH:
+            self.warnings.append(_("文件中没有找到视频调试负责人（姓名和手机）。"))
+        if not rows:
+            return self.done("rejected", venue=target, errors=self.errors or [_file_error(
+                _("文件中没有参会人员。"), "attendees")])
+        self.tech = tech
+        check_only = self.dry_run or (bool(self.errors) and not self.accept_partial)
+        self._file(rows, row_of, check_only)
+        result = self.filing.result
+        if not self.filing.pending and self.filing.error is None and result.status != "accepted" \
+                and self.accept_partial and result.errors and all(e.get("row") is not None for e in result.errors):
+            found = self._row_errors()
+            bad = {e["_index"] for e in found}
+            keep = [i for i in range(len(rows)) if i + 1 not in bad]
+            self.errors += found
+            if not keep:
+                return self.done("rejected", venue=target, errors=_public(self.errors))
+            self._file([rows[i] for i in keep], [row_of[i] for i in keep], self.dry_run)
+
+    def _file(self, rows: list[dict], row_of: list, check_only: bool) -> None:
+        from huiwu.receipts import services
+
+        target = self.target
+        self.rows, self.row_of = rows, row_of
+        source = None if check_only else ContentFile(self.read.data, name=Path(self.read.filename).name)
+        self.filing = services.prepare_filing(
+            target, unit=self.filing_unit if target.kind == Venue.Kind.MAIN else None, attendees=rows,
+            tech_contact=self.tech, channel=self.channel, actor=self.actor, source_file=source,
+            source_sha256=self.read.sha, file_checked=True,  # looked up for the whole batch: _look_up_done
+            dry_run=check_only)
+
+    def _row_errors(self) -> list[dict]:
+        """The service's errors said with the file's rows (it counts rows in its list: 第3行 → 第7行)."""
+        several = self.read.extracted.several_tables
         out = []
-        for e in result.errors:
+        for e in self.filing.result.errors:
             i = e.get("row")
-            message = _rewrite_row_refs(e["message"], row_of, several)
-            if isinstance(i, int) and 1 <= i <= len(row_of):
-                r = row_of[i - 1]
-                out.append({"row": r.row, "field": e["field"], "message": f"{r.place(several)}：{message}",
-                            "_index": i})
+            message = _rewrite_row_refs(e["message"], self.row_of, several)
+            if isinstance(i, int) and 1 <= i <= len(self.row_of):
+                r = self.row_of[i - 1]
+                out.append({"row": r.row, "field": e["field"], "message": f"{r.place(several)}：{message}", "_index": i})
             else:
                 out.append({"row": None, "field": e.get("field", "file"), "message": message})
-        result.warnings = [_rewrite_row_refs(w, row_of, several) for w in result.warnings]
-        return result, out
+        return out
 
-    # a file with bad rows keeps nothing unless the user accepts the valid part
-    check_only = dry_run or (bool(errors) and not accept_partial)
-    result, found = submit(rows, row_of, check_only)
-    if result is not None and result.status != "accepted" and accept_partial and found \
-            and all(e["row"] is not None for e in found):
-        bad = {e["_index"] for e in found}
-        keep = [i for i in range(len(rows)) if i + 1 not in bad]
-        errors += found
-        rows, row_of = [rows[i] for i in keep], [row_of[i] for i in keep]
-        if not rows:
-            return _report(filename, "rejected", venue=target, errors=_public(errors), warnings=warnings, sha256=sha)
-        result, found = submit(rows, row_of, dry_run)
-    errors += found
-    errors = _public(errors)
-    if result is None:  # deadline passed, venue full
-        return _report(filename, "rejected", venue=target, attendees=rows, tech_contact=tech, errors=errors,
-                       warnings=warnings, sha256=sha)
-    warnings += result.warnings
-    attendees = result.attendees or rows
-    if result.status != "accepted" or (errors and not accept_partial):
-        row_problems = [e for e in errors if e["row"] is not None]
-        whole_file = [e for e in errors if e["row"] is None]
-        bad_count = len({e["row"] for e in row_problems})
-        valid = len(rows) - len({e["_index"] for e in found if e.get("_index")}) if found else len(rows)
-        status = "needs_review" if row_problems and not whole_file and valid > 0 else "rejected"
-        if status == "needs_review":
-            warnings.append(_("文件中有 %(n)d 行有问题，本次没有保存任何内容。请改正后重新提交；或确认只导入无误的 %(ok)d 行。")
-                            % {"n": bad_count, "ok": valid})
-        return _report(filename, status, venue=target, attendees=attendees, tech_contact=result.tech_contact or tech,
-                       errors=errors, warnings=warnings, sha256=sha)
-    if errors:
-        warnings.append(_("已按确认只导入无误的 %(ok)d 行，另有 %(n)d 行有问题未导入。")
-                        % {"ok": len(rows), "n": len({e["row"] for e in errors if e["row"] is not None})})
-    extra = {"sha256": sha, "dry_run": dry_run}
-    if result.receipt is not None:
-        extra["version"] = result.receipt.version
-    if dry_run:
-        extra["diff"] = result.diff
-    return _report(filename, "accepted", venue=target, attendees=attendees,
-                   tech_contact=result.tech_contact or tech, errors=errors, warnings=warnings, **extra)
+    def finish(self) -> None:
+        """The report, once the batch is filed."""
+        if self.same_as is not None:
+            first = self.same_as.report
+            version = first.get("version")
+            if first["status"] != "accepted" or version is None:
+                self.report = {**first, "file": self.read.filename}
+                return
+            return self.done("accepted", venue=self.target, attendees=first["attendees"],
+                             tech_contact=first["tech_contact"], version=version, unchanged=True,
+                             warnings=[*self.warnings, _("此文件已于之前导入（第%(v)d版），本次未作任何更改。") % {"v": version}])
+        target, filing, several = self.target, self.filing, self.read.extracted.several_tables
+        if filing.error is not None:  # deadline passed, venue full
+            field = {"deadline_passed": "deadline", "capacity_full": "capacity"}.get(filing.error.code, "file")
+            return self.done("rejected", venue=target, attendees=self.rows, tech_contact=self.tech,
+                             errors=_public([*self.errors, _file_error(filing.error.message, field)]))
+        result = filing.result
+        found = self._row_errors()
+        errors = self.errors + found
+        warnings = self.warnings + [_rewrite_row_refs(w, self.row_of, several) for w in result.warnings]
+        attendees = result.attendees or self.rows
+        if result.status != "accepted" or (errors and not self.accept_partial):
+            row_problems = [e for e in errors if e["row"] is not None]
+            whole_file = [e for e in errors if e["row"] is None]
+            bad_count = len({e["row"] for e in row_problems})
+            valid = len(self.rows) - len({e["_index"] for e in found if e.get("_index")}) if found else len(self.rows)
+            status = "needs_review" if row_problems and not whole_file and valid > 0 else "rejected"
+            if status == "needs_review":
+                warnings.append(_("文件中有 %(n)d 行有问题，本次没有保存任何内容。请改正后重新提交；或确认只导入无误的 %(ok)d 行。")
+                                % {"n": bad_count, "ok": valid})
+            return self.done(status, venue=target, attendees=attendees, tech_contact=result.tech_contact or self.tech,
+                             errors=_public(errors), warnings=warnings)
+        if errors:
+            warnings.append(_("已按确认只导入无误的 %(ok)d 行，另有 %(n)d 行有问题未导入。")
+                            % {"ok": len(self.rows), "n": len({e["row"] for e in errors if e["row"] is not None})})
+        extra: dict[str, Any] = {"dry_run": self.dry_run}
+        if result.receipt is not None:
+            extra["version"] = result.receipt.version
+        if self.dry_run:
+            extra["diff"] = result.diff
+        self.done("accepted", venue=target, attendees=attendees, tech_contact=result.tech_contact or self.tech,
+                  errors=_public(errors), warnings=warnings, **extra)
 
 
 def _public(errors: list[dict]) -> list[dict]:
@@ -412,13 +571,3 @@ def _rewrite_row_refs(message: str, row_of: list, several: bool) -> str:
         return row_of[i - 1].place(several) if 1 <= i <= len(row_of) else m.group(0)
 
     return re.sub(r"第(\d+)行", repl, message)
-
-
-
-
-def import_files(files: list[tuple[str, bytes]], *, event: Event, **options: Any) -> dict:
-    """Several files at once (the organizer's page, a mailbox): {"files": [report, ...]} in order.
-
-    Each file is its own submission: one file's problems never hold back another's.
-    """
-    return {"files": [import_file(data, name, event=event, **options) for name, data in files]}

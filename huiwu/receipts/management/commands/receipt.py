@@ -50,18 +50,15 @@ class Command(BaseCommand):
             Path(opts["output"]).write_bytes(data)
             self.stdout.write(f"已生成 {opts['output']}（{venue.name}，{len(data)} 字节）")
             return
-        from huiwu.receipts.documents.importer import import_file
+        from huiwu.receipts.documents.importer import import_files
 
         venue = None
         if opts["venue"]:
             venue = ev.venues.filter(code=opts["venue"]).first()
             if venue is None:
                 raise CommandError(f"会议中没有代码为“{opts['venue']}”的会场。")
-        reports = [
-            import_file(Path(f), event=ev, venue=venue, channel="upload", dry_run=opts["dry_run"],
-                        accept_partial=opts["accept_partial"], unit=unit)
-            for f in opts["files"]
-        ]
+        reports = import_files([(None, Path(f)) for f in opts["files"]], event=ev, venue=venue, channel="upload",
+                               dry_run=opts["dry_run"], accept_partial=opts["accept_partial"], unit=unit)["files"]
         if opts["json"]:
             self.stdout.write(json.dumps({"files": reports}, ensure_ascii=False, indent=2))
             return

@@ -1,0 +1,53 @@
+"""Inserting many rows at once, fast on PostgreSQL.
+
+Django's bulk_create on PostgreSQL sends each column as one array parameter, and psycopg quotes
+those arrays in Python, escaping every quote of every JSON value: for a batch import (30,000
+people, 1,000 receipts with their snapshots) that costs more than all the rest of the work.
+Here the ids come from the table's sequence in one statement and the rows go in by COPY.
+Other databases (SQLite) use bulk_create, which returns the ids itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+
+def insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple]) -> list[int]:
+    """Insert rows of plain values for `columns` (attnames, no id); returns the new ids in order."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs)
+        return [obj.pk for obj in objs]
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in (pk, *(model._meta.get_field(a).column for a in columns)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [table, pk, len(rows)])
+        ids = [i for (i,) in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            for i, row in zip(ids, rows, strict=True):
+                copy.write_row((i, *row))
+    return ids
+
+
+def insert_objects(objs: list[Any]) -> list[Any]:
+    """bulk_create for unsaved model instances of one model, by COPY on PostgreSQL; sets their pks."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objs)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
+    for obj, pk in zip(objs, insert_rows(model, [f.attname for f in fields], rows), strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
