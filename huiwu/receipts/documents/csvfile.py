@@ -11,6 +11,9 @@ from .model import Grid, Marker, Parsed
 from .safety import UnsafeFile
 
 MAX_ROWS = 5000
+#: longest line read (a 60-column receipt row is a few hundred characters; a 10 MB line of
+#: short fields would become millions of strings before the row could be cut to 60 columns)
+MAX_LINE = 100_000
 
 
 def decode(data: bytes) -> str:
@@ -47,6 +50,9 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv(data: bytes) -> Parsed:
     text = decode(data)
+    if len(text) > MAX_LINE and max(map(len, text.split("\n"))) > MAX_LINE:
+        raise UnsafeFile(_("CSV 文件中有一行过长（超过 %(n)d 个字符），不像一份回执。请在 Excel 中重新另存为 CSV 后提交。")
+                         % {"n": MAX_LINE})
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     grid = Grid(label=_("CSV 文件"), rows=[], row_numbers=[], kind="csv")

@@ -60,7 +60,7 @@ def convert(data: bytes, ext: str) -> tuple[bytes, str]:
 
 # -- what Chinese systems export under .xls/.doc: HTML tables and Excel 2003 XML ----------------------
 #: a web page or Excel 2003 XML bigger than this is not a receipt (its tree takes ~12× in memory)
-MAX_TEXT_BYTES = 6 * 1024 * 1024
+MAX_TEXT_BYTES = 4 * 1024 * 1024
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "pre", "center", "font", "span", "b"}
 _BREAKS = {"br", "p", "div", "li"}

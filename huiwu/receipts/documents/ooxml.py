@@ -410,6 +410,19 @@ def _shared_strings(zf: SafeZip, path: str | None) -> list[str]:
             for si in root.iterchildren(_SI)]
 
 
+def _shared(strings: list[str], raw: str) -> str:
+    """Shared string number `raw`; a number that is not in the table means a damaged file (Excel
+    itself would refuse to open it), not an empty cell."""
+    try:
+        index = int(raw)
+        if index < 0:
+            raise IndexError(index)
+        return strings[index]
+    except (ValueError, IndexError) as exc:
+        raise UnsafeFile(_("文件中有单元格引用了不存在的文字（编号 %(n)s），文件可能已损坏。请用 Excel 或 WPS 重新保存后提交。")
+                         % {"n": raw[:12]}) from exc
+
+
 def _cell_text(c, t: str, strings: list[str]) -> str:
     if t == "inlineStr":
         is_ = c.find(_IS)
@@ -417,10 +430,7 @@ def _cell_text(c, t: str, strings: list[str]) -> str:
     v = c.find(_V)
     raw = v.text if v is not None and v.text is not None else ""
     if t == "s":
-        try:
-            return strings[int(raw)]
-        except (ValueError, IndexError):
-            return ""
+        return _shared(strings, raw)
     if t == "b":
         return "TRUE" if raw == "1" else "FALSE"
     return raw  # str, e (error); numbers are handled by the caller
@@ -519,10 +529,7 @@ def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
                     v = c.find(S + "v")
                     raw = v.text if v is not None and v.text is not None else ""
                     if t == "s":
-                        try:
-                            text = strings[int(raw)]
-                        except (ValueError, IndexError):
-                            text = ""
+                        text = _shared(strings, raw)
                     elif t == "n" and raw:
                         text = _number_text(raw)
                         numeric.add((rnum, col))

@@ -34,9 +34,10 @@ MAX_MEMBERS = 1000
 #: most bytes one member may inflate to, and all members together
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
-#: most bytes of one XML part handed to the parser (its tree takes ~12× that in memory);
-#: a 30-row receipt's largest part is ~50 KB
-MAX_XML_BYTES = 6 * 1024 * 1024
+#: most bytes of one XML part handed to the parser: its tree takes ~12× that in memory for text,
+#: and up to ~25× for a part of nothing but short elements (`<row r="123456"/>`, which a ratio
+#: check cannot catch); a 30-row receipt's largest part is ~50 KB, 5,000 full rows ~2 MB
+MAX_XML_BYTES = 4 * 1024 * 1024
 #: largest compression ratio allowed for a member bigger than RATIO_FLOOR bytes
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024
@@ -196,6 +197,9 @@ class SafeZip:
             raise UnsafeFile(_("文件内容过多（%(part)s 超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
                              % {"part": name, "mb": MAX_XML_BYTES // 1048576})
         data = self.read(name)
+        if b"/XInclude" in data:
+            raise UnsafeFile(_("文件内部的 %(part)s 含有外部引用（XInclude），出于安全原因拒收。请用 Word、WPS 或 Excel 另存为新文件后重新提交。")
+                             % {"part": name})
         if b"purl.oclc.org/ooxml/" in data:  # “Strict Open XML”: same structure, other namespaces
             for strict, transitional in STRICT_NAMESPACES:
                 data = data.replace(strict, transitional)
@@ -203,6 +207,21 @@ class SafeZip:
 
     def read_xml(self, name: str):
         return parse_xml(self.xml_bytes(name), name)
+
+
+#: member names a real Office file never has: absolute paths, drive letters, “..”, backslashes, NUL
+_UNSAFE_NAME = re.compile(r"^[/\\]|^[A-Za-z]:|(?:^|[/\\])\.\.(?:[/\\]|$)|\\|\x00")
+
+
+def _refuse_overlaps(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse members whose compressed data overlap (a “non-recursive” zip bomb: many directory
+    entries pointing into the same bytes, each harmless alone). A local header is at least 30
+    bytes plus the name, so each member ends no sooner than that plus its compressed size."""
+    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
+                    + i.compress_size) for i in infos)
+    for (_start, end), (next_start, _next_end) in zip(spans, spans[1:], strict=False):
+        if next_start < end:
+            raise UnsafeFile(_("文件内部有多个部件共用同一段数据，疑似压缩炸弹，已拒收。"))
 
 
 def open_zip(data: bytes, kind: str, *, renamed: bool = False) -> SafeZip:
@@ -217,7 +236,14 @@ def open_zip(data: bytes, kind: str, *, renamed: bool = False) -> SafeZip:
         raise UnsafeFile(_("文件内部包含的部件过多（%(n)d 个），不像正常的回执文件，已拒收。") % {"n": len(infos)})
     total = 0
     names = set()
+    _refuse_overlaps(infos)
     for info in infos:
+        if info.filename in names:
+            raise UnsafeFile(_("文件内部有重名的部件（%(part)s），不是正常保存的文件，已拒收。请重新保存后提交。")
+                             % {"part": info.filename[:80]})
+        if _UNSAFE_NAME.search(info.filename):
+            raise UnsafeFile(_("文件内部有部件的路径异常（%(part)s），不是正常保存的文件，已拒收。")
+                             % {"part": info.filename[:80]})
         if info.flag_bits & 0x1:
             raise UnsafeFile(_("文件已加密，请取消密码后重新提交。"))
         if info.file_size > MAX_MEMBER_BYTES:

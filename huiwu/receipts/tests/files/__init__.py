@@ -355,3 +355,83 @@ def x_row(r: int | None, cells: list, *, start: str = "A", prefix: str = "", ref
             out.append(f'<{p}c{ref} t="inlineStr"><{p}is><{p}t>{escape(value)}</{p}t></{p}is></{p}c>')
     rattr = f' r="{r}"' if r is not None else ""
     return f"<{p}row{rattr}{attrs}>" + "".join(out) + f"</{p}row>"
+
+
+def docx_parts(data: bytes | None = None) -> dict[str, bytes]:
+    """The members of a .docx (python-docx's package by default), to rebuild it by hand."""
+    src = zipfile.ZipFile(io.BytesIO(data or simple_docx()))
+    return {name: src.read(name) for name in src.namelist()}
+
+
+def overlapping_zip(parts: dict[str, bytes], copies: int, size: int = 8 << 20) -> bytes:
+    """A “non-recursive” zip bomb in the manner of Fifield: the parts of a real document, then
+    `copies` directory entries that all point at one deflated block of `size` zeros (each entry
+    alone has a modest ratio, together they are copies × size)."""
+    import struct
+    import zlib
+
+    out = io.BytesIO()
+    central = []
+
+    def entry(name: bytes, offset: int, body_len: int, usize: int, crc: int) -> bytes:
+        return struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, body_len, usize,
+                           len(name), 0, 0, 0, 0, 0, offset) + name
+
+    for name, body in parts.items():
+        deflated, fname, offset = _deflate(body), name.encode(), out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, zlib.crc32(body), len(deflated), len(body),
+                              len(fname), 0) + fname + deflated)
+        central.append(entry(fname, offset, len(deflated), len(body), zlib.crc32(body)))
+    kernel = deflate_zeros(size)
+    crc = zlib.crc32(b"\0" * size)
+    offset, fname = out.tell(), b"word/media/k.bin"
+    out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(kernel), size, len(fname), 0)
+              + fname + kernel)
+    for i in range(copies):
+        central.append(entry(f"word/media/k{i}.bin".encode(), offset, len(kernel), size, crc))
+    start = out.tell()
+    for e in central:
+        out.write(e)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
+def zip64_liar(parts: dict[str, bytes], name: str, body: bytes, declared: int) -> bytes:
+    """A zip whose member `name` carries ZIP64 sizes (0xFFFFFFFF plus a ZIP64 extra field) that lie:
+    it says `declared` bytes, its deflated `body` says otherwise."""
+    import struct
+    import zlib
+
+    out = io.BytesIO()
+    central = []
+    members = [(n, b, len(b), False) for n, b in parts.items() if n != name] + [(name, body, declared, True)]
+    for fname_s, raw, usize, big in members:
+        fname, deflated, offset = fname_s.encode(), _deflate(raw), out.tell()
+        crc = zlib.crc32(raw)
+        if big:
+            extra = struct.pack("<HHQQ", 0x0001, 16, usize, len(deflated))
+            sizes = (0xFFFFFFFF, 0xFFFFFFFF)
+        else:
+            extra, sizes = b"", (len(deflated), usize)
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, 8, 0, 0x21, crc, *sizes, len(fname), len(extra))
+                  + fname + extra + deflated)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, 8, 0, 0x21, crc, *sizes, len(fname),
+                                   len(extra), 0, 0, 0, 0, offset) + fname + extra)
+    start = out.tell()
+    for e in central:
+        out.write(e)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
+def zip_of(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip with exactly these members in this order (duplicates and odd names allowed)."""
+    import warnings
+
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about duplicate names
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, body in members:
+                zf.writestr(zipfile.ZipInfo(name), body)
+    return out.getvalue()
