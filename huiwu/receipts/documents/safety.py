@@ -108,9 +108,42 @@ _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
 MAX_PROLOG_BYTES = 64 * 1024
 
 
+def _quick_head(safe: SafeZip, info: zipfile.ZipInfo) -> bytes | None:
+    """The first ≤2 KB of a member, inflated straight from the archive's bytes (a fifth of the cost
+    of `ZipFile.open` for the dozen small parts of every file); None when anything is unusual."""
+    raw, off = safe.raw, info.header_offset
+    if not raw or raw[off:off + 4] != b"PK\x03\x04" or info.compress_type not in (0, 8):
+        return None
+    start = off + 30 + int.from_bytes(raw[off + 26:off + 28], "little") + int.from_bytes(raw[off + 28:off + 30], "little")
+    body = raw[start:start + min(info.compress_size, 8192)]
+    if info.compress_type == 0:
+        return body[:2048]
+    try:
+        return zlib.decompressobj(-15).decompress(body, 2048)
+    except zlib.error:
+        return None  # the careful path says what is wrong
+
+
+def _root_comes_first(buf: bytes) -> bool:
+    """Whether `buf` shows the root element after nothing but a prolog (so no DOCTYPE can follow)."""
+    if buf[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in buf[:64]:
+        return False
+    pos = 0
+    while True:
+        m = _PROLOG_ITEM.match(buf, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    rest = buf[pos:pos + 64].lstrip()
+    return len(rest) >= 2 and rest[:1] == b"<" and rest[1:2] not in (b"!", b"?")
+
+
 def _refuse_doctype_in_prolog(safe: SafeZip, name: str) -> None:
     """A DOCTYPE may only stand in the prolog, before the root element: inflate just that much."""
     info = safe.zf.getinfo(name)
+    head = _quick_head(safe, info)
+    if head is not None and _root_comes_first(head):
+        return
     try:
         with safe.zf.open(info) as member:
             buf = member.read(2048)
@@ -170,6 +203,8 @@ class SafeZip:
     cache: dict[str, bytes] = field(default_factory=dict)
     #: docx or xlsx: what the package holds (a renamed file is read by its content)
     kind: str = ""
+    #: the archive's bytes (for reading the first bytes of a member without ZipFile.open)
+    raw: bytes = b""
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -258,7 +293,7 @@ def open_zip(data: bytes, kind: str, *, renamed: bool = False) -> SafeZip:
         if lowered.endswith("vbaproject.bin") or lowered.endswith("vbadata.xml"):
             raise UnsafeFile(_("文件含有宏（VBA），出于安全原因拒收。请另存为不含宏的 .docx 或 .xlsx 后重新提交。"))
         names.add(info.filename)
-    safe = SafeZip(zf, names)
+    safe = SafeZip(zf, names, raw=data)
     # every XML part, parsed later or not, is refused when its prolog declares a DOCTYPE
     for name in sorted(names):
         if name.lower().endswith((".xml", ".rels", ".vml")):
