@@ -207,6 +207,24 @@ def item_row(item: ImportItem) -> dict:
     }
 
 
+def _mark_same_venue(rows: list[dict]) -> None:
+    """Two files of one batch filed for the same venue (a unit sent a corrected file): say which
+    one counts, so the organizer does not wonder why the first one's people are gone."""
+    filed: dict[int, list[dict]] = {}
+    for r in rows:  # branch venues only: at the main venue each invited unit files its own list
+        if r["item"].status == "accepted" and r["version"] and r["venue"] is not None \
+                and r["venue"].kind == Venue.Kind.BRANCH:
+            filed.setdefault(r["venue"].pk, []).append(r)
+    for same in filed.values():
+        if len(same) < 2:
+            continue
+        latest = max(same, key=lambda r: r["version"])
+        for r in same:
+            if r is not latest:
+                r["warnings"] = [*r["warnings"], _("本批第 %(n)d 个文件也报了这个会场（第%(v)d版），以该版为准。")
+                                 % {"n": latest["item"].order, "v": latest["version"]}]
+
+
 def batch_summary(batch: ImportBatch, items: list[ImportItem] | None = None) -> dict[str, int]:
     items = list(batch.items.all()) if items is None else items
     out = _counts([i.status for i in items])
@@ -234,6 +252,7 @@ def page_context(event: Event, batch_id: int | None) -> dict:
             raise Http404("batch")
         items = list(batch.items.select_related("venue", "chosen_venue").order_by("order"))
         rows = [item_row(i) for i in items]
+        _mark_same_venue(rows)
     return {
         "event": event, "batch": batch, "rows": rows,
         "summary": batch_summary(batch, [r["item"] for r in rows]) if batch else None,

@@ -400,3 +400,14 @@ def test_deadline_day_all_branch_venues_at_once(client, organizer, demo_event, c
         (i.filename, i.report["errors"]) for i in ImportItem.objects.exclude(status="accepted")]
     assert Attendee.objects.filter(status="active").count() == 37 * 30
     assert "37 已接收" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_corrected_file_in_the_same_batch_is_the_one_that_counts(client, organizer, demo_event):
+    tianjin = demo_event.venues.get(code="120000")
+    first = filled_docx(tianjin, people(5, "天津市教育委员会", 7))
+    corrected = filled_docx(tianjin, people(6, "天津市教育委员会", 7))
+    client.force_login(organizer)
+    rows = _rows(_batch_page(client, _upload(client, demo_event.slug, [("天津.docx", first), ("天津（更正）.docx", corrected)])))
+    assert "第1版" in rows["天津.docx"] and "本批第 2 个文件也报了这个会场（第2版），以该版为准。" in rows["天津.docx"]
+    assert "第2版" in rows["天津（更正）.docx"] and "以该版为准" not in rows["天津（更正）.docx"]
+    assert Attendee.objects.filter(venue=tianjin, status="active").count() == 6
