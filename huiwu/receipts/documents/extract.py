@@ -37,9 +37,9 @@ _OTHER_LABELS = {"序号", "编号", "no", "性别", "民族", "备注", "邮箱
 #: exact labels (a cell holding one of these starts a label/value row, not a person)
 _LABELS = _NAME | _UNIT | _POSITION | _PHONE | _CATEGORY
 
-CONTACT_WORDS = re.compile(r"调试|技术(?:负责|联系|保障|支持|人员)|视频联络")
+CONTACT_WORDS = re.compile(r"调试|技术(?:负责|联系|保障|支持|人员)|视频(?:会议)?联络")
 ATTENDEE_WORDS = re.compile(r"参会人员|参加人员|参会名单|人员名单|参会代表|与会人员|参会人")
-CONTACT_LINE = re.compile(r"(?:会场)?(?:视频)?(?:调试|技术保障|技术)(?:负责人|联系人|人员)")
+CONTACT_LINE = re.compile(r"(?:会场)?(?:视频)?(?:调试|技术保障|技术)(?:负责人|联系人|人员)|视频(?:会议)?联络(?:员|人)")
 NOTE_START = re.compile(r"^(?:合计|总计|小计|共计|总人数|人数合计|以上|其中|备注|注[:：\s]|注$|说明|填表|填报人|制表|审核|经办|签发|联系人|"
                         r"报送|日期|盖章|\(盖章\)|（盖章）|附[:：])")
 DECLARED_UNIT = re.compile(r"(?:填报|报送|报名|参会|所在|回执)?单位(?:名称)?\s*(?:[（(](?:盖章|公章)[)）])?\s*[:：]\s*(.+)")
@@ -80,6 +80,9 @@ def _clean_name(name: str) -> str:
     """`clean_name` for a folded cell; most names need nothing done."""
     return clean_name(name) if _NEEDS_NAME_CLEANING.search(name) else name
 
+
+#: a note after a name: no Chinese name holds brackets (folded cells have ASCII ones)
+_NAME_NOTE = re.compile(r"\s*\([^()]*\)$")
 
 _NAME_HINT = re.compile(r"[名人者表员]")  # every name-column label has one of these
 
@@ -169,7 +172,7 @@ _INSTRUCTION = re.compile(r"^(?:请|须|需|务必|应|由|填写|如实|按)|�
 
 
 #: a line naming a contact without saying for what: “联系人：张三 电话：…” (used when nothing better is found)
-PLAIN_CONTACT = re.compile(r"(?:^|(?<=[\s，,；;]))(?:填报|报送|会场)?联系人(?=\s*[:：])")
+PLAIN_CONTACT = re.compile(r"(?:^|(?<=[\s，,；;]))(?:填报|报送|会场)?联系人(?=\s*[:：]|\s)")
 
 
 def parse_contact_line(text: str, role: re.Pattern = CONTACT_LINE) -> dict | None:
@@ -360,6 +363,8 @@ def extract(parsed: Parsed) -> Extracted:
             grid_used = True
             data = {f: values.get(f, "") for f in FIELDS}
             data["name"] = _clean_name(data["name"])
+            if data["name"][-1:] == ")" and "(" in data["name"]:
+                data["name"] = _NAME_NOTE.sub("", data["name"]) or data["name"]  # 张三(女), 李四(回族)
             phone_col = mapping.get("phone")
             raw_phone = data["phone"]
             if raw_phone and SCIENTIFIC.match(raw_phone.replace(" ", "")) and (i, phone_col) not in grid.numeric:

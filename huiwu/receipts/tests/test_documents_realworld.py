@@ -570,3 +570,48 @@ def test_realworld_docx_end_to_end(demo_event):
     assert report["venue"] == venue.code
     assert [(a["name"], a["phone"]) for a in report["attendees"]] == [("郭襄", "13800138057")]
     assert report["tech_contact"] == {"name": "黄蓉", "phone": "13800138058"}
+
+
+def test_contact_row_labelled_lianxiren_and_video_liaison_line():
+    d = docx.Document()
+    add_table(d, [HEADER, ["1", "乙木", "某某厅", "处长", "13800138059"], ["联系人", "丙火", "", "手机", "13800138060"]])
+    ex = read(docx_bytes(d), "r.docx")
+    assert names(ex) == ["乙木"]
+    assert ex.tech_contact == {"name": "丙火", "phone": "13800138060"}
+    assert parse_contact_line("视频会议联络员：丁一，13800138061") == {"name": "丁一", "phone": "13800138061"}
+
+
+def test_a_note_after_a_name_is_not_part_of_it():
+    d = docx.Document()
+    add_table(d, [["姓名", "单位", "手机"], ["张三（女）", "某某厅", "13800138062"], ["买买提(维吾尔族)", "某某厅", "13800138063"]])
+    assert names(read(docx_bytes(d), "r.docx")) == ["张三", "买买提"]
+
+
+SOFFICE = __import__("shutil").which("soffice") or __import__("shutil").which("libreoffice")
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("legacy_fmt,name", [("doc", "回执.docx"), ("rtf", "回执.docx")])
+def test_old_word_file_named_docx_is_converted(tmp_path, legacy_fmt, name):
+    import subprocess
+
+    src = tmp_path / "r.docx"
+    src.write_bytes(simple_docx())
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/p", "--convert-to", legacy_fmt,
+                    "--outdir", str(tmp_path / "out"), str(src)], check=True, capture_output=True, timeout=120)
+    ex = read((tmp_path / "out" / f"r.{legacy_fmt}").read_bytes(), name)
+    assert names(ex) == ["赵敏", "钱多多", "孙立", "阿依古丽·买买提"]
+
+
+@pytest.mark.django_db
+def test_web_page_xls_end_to_end(demo_event):
+    from huiwu.receipts.documents.importer import import_file
+
+    venue = demo_event.venues.exclude(kind="main").select_related("host_unit").first()
+    page = (f"<html><body><p>填报单位：{venue.host_unit.name}</p><table><tr><td>姓名</td><td>职务</td><td>手机</td></tr>"
+            "<tr><td>石 破天</td><td>处长</td><td>13800138064</td></tr></table>"
+            "<p>视频调试负责人：石清，手机：13800138065</p></body></html>").encode("gbk")
+    report = import_file(page, "导出.xls", event=demo_event)
+    assert report["status"] == "accepted", report
+    assert report["venue"] == venue.code
+    assert [a["name"] for a in report["attendees"]] == ["石破天"]
