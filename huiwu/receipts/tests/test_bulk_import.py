@@ -411,3 +411,17 @@ def test_corrected_file_in_the_same_batch_is_the_one_that_counts(client, organiz
     assert "第1版" in rows["天津.docx"] and "本批第 2 个文件也报了这个会场（第2版），以该版为准。" in rows["天津.docx"]
     assert "第2版" in rows["天津（更正）.docx"] and "以该版为准" not in rows["天津（更正）.docx"]
     assert Attendee.objects.filter(venue=tianjin, status="active").count() == 6
+
+
+def test_huiwu_purge_command_deletes_the_kept_files(client, organizer, demo_event, files):
+    client.force_login(organizer)
+    _upload(client, demo_event.slug, files[:2])
+    demo_event.starts_at = timezone.now() - timedelta(days=10)
+    demo_event.ends_at = demo_event.starts_at + timedelta(hours=2)
+    demo_event.save()
+    out = StringIO()
+    call_command("purge", "--days", "20", stdout=out)
+    assert "已删除0个批量导入时保存的回执文件" in out.getvalue()
+    call_command("purge", "--days", "5", "--event", demo_event.slug, stdout=out)
+    assert "已删除2个批量导入时保存的回执文件（及结果中的名单）。" in out.getvalue()
+    assert not ImportItem.objects.exclude(file="").exists()

@@ -2,8 +2,9 @@
 
 A declaration's answers and reason texts are deleted once its event ended more than N days ago
 (default: settings.HUIWU_PURGE_AFTER_DAYS, 14, from HUIWU_PURGE_AFTER_DAYS); the verdict and the
-names of the rules behind it stay, so attendance and eligibility lists still work. The queue runs
-the same purge every night (huiwu/admission/tasks.py).
+names of the rules behind it stay, so attendance and eligibility lists still work. The receipt
+files kept by the organizer's import page go at the same time (huiwu.receipts.bulk). The queue
+runs the same purges every night (huiwu/admission/tasks.py).
 """
 
 from __future__ import annotations
@@ -40,3 +41,8 @@ class Command(BaseCommand):
         self.stdout.write(ngettext("已删除%(n)s份健康申报的内容（会议结束满%(days)s天），入场结论仍保留。",
                                    "已删除%(n)s份健康申报的内容（会议结束满%(days)s天），入场结论仍保留。", n)
                           % {"n": n, "days": used})
+        from huiwu.receipts.bulk import purge_import_files
+
+        files = purge_import_files(days, event=event)
+        self.stdout.write(ngettext("已删除%(n)s个批量导入时保存的回执文件（及结果中的名单）。",
+                                   "已删除%(n)s个批量导入时保存的回执文件（及结果中的名单）。", files) % {"n": files})
