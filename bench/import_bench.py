@@ -126,8 +126,8 @@ def lxml_only(name: str, data: bytes) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="reading processes (default: one per core, up to 4; 1 = read in-process)")
+    parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
+                        help="reading processes (default: one per core, up to 4, as huiwu receipt import; 1 = in-process)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     event = load_demo_event()

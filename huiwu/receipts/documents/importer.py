@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -260,7 +262,7 @@ def import_files(
     dry_run: bool = False,
     accept_partial: bool = False,
     unit: Unit | None = None,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> dict:
     """Import receipt files (name, bytes or path) for `event`: {"files": [report, ...]} in order.
 
@@ -269,79 +271,88 @@ def import_files(
     needs_review (the venue is in doubt, or some rows are bad: nothing is kept until the call
     is repeated with accept_partial=True, which files the valid rows only).
 
-    Each file is its own submission: one file's problems never hold back another's. The files
-    are read first (by `workers` processes when many: see _read_all), then filed together by
-    services.file_receipts in transactions of BATCH filings, in the order given.
+    Each file is its own submission: one file's problems never hold back another's. Files are
+    filed together by services.file_receipts, BATCH filings per transaction, in the order
+    given. `workers` > 1 reads the files in that many forked processes while this one files
+    what they have read (see _reads): for the command line, not for a threaded web server.
     """
-    from huiwu.receipts import services
-
     loaded = [_load(src, name) for name, src in files]
-    reads = _read_all([(name, data) for name, data, why in loaded if data is not None], workers)
-    jobs: list[_Job | dict] = []
-    it = iter(reads)
     index = _venue_index(event)
-    for name, data, why in loaded:
-        if data is None:
-            jobs.append(_report(name, "rejected", errors=[_file_error(why)]))
-            continue
-        jobs.append(_Job(next(it), event=event, venue=venue, actor=actor, channel=channel, dry_run=dry_run,
-                         accept_partial=accept_partial, unit=unit))
-    live = [j for j in jobs if isinstance(j, _Job)]
-    for job in live:
-        job.place_it(index)
-    _look_up_done(event, [j for j in live if j.report is None])
-    for job in live:
-        if job.report is None:
-            job.prepare()
-    batch = [j for j in live if j.report is None and j.filing is not None]
-    for start in range(0, len(batch), BATCH):
-        services.file_receipts([j.filing for j in batch[start:start + BATCH]])
-    for job in live:
-        if job.report is None:
-            job.finish()
-    return {"files": [j.report if isinstance(j, _Job) else j for j in jobs]}
+    options = {"event": event, "venue": venue, "actor": actor, "channel": channel, "dry_run": dry_run,
+               "accept_partial": accept_partial, "unit": unit}
+    reports: list[_Job | dict] = []
+    chunk: list[_Job] = []
+    seen: dict[tuple, _Job] = {}
+    with _reads([(name, data) for name, data, _why in loaded if data is not None], workers) as reads:
+        for name, data, why in loaded:
+            if data is None:
+                reports.append(_report(name, "rejected", errors=[_file_error(why)]))
+                continue
+            job = _Job(next(reads), **options)
+            job.place_it(index)
+            reports.append(job)
+            chunk.append(job)
+            if len(chunk) == BATCH:
+                _file_chunk(event, chunk, seen)
+                chunk = []
+        _file_chunk(event, chunk, seen)
+    return {"files": [j.report if isinstance(j, _Job) else j for j in reports]}
 
 
 #: filings per transaction in a batch import (the venue locks are held that long)
 BATCH = 100
 
 
-def _read_all(files: list[tuple[str, bytes]], workers: int | None) -> list[_Read]:
-    """Read the files, in `workers` forked processes when there are many and more than one core.
+def _file_chunk(event: Event, jobs: list[_Job], seen: dict) -> None:
+    """Prepare, file and report a chunk of placed files (one transaction for the lot)."""
+    from huiwu.receipts import services
 
-    Reading is pure CPU on bytes already in memory (no database, no settings that change), so
-    a fork pool splits it across cores; below POOL_MIN files the pool costs more than it saves.
+    _look_up_done(event, [j for j in jobs if j.report is None], seen)
+    for job in jobs:
+        if job.report is None:
+            job.prepare()
+    services.file_receipts([j.filing for j in jobs if j.report is None and j.filing is not None])
+    for job in jobs:
+        if job.report is None:
+            job.finish()
+
+
+@contextmanager
+def _reads(files: list[tuple[str, bytes]], workers: int) -> Iterator[Iterator[_Read]]:
+    """The files read, in order: here, or by `workers` forked processes while the caller files
+    what is ready (reading is pure CPU on bytes in memory: no database, no shared state).
+
+    The database connections are closed before the fork, so no child shares the parent's socket.
     """
-    import os
+    from django.db import connection, connections
 
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(files) >= POOL_MIN else 1
-    if workers <= 1 or len(files) < 2:
-        return [_read(name, data) for name, data in files]
+    if workers <= 1 or len(files) < POOL_MIN or connection.in_atomic_block:  # never close a caller's transaction
+        yield (_read(name, data) for name, data in files)
+        return
     import multiprocessing
 
-    from django.db import connections
-
-    connections.close_all()  # a forked child must never share the parent's database socket
+    connections.close_all()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        reads = pool.starmap(_read_in_child, files, chunksize=max(1, len(files) // (workers * 8)))
-    for r, (_name, data) in zip(reads, files, strict=True):
-        r.data = data  # the bytes stay in the parent: no need to send them back through the pipe
-    return reads
+        def ordered() -> Iterator[_Read]:
+            for r, (_name, data) in zip(pool.imap(_read_in_child, files, chunksize=4), files, strict=True):
+                r.data = data  # the bytes stay here: no need to send them back through the pipe
+                yield r
+        yield ordered()
 
 
-def _read_in_child(filename: str, data: bytes) -> _Read:
-    r = _read(filename, data)
+def _read_in_child(item: tuple[str, bytes]) -> _Read:
+    r = _read(*item)
     r.data = b""
     return r
 
 
-#: below this many files a batch is read in-process
-POOL_MIN = 64
+#: below this many files the pool costs more than it saves
+POOL_MIN = 32
 
 
-def _look_up_done(event: Event, jobs: list[_Job]) -> None:
-    """Files filed before (same bytes, same venue and unit): one query for the whole batch."""
+def _look_up_done(event: Event, jobs: list[_Job], seen: dict[tuple, _Job]) -> None:
+    """Files filed before (same bytes, same venue and unit): one query for the chunk; `seen`
+    holds the files of this import already on their way, so the same file twice is filed once."""
     from huiwu.receipts.models import Receipt
 
     shas = {j.read.sha for j in jobs if j.target is not None}
@@ -350,7 +361,6 @@ def _look_up_done(event: Event, jobs: list[_Job]) -> None:
     latest: dict[tuple, Any] = {}
     for r in Receipt.objects.filter(venue__event=event, source_sha256__in=shas).order_by("version"):
         latest[(r.venue_id, r.unit_id, r.source_sha256)] = r
-    seen: dict[tuple, _Job] = {}
     for j in jobs:
         if j.target is None:
             continue

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
@@ -58,7 +59,8 @@ class Command(BaseCommand):
             if venue is None:
                 raise CommandError(f"会议中没有代码为“{opts['venue']}”的会场。")
         reports = import_files([(None, Path(f)) for f in opts["files"]], event=ev, venue=venue, channel="upload",
-                               dry_run=opts["dry_run"], accept_partial=opts["accept_partial"], unit=unit)["files"]
+                               dry_run=opts["dry_run"], accept_partial=opts["accept_partial"], unit=unit,
+                               workers=min(os.cpu_count() or 1, 4))["files"]
         if opts["json"]:
             self.stdout.write(json.dumps({"files": reports}, ensure_ascii=False, indent=2))
             return

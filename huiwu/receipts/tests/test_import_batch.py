@@ -1,0 +1,60 @@
+"""import_files on many files: one batch, read by a fork pool, filed chunk by chunk."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from huiwu.receipts.documents import importer
+from huiwu.receipts.models import Attendee, Receipt
+
+from .files import csv_bytes, simple_docx
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def receipt_csv(venue, serial: int) -> bytes:
+    unit = venue.host_unit.name
+    rows = [[f"填报单位：{unit}"], ["序号", "姓名", "单位", "职务", "手机"]]
+    rows += [[str(i), f"测试{chr(0x4e00 + serial)}{chr(0x4e80 + i)}", unit, "处长", f"139{serial:04d}{i:04d}"]
+             for i in range(1, 4)]
+    rows.append([f"视频调试负责人：周正，手机：1380013{serial:04d}"])
+    return csv_bytes(rows)
+
+
+def test_many_files_read_in_a_pool_and_filed_in_chunks(demo_event, monkeypatch):
+    branches = list(demo_event.venues.filter(kind="branch").select_related("host_unit").order_by("order")[:6])
+    files = [(f"r{n}.csv", receipt_csv(branches[n % 6], n)) for n in range(40)]
+    files.append(("again.csv", files[3][1]))               # the same bytes as an earlier file
+    files.append(("broken.docx", simple_docx()[:500]))     # a truncated zip
+    monkeypatch.setattr(importer, "BATCH", 7)              # several transactions
+    readers = set()
+    real_read = importer._read
+
+    def read(name, data):
+        r = real_read(name, data)
+        if r.extracted is not None:
+            r.extracted.warnings.append(f"pid {os.getpid()}")
+        return r
+
+    monkeypatch.setattr(importer, "_read", read)
+    reports = importer.import_files(files, event=demo_event, workers=2)["files"]
+    readers = {w for r in reports for w in r["warnings"] if w.startswith("pid ")}
+    assert readers and f"pid {os.getpid()}" not in readers, "the files were read by the pool's processes"
+
+    assert [r["file"] for r in reports] == [name for name, _data in files], "reports come back in order"
+    assert [r["status"] for r in reports[:40]] == ["accepted"] * 40, [r for r in reports if r["status"] != "accepted"]
+    assert reports[40]["unchanged"] is True and reports[40]["version"] == reports[3]["version"]
+    assert reports[41]["status"] == "rejected" and reports[41]["errors"][0]["message"]
+    for i, venue in enumerate(branches):
+        last = max(n for n in range(40) if n % 6 == i)
+        assert Receipt.objects.filter(venue=venue).count() == len(range(i, 40, 6))
+        active = sorted(Attendee.objects.filter(venue=venue, status="active").values_list("phone", flat=True))
+        assert active == [f"139{last:04d}{k:04d}" for k in range(1, 4)]
+        assert reports[last]["version"] == len(range(i, 40, 6))
+
+    # a second run, read in-process this time, finds every file filed already
+    again = importer.import_files(files[:40], event=demo_event, workers=1)["files"]
+    assert all(r["status"] == "accepted" and r.get("unchanged") for r in again)
+    assert Receipt.objects.filter(venue__event=demo_event).count() == 40
