@@ -33,6 +33,9 @@ ACCEPT = ".docx,.xlsx,.csv,.doc,.xls,.wps,.et"
 #: before any view runs, so the limit is never above that
 DEFAULT_MAX_FILES = 100
 
+#: most bytes of one upload held in memory at once (38 real receipts are about 2 MB)
+DEFAULT_MAX_TOTAL_BYTES = 100 * 1024 * 1024
+
 STATUS_CLASS = {"accepted": "ok", "needs_review": "warn", "rejected": "bad"}
 
 
@@ -52,6 +55,11 @@ def read_uploads(uploaded: list[Any]) -> list[tuple[str, bytes]]:
         raise Invalid(_("一次最多导入 %(max)d 个文件，本次选择了 %(n)d 个。请分成几批上传。")
                       % {"max": limit, "n": len(uploaded)}, {"files": [_("文件太多。")]})
     size_limit = settings.HUIWU_MAX_UPLOAD_BYTES
+    total_limit = getattr(settings, "HUIWU_MAX_IMPORT_TOTAL_BYTES", DEFAULT_MAX_TOTAL_BYTES)
+    total = sum(min(f.size or 0, size_limit + 1) for f in uploaded)  # what would be held in memory
+    if total > total_limit:
+        raise Invalid(_("这些文件共 %(size).1f MB，一次最多导入 %(limit).0f MB。请分成几批上传。")
+                      % {"size": total / 1048576, "limit": total_limit / 1048576}, {"files": [_("文件总量太大。")]})
     return [((f.name or "file").rsplit("/", 1)[-1][-255:], f.read(size_limit + 1)) for f in uploaded]
 
 

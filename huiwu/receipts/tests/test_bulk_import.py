@@ -241,6 +241,12 @@ def test_limits_on_count_and_size(client, organizer, demo_event, settings):
     assert "一次最多导入 2 个文件，本次选择了 3 个。请分成几批上传。" in page
     resp = client.post(f"/manage/{demo_event.slug}/receipts/import/", {})
     assert "请选择要导入的回执文件" in client.get(resp["Location"]).content.decode()
+    settings.HUIWU_MAX_IMPORT_FILES = 100
+    settings.HUIWU_MAX_IMPORT_TOTAL_BYTES = 2 * len(simple_docx()) + 10
+    resp = _upload(client, demo_event.slug, [(f"{i}.docx", simple_docx()) for i in range(3)])
+    assert re.search(r"这些文件共 0\.\d MB，一次最多导入 \d+ MB。请分成几批上传。", client.get(resp["Location"]).content.decode())
+    assert not ImportBatch.objects.exists()
+    del settings.HUIWU_MAX_IMPORT_TOTAL_BYTES
     settings.HUIWU_MAX_UPLOAD_BYTES = 20_000
     big = simple_docx() + b"\0" * 30_000  # a zip with trailing bytes, over the limit
     html = _batch_page(client, _upload(client, demo_event.slug, [("大.docx", big)]))
