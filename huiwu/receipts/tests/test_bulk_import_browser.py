@@ -68,6 +68,14 @@ def test_organizer_drops_three_files_and_reviews_them(live_app, browser, phone, 
     page.goto(f"{live_app.url}/manage/{SLUG}/")
     page.click("#bulk-import-link")
     assert page.url.endswith(f"/manage/{SLUG}/receipts/import/")
+    # more files than the limit are refused before anything is sent
+    page.evaluate("document.getElementById('bulk-form').setAttribute('data-max', '2')")
+    page.set_input_files("#bulk-files", paths)
+    assert page.locator("#bulk-picked").inner_text() == "一次最多导入 100 个文件，请分成几批上传。"
+    page.click("#bulk-submit")
+    assert page.url.endswith("/receipts/import/") and page.locator("#bulk-results").count() == 0
+    page.evaluate("document.getElementById('bulk-form').setAttribute('data-max', '100')")
+    page.set_input_files("#bulk-files", [])
     page.set_input_files("#bulk-files", paths)
     assert page.locator("#bulk-picked").inner_text() == "已选择文件数：3"
     page.click("#bulk-submit")
