@@ -21,6 +21,7 @@ from .safety import UnsafeFile, parse_xml
 
 MAX_ROWS = 5000
 MAX_COLS = 60
+MAX_TABLES = 200
 
 TIMEOUT_SECONDS = 60
 TARGET = {"doc": "docx", "wps": "docx", "xls": "xlsx", "et": "xlsx"}
@@ -63,6 +64,7 @@ def convert(data: bytes, ext: str) -> tuple[bytes, str]:
 MAX_TEXT_BYTES = 4 * 1024 * 1024
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "pre", "center", "font", "span", "b"}
+_ENTITY = re.compile(rb"<!\s*entity", re.I)
 _BREAKS = {"br", "p", "div", "li"}
 
 
@@ -137,9 +139,9 @@ def _own(el, tag: str, table) -> bool:
     return next(el.iterancestors("table"), None) is table
 
 
-def _span(value: str | None) -> int:
+def _span(value: str | None, most: int = MAX_COLS) -> int:
     try:
-        return max(1, min(int(value or 1), MAX_COLS))
+        return max(1, min(int(value or 1), most))
     except ValueError:
         return 1
 
@@ -151,6 +153,8 @@ def html_grids(data: bytes, *, first_row: int = 1) -> tuple[list[Grid], list[str
     if len(data) > MAX_TEXT_BYTES:
         raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
                          % {"mb": MAX_TEXT_BYTES // 1048576})
+    if _ENTITY.search(data):
+        raise UnsafeFile(_("网页文件中含有实体声明（<!ENTITY），出于安全原因拒收。请用 Word 或 Excel 另存为 .docx / .xlsx 后重新提交。"))
     text = _decode(data)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
@@ -167,6 +171,8 @@ def html_grids(data: bytes, *, first_row: int = 1) -> tuple[list[Grid], list[str
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "table":
+            if len(grids) >= MAX_TABLES:
+                continue
             grid = Grid(label=_("第%(n)d个表格") % {"n": len(grids) + 1}, rows=[], row_numbers=[],
                         context=last_line, kind="table")
             pending: dict[int, tuple[int, str]] = {}  # column → (rows still covered, text)
@@ -185,7 +191,7 @@ def html_grids(data: bytes, *, first_row: int = 1) -> tuple[list[Grid], list[str
                             del pending[col]
                         col += 1
                     value = " ".join(_cell_text(td).split())
-                    down = _span(td.get("rowspan"))
+                    down = _span(td.get("rowspan"), MAX_ROWS)
                     for _k in range(_span(td.get("colspan"))):
                         if len(cells) >= MAX_COLS:
                             break
@@ -258,13 +264,13 @@ def read_spreadsheetml(data: bytes) -> Parsed:
                     if text and value.get(SS + "Type") == "Number":
                         text = _number_text(text)
                         numeric.add((rnum, col - 1))
-                    if text:
+                    if text and col <= MAX_COLS:
+                        if budget <= 0:
+                            down = across = 0  # merges spread so far are enough: keep just the cell
                         for r in range(rnum, min(rnum + down, MAX_ROWS) + 1):
                             for c in range(col - 1, min(col + across, MAX_COLS)):
                                 cells.setdefault(r, {}).setdefault(c, text)
-                                budget -= 1
-                        if budget <= 0:
-                            break
+                        budget -= (down + 1) * (across + 1)
                     col += across
         grid = Grid(label=_("工作表“%(name)s”") % {"name": name}, rows=[], row_numbers=[], context=name, kind="sheet")
         for r in sorted(cells):

@@ -26,6 +26,8 @@ OFFICE_DOCUMENT = "officeDocument/2006/relationships/officeDocument"
 #: a worksheet bigger than this is not a receipt; reading stops there (bounded work)
 MAX_ROWS = 5000
 MAX_COLS = 60
+#: most tables read from one document
+MAX_TABLES = 200
 #: most cells filled in from merged ranges in one sheet
 MERGE_BUDGET = 200_000
 
@@ -234,6 +236,8 @@ class _DocxWalker:
 
     def table(self, tbl, context: str) -> None:
         index = len(self.grids)
+        if index >= MAX_TABLES:
+            return  # a receipt has a few tables; thousands are not one (and would cost time)
         grid = Grid(label=_("第%(n)d个表格") % {"n": index + 1}, rows=[], row_numbers=[], context=context, kind="table")
         self.grids.append(grid)
         above: dict[int, str] = {}
@@ -426,7 +430,11 @@ def _shared(strings: list[str], raw: str) -> str:
 def _cell_text(c, t: str, strings: list[str]) -> str:
     if t == "inlineStr":
         is_ = c.find(_IS)
-        return "".join(is_.itertext(_ST)) if is_ is not None else ""
+        if is_ is None:
+            return ""
+        if is_.find(_RPH) is not None:  # phonetic hints are not the text
+            return "".join(x.text or "" for x in is_.iter(_ST) if x.getparent().tag != _RPH)
+        return "".join(is_.itertext(_ST))
     v = c.find(_V)
     raw = v.text if v is not None and v.text is not None else ""
     if t == "s":
@@ -523,8 +531,7 @@ def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
                     continue
                 t = c.get("t", "n")
                 if t == "inlineStr":
-                    is_ = c.find(S + "is")
-                    text = "".join(x.text or "" for x in is_.iter(S + "t")) if is_ is not None else ""
+                    text = _cell_text(c, t, strings)
                 else:
                     v = c.find(S + "v")
                     raw = v.text if v is not None and v.text is not None else ""

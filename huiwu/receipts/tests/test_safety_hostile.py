@@ -212,3 +212,35 @@ def test_memory_stays_small_on_these_hostile_files(tmp_path):
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["maxrss_kb"] < 300 * 1024, result
     assert all(result[name] != "read" for name in files if name not in harmless), result
+
+
+# -- exports under .xls/.doc (web pages, Excel 2003 XML) ---------------------------------------------
+SS_HEAD = (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           b'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">')
+
+
+@pytest.mark.parametrize("data,word", [
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><html><body><table><tr><td>&e;'
+     b"</td></tr></table></body></html>", "ENTITY"),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + SS_HEAD[21:]
+     + b"<Worksheet><Table><Row><Cell><Data>&e;</Data></Cell></Row></Table></Worksheet></Workbook>", "DOCTYPE"),
+    (SS_HEAD + b"<a>" * 100_000, "格式有误"),
+    (b"<html><body><table><tr><td>" + b"x" * (5 << 20) + b"</td></tr></table></body></html>", "内容过多"),
+])
+def test_hostile_exports_under_an_excel_name_are_refused(data, word):
+    assert word in refused(data, "export.xls")
+
+
+@pytest.mark.parametrize("data", [
+    b"<table>" + b"<tr><td rowspan=99999 colspan=99999>x</td></tr>" * 3000 + b"</table>",
+    b"<table><tr><td>\xe5\xa7\x93\xe5\x90\x8d</td><td>a</td></tr></table>" * 60_000,
+    b"<html><body>" + b"<div>" * 200_000 + b"x</body></html>",
+    SS_HEAD + b'<Worksheet ss:Name="a"><Table>' + b'<Row><Cell ss:MergeDown="99999" ss:MergeAcross="99999"><Data '
+    b'ss:Type="String">x</Data></Cell></Row>' * 5000 + b"</Table></Worksheet></Workbook>",
+])
+def test_huge_spans_and_many_tables_in_exports_cost_little(data):
+    start = time.process_time()
+    parsed = read_document(data, "export.xls")
+    extract(parsed)
+    assert time.process_time() - start < 3
+    assert len(parsed.grids) <= 200 and all(len(row) <= 60 for g in parsed.grids for row in g.rows)
