@@ -301,13 +301,15 @@ def _duplicate_warnings(event: Event, venue: Venue, unit: Unit | None, rows: lis
 
 
 # -- filing a whole receipt -------------------------------------------------------------------------
-def _validate_rows(attendees: list[dict]) -> tuple[list[dict], list[dict]]:
+def _validate_rows(attendees: list[dict], checked: list | None = None) -> tuple[list[dict], list[dict]]:
+    """Validate every row, and find the same person twice. `checked[i]`, when given and not
+    None, is validate_attendee(attendees[i]) done already (a batch import does it while reading)."""
     clean_rows, errors = [], []
     if len(attendees) > MAX_ROWS:
         return [], [{"row": None, "field": "attendees", "message": f"名单超过{MAX_ROWS}行，请检查文件。"}]
     seen: dict[tuple[str, str], int] = {}
     for i, data in enumerate(attendees, start=1):
-        clean, errs = validate_attendee(data)
+        clean, errs = (checked[i - 1] if checked is not None else None) or validate_attendee(data)
         errors.extend({"row": i, **e} for e in errs)
         if not errs:
             key = person_key(clean)
@@ -357,6 +359,7 @@ def prepare_filing(
     source_sha256: str = "",
     file_checked: bool = False,
     dry_run: bool = False,
+    checked: list | None = None,
 ) -> Filing:
     """Everything about a filing that needs no lock: the unit, the rows, the contact, the deadline.
 
@@ -382,7 +385,7 @@ def prepare_filing(
         return done(SubmitResult("accepted", receipt=latest, warnings=["相同文件已导入，未作更改。"],
                                  attendees=latest.snapshot.get("attendees", []),
                                  tech_contact=latest.snapshot.get("tech_contact")))
-    clean_rows, errors = _validate_rows(list(attendees or []))
+    clean_rows, errors = _validate_rows(list(attendees or []), checked)
     if not attendees and not errors:
         errors.append({"row": None, "field": "attendees", "message": "回执中没有参会人员，请至少填写一人。"})
     tc_clean = None

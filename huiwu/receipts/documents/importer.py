@@ -212,13 +212,18 @@ class _Read:
     data: bytes
     extracted: Extracted | None = None
     unsafe: str = ""
+    #: validate_attendee of each extracted row (pure, so done here, in the reading process)
+    checked: list | None = None
 
 
 def _read(filename: str, data: bytes) -> _Read:
     """Safety checks, the readers and the extraction: pure work on the bytes."""
+    from huiwu.receipts.services import validate_attendee
+
     sha = hashlib.sha256(data).hexdigest()
     try:
-        return _Read(filename, sha, data, extract(read_document(data, filename)))
+        ex = extract(read_document(data, filename))
+        return _Read(filename, sha, data, ex, checked=[validate_attendee(r.data) for r in ex.attendees])
     except UnsafeFile as exc:
         return _Read(filename, sha, data, unsafe=exc.message)
 
@@ -461,15 +466,17 @@ class _Job:
             self.errors.append({**{k: v for k, v in e.items() if not k.startswith("_")},
                                 "message": f"{_place(e.get('_where', ''), e['row'], several)}：{e['message']}"})
         bad_rows = {(e.get("_where", ""), e["row"]) for e in ex.errors}
-        rows, row_of = [], []
-        for r in ex.attendees:
+        rows, row_of, checked = [], [], []
+        for r, done in zip(ex.attendees, self.read.checked or [None] * len(ex.attendees), strict=True):
             if (r.where, r.row) in bad_rows:
                 continue
             given = dict(r.data)
             if not given.get("unit"):
                 given["unit"] = default_unit
+                done = None  # the unit is the venue's now: check the row again
             rows.append(given)
             row_of.append(r)
+            checked.append(done)
         tech = ex.tech_contact
         event = self.event
         if tech and event.rehearsal_contact_phone and fold(tech.get("phone", "")).replace("-", "") == \
@@ -483,7 +490,7 @@ class _Job:
                 _("文件中没有参会人员。"), "attendees")])
         self.tech = tech
         check_only = self.dry_run or (bool(self.errors) and not self.accept_partial)
-        self._file(rows, row_of, check_only)
+        self._file(rows, row_of, checked, check_only)
         result = self.filing.result
         if not self.filing.pending and self.filing.error is None and result.status != "accepted" \
                 and self.accept_partial and result.errors and all(e.get("row") is not None for e in result.errors):
@@ -493,9 +500,9 @@ class _Job:
             self.errors += found
             if not keep:
                 return self.done("rejected", venue=target, errors=_public(self.errors))
-            self._file([rows[i] for i in keep], [row_of[i] for i in keep], self.dry_run)
+            self._file([rows[i] for i in keep], [row_of[i] for i in keep], [checked[i] for i in keep], self.dry_run)
 
-    def _file(self, rows: list[dict], row_of: list, check_only: bool) -> None:
+    def _file(self, rows: list[dict], row_of: list, checked: list, check_only: bool) -> None:
         from huiwu.receipts import services
 
         target = self.target
@@ -505,7 +512,7 @@ class _Job:
             target, unit=self.filing_unit if target.kind == Venue.Kind.MAIN else None, attendees=rows,
             tech_contact=self.tech, channel=self.channel, actor=self.actor, source_file=source,
             source_sha256=self.read.sha, file_checked=True,  # looked up for the whole batch: _look_up_done
-            dry_run=check_only)
+            dry_run=check_only, checked=checked)
 
     def _row_errors(self) -> list[dict]:
         """The service's errors said with the file's rows (it counts rows in its list: 第3行 → 第7行)."""
