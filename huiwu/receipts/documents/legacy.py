@@ -24,7 +24,7 @@ MAX_COLS = 60
 MAX_TABLES = 200
 
 TIMEOUT_SECONDS = 60
-TARGET = {"doc": "docx", "wps": "docx", "xls": "xlsx", "et": "xlsx"}
+TARGET = {"doc": "docx", "wps": "docx", "xls": "xlsx", "et": "xlsx", "odt": "docx", "ods": "xlsx"}
 
 
 def soffice() -> str | None:
@@ -63,7 +63,7 @@ def convert(data: bytes, ext: str) -> tuple[bytes, str]:
 #: a web page or Excel 2003 XML bigger than this is not a receipt (its tree takes ~12× in memory)
 MAX_TEXT_BYTES = 4 * 1024 * 1024
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
-_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "pre", "center", "font", "span", "b"}
+_BLOCKS = {"body", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "pre", "center", "blockquote"}
 _ENTITY = re.compile(rb"<!\s*entity", re.I)
 _BREAKS = {"br", "p", "div", "li"}
 
@@ -209,9 +209,12 @@ def html_grids(data: bytes, *, first_row: int = 1) -> tuple[list[Grid], list[str
                 grid.row_numbers.append(number)
             grids.append(grid)
             last_line = ""
-        elif tag in _BLOCKS and next(el.iterancestors("table"), None) is None \
-                and not any(isinstance(c.tag, str) and c.tag in _BLOCKS | {"table"} for c in el):
-            line = " ".join(el.text_content().split())
+        elif tag in _BLOCKS and next(el.iterancestors("table"), None) is None:
+            if any(isinstance(c.tag, str) and c.tag in _BLOCKS | {"table"} for c in el):
+                # text standing between the blocks (a <body> or <div> with loose text and <br>s)
+                line = " ".join(((el.text or "") + " ".join(c.tail or "" for c in el)).split())
+            else:
+                line = " ".join(el.text_content().split())
             if line:
                 lines.append(line)
                 last_line = line

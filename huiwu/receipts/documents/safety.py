@@ -45,11 +45,12 @@ RATIO_FLOOR = 1024 * 1024
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MACRO_EXTENSIONS = {"docm", "dotm", "xlsm", "xltm", "xlam", "xlsb", "pptm"}
-SUPPORTED = {"docx", "xlsx", "csv", "doc", "xls", "wps", "et"}
+SUPPORTED = {"docx", "xlsx", "csv", "doc", "xls", "wps", "et", "odt", "ods"}
 
 _KIND_NAMES = {
     "docx": "Word（.docx）", "xlsx": "Excel（.xlsx）", "csv": "CSV（.csv）",
     "doc": "Word（.doc）", "xls": "Excel（.xls）", "wps": "WPS 文字（.wps）", "et": "WPS 表格（.et）",
+    "odt": "OpenDocument 文本（.odt）", "ods": "OpenDocument 表格（.ods）",
 }
 
 
@@ -399,7 +400,8 @@ def check_file(data: bytes, filename: str) -> str:
         raise UnsafeFile(_("不支持的文件类型“%(name)s”。请提交 Word（.docx/.doc）、Excel（.xlsx/.xls）、WPS 或 CSV 文件。")
                          % {"name": filename or "?"})
     what = _what_it_is(data)
-    expected = {"docx": "zip", "xlsx": "zip", "csv": "text", "doc": "ole", "xls": "ole", "wps": "ole", "et": "ole"}[ext]
+    expected = {"docx": "zip", "xlsx": "zip", "csv": "text", "doc": "ole", "xls": "ole", "wps": "ole", "et": "ole",
+                "odt": "zip", "ods": "zip"}[ext]
     if ext == "doc" and what == "rtf":
         return ext  # Word saves RTF under .doc; LibreOffice reads it
     if what != expected:

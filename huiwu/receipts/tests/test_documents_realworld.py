@@ -432,8 +432,8 @@ HTML_TABLE = ("<table border=1><tr><td colspan=5>分会场参加人员回执</td
 def test_web_page_saved_as_xls_or_doc_is_read(name, encoding):
     charset = "gb2312" if encoding == "gbk" else "utf-8"
     page = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}"><style>td{{}}</style>'
-            f"</head><body><p>填报单位：陕西省教育厅</p>{HTML_TABLE}<p>视频调试负责人：岳不群，手机：13800138047</p>"
-            "</body></html>").encode(encoding)
+            f"</head><body><p>填报单位：陕西省教育厅</p>{HTML_TABLE}<p><font face=\"宋体\">视频调试负责人：岳\n 不群，"
+            "手机：</font>13800138047</p></body></html>").encode(encoding)
     ex = read(page, name)
     assert [(r.data["name"], r.data["unit"], r.data["phone"]) for r in ex.attendees] == [
         ("令狐冲", "陕西省教育厅", "13800138045"), ("任盈盈", "陕西省教育厅", "13800138046")]
@@ -591,7 +591,7 @@ SOFFICE = __import__("shutil").which("soffice") or __import__("shutil").which("l
 
 
 @pytest.mark.skipif(not SOFFICE, reason="LibreOffice is not installed")
-@pytest.mark.parametrize("legacy_fmt,name", [("doc", "回执.docx"), ("rtf", "回执.docx")])
+@pytest.mark.parametrize("legacy_fmt,name", [("doc", "回执.docx"), ("rtf", "回执.docx"), ("odt", "回执.odt")])
 def test_old_word_file_named_docx_is_converted(tmp_path, legacy_fmt, name):
     import subprocess
 
