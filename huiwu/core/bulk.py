@@ -51,3 +51,20 @@ def insert_objects(objs: list[Any]) -> list[Any]:
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
+
+
+def update_ids(model: type[Model], ids: list[int] | set[int], **values: Any) -> int:
+    """UPDATE … WHERE id IN ids for thousands of ids: one array parameter on PostgreSQL
+    (Django would prepare one parameter per id); the ORM elsewhere."""
+    if not ids:
+        return 0
+    if connection.vendor != "postgresql":
+        return model.objects.filter(pk__in=list(ids)).update(**values)
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(k) for k in values]
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = ANY(%s)",
+                       [*params, list(ids)])
+        return cursor.rowcount

@@ -23,7 +23,7 @@ from django.utils import timezone
 from huiwu.accounts.models import Invitation, Membership, Role
 from huiwu.accounts.tenancy import Access
 from huiwu.audit.services import entry, record, record_many
-from huiwu.core.bulk import insert_objects, insert_rows
+from huiwu.core.bulk import insert_objects, insert_rows, update_ids
 from huiwu.core.errors import ApiError, CapacityFull, DeadlinePassed, Invalid
 from huiwu.core.mail import outbox_row, queue_mail, queue_mails
 from huiwu.core.text import PhoneError, clean_name, fold, mask_mobile, normalize_mobile
@@ -473,8 +473,9 @@ class _Book:
             self.where.setdefault(person_key(a), {})[key] = a["venue__name"]
         self.versions = {(r["venue_id"], r["unit_id"]): r["v"] for r in Receipt.objects.filter(venue_id__in=venues)
                          .order_by().values("venue_id", "unit_id").annotate(v=Max("version"))}
-        self.contacts = {c["venue_id"]: c for c in TechContact.objects.filter(venue_id__in=venues)
-                         .values("id", "venue_id", "name", "phone", "email")}
+        self.stored_contacts = {c["venue_id"]: c for c in TechContact.objects.filter(venue_id__in=venues)
+                                .values("id", "venue_id", "name", "phone", "email")}
+        self.contacts = dict(self.stored_contacts)
         mains = [pk for pk, v in venues.items() if v.kind == Venue.Kind.MAIN]
         self.quotas = {(v, u): q for v, u, q in VenueUnit.objects.filter(venue_id__in=mains, quota__gt=0)
                        .values_list("venue_id", "unit_id", "quota")} if mains else {}
@@ -512,8 +513,7 @@ class _Book:
             return
         listed = self._replace(venue, unit, key, own, rows)
         if f.tech_contact:
-            self.contact_writes[venue.pk] = f.tech_contact
-            self.contacts[venue.pk] = {"id": (self.contacts.get(venue.pk) or {}).get("id"), **f.tech_contact}
+            self.contact_writes[venue.pk] = self.contacts[venue.pk] = f.tech_contact
             contact = {"name": f.tech_contact["name"], "phone": f.tech_contact["phone"]}
         version_key = (venue.pk, unit.pk if unit is not None else None)
         version = self.versions[version_key] = self.versions.get(version_key, 0) + 1
@@ -563,20 +563,19 @@ class _Book:
         if self.updates:
             Attendee.objects.bulk_update(list(self.updates.values()), ["unit", "position", "category", "order", "updated_at"])
         if self.gone:
-            Attendee.objects.filter(pk__in=self.gone).update(status=Attendee.Status.WITHDRAWN, updated_at=self.now)
+            update_ids(Attendee, self.gone, status=Attendee.Status.WITHDRAWN, updated_at=self.now)
         if self.new:
             _insert_people(self.new, self.now)
-        if self.contact_writes:
-            changed, added = [], []
-            for venue_id, clean in self.contact_writes.items():
-                tc = TechContact(venue_id=venue_id, name=clean["name"], phone=clean["phone"],
-                                 email=clean.get("email", ""), updated_at=self.now)
-                tc.pk = self.contacts[venue_id]["id"]
-                (changed if tc.pk else added).append(tc)
-            if changed:
-                TechContact.objects.bulk_update(changed, ["name", "phone", "email", "updated_at"])
-            if added:
-                TechContact.objects.bulk_create(added)
+        added = []
+        for venue_id, clean in self.contact_writes.items():  # the last contact filed for each venue
+            values = {"name": clean["name"], "phone": clean["phone"], "email": clean.get("email", "")}
+            old = self.stored_contacts.get(venue_id)
+            if old is None:
+                added.append(TechContact(venue_id=venue_id, **values))
+            elif any(old[k] != v for k, v in values.items()):
+                TechContact.objects.filter(pk=old["id"]).update(**values, updated_at=self.now)
+        if added:
+            TechContact.objects.bulk_create(added)
         if not self.filed:
             return
         receipts = []
