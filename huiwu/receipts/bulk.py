@@ -11,6 +11,7 @@ data: only organizers see them, and `purge_import_files` deletes them after the 
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,6 +64,11 @@ def read_uploads(uploaded: list[Any]) -> list[tuple[str, bytes]]:
     return [((f.name or "file").rsplit("/", 1)[-1][-255:], f.read(size_limit + 1)) for f in uploaded]
 
 
+def _storable(report: dict) -> dict:
+    """The report as plain JSON (a dry run's diff may hold dates)."""
+    return json.loads(json.dumps(report, ensure_ascii=False, default=str))
+
+
 def _counts(statuses: list[str]) -> dict[str, int]:
     return {s: statuses.count(s) for s in ("accepted", "needs_review", "rejected")}
 
@@ -91,7 +97,7 @@ def import_batch(event: Event, files: list[tuple[str, bytes]], *, actor: Any, dr
             item = ImportItem(batch=batch, order=i, filename=name, size=len(data),
                               sha256=report.get("sha256") or hashlib.sha256(data).hexdigest(),
                               status=report["status"], venue=venues.get(report.get("venue") or ""),
-                              chosen_venue=venue, report=report)
+                              chosen_venue=venue, report=_storable(report))
             if data and len(data) <= size_limit:  # an oversized file is refused, not kept
                 item.file.save(name, ContentFile(data), save=False)
             items.append(item)
@@ -148,7 +154,7 @@ def rerun_item(item: ImportItem, *, actor: Any, accept_partial: bool = False, ve
     event = item.batch.event
     report = import_file(data, item.filename, event=event, venue=item.chosen_venue, actor=actor, channel="upload",
                          accept_partial=accept_partial, unit=item.chosen_unit)
-    item.report = report
+    item.report = _storable(report)
     item.status = report["status"]
     item.venue = _venue_of(event, report.get("venue"))
     item.runs += 1
