@@ -37,6 +37,9 @@ DEFAULT_MAX_FILES = 100
 #: most bytes of one upload held in memory at once (38 real receipts are about 2 MB)
 DEFAULT_MAX_TOTAL_BYTES = 100 * 1024 * 1024
 
+#: file-level error fields that say "the venue refused it now", not "the file is wrong"
+RETRY_FIELDS = ("capacity", "deadline")
+
 STATUS_CLASS = {"accepted": "ok", "needs_review": "warn", "rejected": "bad"}
 
 
@@ -215,6 +218,10 @@ def item_row(item: ImportItem) -> dict:
         "attendees": r.get("attendees") or [],
         "can_partial": review and bool(row_errors) and not venue_doubt and bool(item.file),
         "can_choose": review and bool(item.file),
+        # refused for the venue's state (full, past the deadline), not for the file: worth
+        # another try once the organizer has changed the capacity or the deadline
+        "can_retry": item.status == "rejected" and bool(item.file) and bool(errors)
+        and all(e.get("field") in RETRY_FIELDS for e in errors if e.get("row") is None),
         "chosen": (f"{item.chosen_venue.code}:{item.chosen_unit_id}" if item.chosen_unit_id and item.chosen_venue
                    else (item.chosen_venue.code if item.chosen_venue else (item.venue.code if item.venue else ""))),
         "purged": bool(r.get("purged")),
@@ -247,8 +254,9 @@ def batch_summary(batch: ImportBatch, items: list[ImportItem] | None = None) -> 
     return out
 
 
-def page_context(event: Event, batch_id: int | None) -> dict:
-    """What the import page needs: the open batch's rows and summary, and the past batches."""
+def page_context(event: Event, batch_id: int | None, show: str = "") -> dict:
+    """What the import page needs: the open batch's rows (all, or those of status `show`) and
+    summary, and the past batches."""
     from django.db.models import Count, Q
     from django.http import Http404
 
@@ -267,9 +275,13 @@ def page_context(event: Event, batch_id: int | None) -> dict:
         items = list(batch.items.select_related("venue", "chosen_venue").order_by("order"))
         rows = [item_row(i) for i in items]
         _mark_same_venue(rows)
+    summary = batch_summary(batch, [r["item"] for r in rows]) if batch else None
+    show = show if show in STATUS_CLASS else ""
+    if show:
+        rows = [r for r in rows if r["item"].status == show]
     return {
-        "event": event, "batch": batch, "rows": rows,
-        "summary": batch_summary(batch, [r["item"] for r in rows]) if batch else None,
+        "event": event, "batch": batch, "rows": rows, "show": show,
+        "summary": summary,
         "commit_count": len(committable(batch)) if batch else 0,
         "needs_choice": any(r["can_choose"] for r in rows),
         "choices": venue_choices(event) if any(r["can_choose"] for r in rows) else [],

@@ -277,7 +277,7 @@ def bulk_batch(request, event, batch):
 
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
-    return render(request, "receipts/bulk_import.html", bulk.page_context(event, batch))
+    return render(request, "receipts/bulk_import.html", bulk.page_context(event, batch, request.GET.get("show", "")))
 
 
 def _bulk_item(event, item_id):
@@ -302,6 +302,8 @@ def bulk_rerun(request, event, item):
         if request.POST.get("action") == "venue":
             venue, unit = bulk.parse_choice(event, request.POST.get("venue", ""))
             report = bulk.rerun_item(item, actor=request.user, venue=venue, unit=unit)
+        elif request.POST.get("action") == "again":
+            report = bulk.rerun_item(item, actor=request.user)
         else:
             report = bulk.rerun_item(item, actor=request.user, accept_partial=True)
     except ApiError as exc:

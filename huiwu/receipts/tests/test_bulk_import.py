@@ -431,3 +431,24 @@ def test_huiwu_purge_command_deletes_the_kept_files(client, organizer, demo_even
     call_command("purge", "--days", "5", "--event", demo_event.slug, stdout=out)
     assert "已删除2个批量导入时保存的回执文件（及结果中的名单）。" in out.getvalue()
     assert not ImportItem.objects.exclude(file="").exists()
+
+
+def test_filter_by_status_and_retry_after_the_capacity_is_raised(client, organizer, demo_event, files):
+    tianjin = demo_event.venues.get(code="120000")
+    tianjin.capacity = 3
+    tianjin.save()
+    client.force_login(organizer)
+    resp = _upload(client, demo_event.slug, files)
+    html = client.get(resp["Location"] + "?show=needs_review").content.decode()
+    assert list(_rows(html)) == ["北京（有错行）.docx", "没写会场.docx"] and "只显示 2 个文件。" in html
+    html = client.get(resp["Location"] + "?show=rejected").content.decode()
+    rows = _rows(html)
+    assert list(rows) == ["天津市回执.docx", "坏文件.docx"]
+    assert "重新导入" in rows["天津市回执.docx"] and "重新导入" not in rows["坏文件.docx"]  # a broken file stays broken
+    tianjin.capacity = 30
+    tianjin.save()
+    item = ImportItem.objects.get(filename="天津市回执.docx")
+    html = _batch_page(client, client.post(f"/manage/{demo_event.slug}/receipts/import/files/{item.pk}/rerun/",
+                                           {"action": "again"}))
+    assert "已接收" in _rows(html)["天津市回执.docx"]
+    assert Attendee.objects.filter(venue=tianjin, status="active").count() == 5
