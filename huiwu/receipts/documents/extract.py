@@ -23,7 +23,8 @@ FIELDS = ("name", "unit", "position", "phone", "category")
 _FIELD_NAMES = {"name": "姓名", "unit": "单位", "position": "职务", "phone": "手机", "category": "类别"}
 
 _NAME = {"姓名", "名字", "参会人员姓名", "参会人姓名", "人员姓名", "参会人员", "参会人", "参会者", "代表姓名",
-         "参加人员", "参会代表", "与会人员", "姓名全称"}
+         "参加人员", "参会代表", "与会人员", "姓名全称", "参会领导", "出席领导", "出席人员", "参加人", "报名人员",
+         "参会领导姓名"}
 _UNIT = {"单位", "工作单位", "所在单位", "单位名称", "工作单位名称", "所在单位名称", "参会单位", "单位全称",
          "工作单位及部门", "单位及部门", "单位部门", "部门", "工作部门", "所在部门"}
 _POSITION = {"职务", "职务职称", "职位", "职称", "职务或职称", "行政职务", "现任职务", "岗位", "职务及职称",
@@ -84,7 +85,7 @@ def _clean_name(name: str) -> str:
 #: a note after a name: no Chinese name holds brackets (folded cells have ASCII ones)
 _NAME_NOTE = re.compile(r"\s*\([^()]*\)$")
 
-_NAME_HINT = re.compile(r"[名人者表员]")  # every name-column label has one of these
+_NAME_HINT = re.compile(r"[名人者表员导]")  # every name-column label has one of these
 
 
 _PLAIN_LABEL = re.compile(r"[\u4e00-\u9fff]{1,12}")
@@ -110,7 +111,7 @@ def field_of(label: str) -> tuple[str, int] | None:
         return "phone", 3 if "手机" in label else 1
     if "手机" in label and len(label) <= 8:
         return "phone", 3
-    if label in _POSITION or (label.startswith("职务") and len(label) <= 6):
+    if label in _POSITION or ((label.startswith("职务") or label.endswith("职务")) and len(label) <= 6):
         return "position", 2
     if label in _CATEGORY:
         return "category", 2
@@ -311,6 +312,8 @@ def extract(parsed: Parsed) -> Extracted:
     out = Extracted(marker=parsed.marker, warnings=list(parsed.warnings))
     out.lines.extend(strip_invisible(line) for line in parsed.lines)
     contact_rows: list[tuple[dict, str]] = []
+    #: attendees whose row says they are the rehearsal contact (a 备注 or 类别 cell)
+    flagged: list[dict] = []
     previous_mapping: dict[str, int] | None = None
     previous_width = -1
     used_grids = 0
@@ -379,6 +382,10 @@ def extract(parsed: Parsed) -> Extracted:
                 if warning:
                     out.warnings.append(warning)
             out.attendees.append(FileRow(row=grid.row_numbers[i], where=grid.label, data=data))
+            joined = "".join(cells)
+            if ("调试" in joined or "技术" in joined or "联络" in joined) and any(
+                    CONTACT_WORDS.search(c) for j, c in enumerate(cells) if j not in mapping.values()):
+                flagged.append({"name": data["name"], "phone": data["phone"]})  # 备注：视频调试负责人
             if i in grid.hidden_rows:
                 hidden_rows.append(grid.row_numbers[i])
         if hidden_rows:
@@ -395,7 +402,7 @@ def extract(parsed: Parsed) -> Extracted:
             previous_mapping = None
     out.several_tables = used_grids > 1
     _fill_units(out)
-    _find_contact(out, contact_rows)
+    _find_contact(out, contact_rows, flagged)
     for line in out.lines:
         m = DECLARED_UNIT.search(fold(line))
         if m:
@@ -420,7 +427,7 @@ def _fill_units(out: Extracted) -> None:
             previous[f] = r.data.get(f, "")
 
 
-def _find_contact(out: Extracted, contact_rows: list[tuple[dict, str]]) -> None:
+def _find_contact(out: Extracted, contact_rows: list[tuple[dict, str]], flagged: list[dict]) -> None:
     candidates: list[dict] = []
     for values, _label in contact_rows:
         if values.get("name") or values.get("phone"):
@@ -438,6 +445,8 @@ def _find_contact(out: Extracted, contact_rows: list[tuple[dict, str]]) -> None:
         if found["phone"]:
             found["phone"], _w = pick_phone(found["phone"])
         candidates.append(found)
+    if not candidates:
+        candidates = [f for f in flagged if f["name"] and f["phone"]][:1]
     if not candidates:
         # no rehearsal contact named as such: a plain “联系人：张三 电话：…” line stands in, said in a warning
         for line in out.lines:

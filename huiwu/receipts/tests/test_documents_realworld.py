@@ -615,3 +615,20 @@ def test_web_page_xls_end_to_end(demo_event):
     assert report["status"] == "accepted", report
     assert report["venue"] == venue.code
     assert [a["name"] for a in report["attendees"]] == ["石破天"]
+
+
+def test_more_header_words_people_use():
+    d = docx.Document()
+    add_table(d, [["序 号", "参会领导", "工作单位（部门）", "岗位职务", "移动电话"],
+                  ["1", "钟 馗", "某某厅办公室", "主任", "13800138066"]])
+    ex = read(docx_bytes(d), "r.docx")
+    assert people(ex) == [(2, "钟馗", "某某厅办公室", "主任", "13800138066")]
+
+
+def test_attendee_marked_as_the_rehearsal_contact_in_a_note_column():
+    d = docx.Document()
+    add_table(d, [HEADER + ["备注"], ["1", "秦琼", "某某厅", "处长", "13800138067", ""],
+                  ["2", "尉迟恭", "某某厅", "工程师", "13800138068", "视频调试负责人"]])
+    ex = read(docx_bytes(d), "r.docx")
+    assert names(ex) == ["秦琼", "尉迟恭"]
+    assert ex.tech_contact == {"name": "尉迟恭", "phone": "13800138068"}
