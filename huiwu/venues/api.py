@@ -9,7 +9,7 @@ from ninja import Router, Schema
 
 from huiwu.accounts.tenancy import Access, resolve_event, resolve_venue
 
-from .services import overview_queryset
+from .services import with_counts
 
 router = Router(tags=["venues"])
 
@@ -41,10 +41,10 @@ class VenueOut(Schema):
 @router.get("/events/{event}/venues", response=list[VenueOut], summary=gettext_lazy("列出会议的会场（含代码）"))
 def list_venues(request, event: str):
     ev = resolve_event(request.auth, event, "event.view", request)
-    return list(overview_queryset(ev, Access.for_user(request.auth).venues(ev)))
+    return with_counts(ev, Access.for_user(request.auth).venues(ev))
 
 
 @router.get("/events/{event}/venues/{venue}", response=VenueOut, summary=gettext_lazy("会场详情"))
 def get_venue(request, event: str, venue: str):
     v = resolve_venue(request.auth, event, venue, "venue.view", request)
-    return overview_queryset(v.event, type(v).objects.filter(pk=v.pk)).get()
+    return with_counts(v.event, type(v).objects.filter(pk=v.pk))[0]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,19 +21,21 @@ from huiwu.receipts.models import Attendee, Receipt, TechContact
 from .models import Venue
 
 
-def overview_queryset(event: Event, venues: QuerySet[Venue] | None = None) -> QuerySet[Venue]:
-    """Venues with their attendee count and latest receipt as annotations (API and small lists)."""
-    latest = Receipt.objects.filter(venue=OuterRef("pk")).order_by("-submitted_at")
-    qs = venues if venues is not None else Venue.objects.filter(event=event)
-    return (
-        qs.select_related("host_unit", "tech_contact")
-        .annotate(
-            active_count=Count("attendees", filter=Q(attendees__status="active")),
-            last_receipt_at=Subquery(latest.values("submitted_at")[:1]),
-            last_receipt_version=Subquery(latest.values("version")[:1]),
-        )
-        .order_by("order", "id")
-    )
+def active_counts(event: Event, venue_ids: list[int] | None = None) -> dict[int, int]:
+    """Active attendees per venue in one grouped query: the overview and the API count alike."""
+    qs = Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE)
+    if venue_ids is not None:
+        qs = qs.filter(venue_id__in=venue_ids)
+    return dict(qs.order_by().values("venue_id").annotate(n=Count("id")).values_list("venue_id", "n"))
+
+
+def with_counts(event: Event, venues: QuerySet[Venue]) -> list[Venue]:
+    """Venues (in overview order) carrying `active_count`, for the API."""
+    found = list(venues.select_related("host_unit").order_by("order", "id"))
+    counts = active_counts(event, [v.pk for v in found])
+    for v in found:
+        v.active_count = counts.get(v.pk, 0)
+    return found
 
 
 @dataclass(slots=True)
@@ -72,11 +74,7 @@ def overview_rows(event: Event) -> list[VenueRow]:
             "deadline_extended_to", "updated_at",
         )
     }
-    counts = (
-        Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE)
-        .values("venue_id").annotate(n=Count("id")).values_list("venue_id", "n")
-    )
-    for venue_id, n in counts:
+    for venue_id, n in active_counts(event).items():
         rows[venue_id].count = n
     for venue_id, name in TechContact.objects.filter(venue__event=event).values_list("venue_id", "name"):
         rows[venue_id].tech = name
