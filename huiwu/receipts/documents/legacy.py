@@ -146,8 +146,11 @@ def _span(value: str | None, most: int = MAX_COLS) -> int:
         return 1
 
 
-def html_grids(data: bytes, *, first_row: int = 1) -> tuple[list[Grid], list[str]]:
-    """Every table of a web page as a grid (rowspan/colspan spread out) and its other text as lines."""
+def html_grids(data: bytes, *, sheet: bool = False) -> tuple[list[Grid], list[str]]:
+    """Every table of a web page as a grid (rowspan/colspan spread out) and its other text as lines.
+
+    Row numbers are each table's own (as Word shows the page), or with `sheet` the rows Excel
+    shows when it opens the page: every line of text and every table row one after the other."""
     from lxml import html as lxml_html
 
     if len(data) > MAX_TEXT_BYTES:
@@ -168,6 +171,7 @@ def html_grids(data: bytes, *, first_row: int = 1) -> tuple[list[Grid], list[str
     grids: list[Grid] = []
     lines: list[str] = []
     last_line = ""
+    excel_row = 0  # rows Excel has shown so far (with `sheet`)
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "table":
@@ -177,6 +181,8 @@ def html_grids(data: bytes, *, first_row: int = 1) -> tuple[list[Grid], list[str
                         context=last_line, kind="table")
             pending: dict[int, tuple[int, str]] = {}  # column → (rows still covered, text)
             rows = [tr for tr in el.iter("tr") if _own(tr, "tr", el)]
+            first_row = excel_row + 1 if sheet else 1
+            excel_row += len(rows)
             for number, tr in enumerate(rows[:MAX_ROWS], start=first_row):
                 cells: list[str] = []
                 col = 0
@@ -218,14 +224,16 @@ def html_grids(data: bytes, *, first_row: int = 1) -> tuple[list[Grid], list[str
             if line:
                 lines.append(line)
                 last_line = line
+                excel_row += 1
     return grids, lines
 
 
-def read_html(data: bytes, kind: str) -> Parsed:
-    """A web page saved under .xls or .doc (or .mht): its tables and text."""
+def read_html(data: bytes, kind: str, *, sheet: bool = False) -> Parsed:
+    """A web page saved under .xls or .doc (or .mht): its tables and text; `sheet` when it was
+    named for Excel (row numbers as Excel shows them)."""
     if kind == "mht":
         data = _mht_html(data)
-    grids, lines = html_grids(data)
+    grids, lines = html_grids(data, sheet=sheet)
     parsed = Parsed(kind="html", grids=grids, lines=lines)
     texts = [line for line in lines if "huiwu" in line] + [c for g in grids for r in g.rows for c in r if "huiwu" in c]
     parsed.marker = Marker.find("\n".join(texts)) if texts else None

@@ -138,7 +138,7 @@ def _drop_hidden_markup(root, data: bytes) -> None:
             props = flag.getparent()
             sdt = props.getparent() if props is not None else None
             content = sdt.find(W + "sdtContent") if sdt is not None else None
-            if content is not None:
+            if content is not None and next(content.iter(_TBL), None) is None:  # never a whole filled table
                 for t in content.iter(W + "t"):
                     t.text = ""
 

@@ -17,7 +17,7 @@ def read_document(data: bytes, filename: str) -> Parsed:
     renamed = kind != extension(filename)
     try:
         if kind in ("html", "mht"):
-            return legacy.read_html(data, kind)
+            return legacy.read_html(data, kind, sheet=extension(filename) in ("xls", "et", "xlsx"))
         if kind == "spreadsheetml":
             return legacy.read_spreadsheetml(data)
         if kind in legacy.TARGET:
