@@ -452,3 +452,24 @@ def test_filter_by_status_and_retry_after_the_capacity_is_raised(client, organiz
                                            {"action": "again"}))
     assert "已接收" in _rows(html)["天津市回执.docx"]
     assert Attendee.objects.filter(venue=tianjin, status="active").count() == 5
+
+
+def test_another_events_organizer_cannot_reach_this_events_files(client, organizer, make_user, demo_event, files):
+    from huiwu.events.models import Event
+
+    other = Event.objects.create(slug="other-meeting", title="另一个会议", starts_at=demo_event.starts_at,
+                                 ends_at=demo_event.ends_at)
+    client.force_login(organizer)
+    _upload(client, demo_event.slug, files[:1])
+    item = ImportItem.objects.get()
+    client.force_login(make_user("org_other", "organizer", event=other))
+    assert client.get(f"/manage/{other.slug}/receipts/import/").status_code == 200
+    assert client.get(f"/manage/{demo_event.slug}/receipts/import/").status_code == 404
+    # this event's ids under the other event's address do not exist either
+    assert client.get(f"/manage/{other.slug}/receipts/import/{item.batch_id}/").status_code == 404
+    assert client.get(f"/manage/{other.slug}/receipts/import/files/{item.pk}/download/").status_code == 404
+    assert client.post(f"/manage/{other.slug}/receipts/import/files/{item.pk}/rerun/",
+                       {"action": "again"}).status_code == 404
+    assert client.post(f"/manage/{other.slug}/receipts/import/{item.batch_id}/commit/").status_code == 404
+    page = client.get(f"/manage/{other.slug}/receipts/import/").content.decode()
+    assert "还没有上传过文件" in page and "天津市回执.docx" not in page
