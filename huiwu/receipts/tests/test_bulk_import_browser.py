@@ -24,11 +24,11 @@ def _template(url: str, code: str, fmt: str) -> bytes:
         return resp.read()
 
 
-def _hunan_docx(url: str) -> bytes:
-    d = docx.Document(io.BytesIO(_template(url, "430000", "docx")))
+def _hunan_docx(url: str, code: str = "430000", unit: str = "湖南省教育厅", prefix: str = "1397310") -> bytes:
+    d = docx.Document(io.BytesIO(_template(url, code, "docx")))
     for i, name in enumerate(["龙  飞", "向晓燕", "彭  博", "谭志强"], start=1):
         cells = d.tables[0].rows[i].cells
-        cells[1].text, cells[2].text, cells[3].text, cells[4].text = name, "湖南省教育厅", "处长", f"1397310{i:04d}"
+        cells[1].text, cells[2].text, cells[3].text, cells[4].text = name, unit, "处长", f"{prefix}{i:04d}"
     c = d.tables[1].rows[1].cells
     c[0].text, c[3].text = "易  平", "13973100099"
     buf = io.BytesIO()
@@ -114,3 +114,20 @@ def test_organizer_drops_three_files_and_reviews_them(live_app, browser, phone, 
     assert "待核对" not in mobile.locator("#bulk-results").inner_text()
     assert _no_overflow(mobile)
     screenshot(mobile, "bulk-import-phone")
+
+    # 只检查，不保存: a check first, then the import in one click
+    hainan = tmp_path / "海南省回执.docx"
+    hainan.write_bytes(_hunan_docx(live_app.url, "460000", "海南省教育厅", "1398980"))
+    page.goto(f"{live_app.url}/manage/{SLUG}/receipts/import/")
+    page.set_input_files("#bulk-files", [str(hainan)])
+    page.check("#bulk-dry")
+    page.click("#bulk-submit")
+    page.wait_for_load_state("networkidle")
+    assert "只检查，未保存" in page.locator("#batch h2").inner_text()
+    assert "检查通过" in page.locator("#bulk-results tbody tr").first.inner_text()
+    screenshot(page, "bulk-import-dry-run-desktop")
+    page.click("#commit-form button")
+    page.wait_for_load_state("networkidle")
+    assert "已正式导入：1 个已接收" in page.locator(".messages").inner_text()
+    row = page.locator("#bulk-results tbody tr").first.inner_text()
+    assert "已接收" in row and "第1版" in row and "海南省分会场" in row
