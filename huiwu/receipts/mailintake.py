@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from huiwu.accounts.models import Invitation, Membership, Role
 from huiwu.events.models import Event, Unit
@@ -189,7 +190,8 @@ def _handle(msg, *, event: Event, address: str, subject: str, too_big: bool) -> 
 
 
 # -- the answer to the sender ----------------------------------------------------------------------
-_LABEL = {"accepted": "已接收", "needs_review": "需要核对，尚未保存", "rejected": "未能接收"}
+_LABEL = {"accepted": gettext_lazy("已接收"), "needs_review": gettext_lazy("需要核对，尚未保存"),
+          "rejected": gettext_lazy("未能接收")}
 
 
 def reply_text(event: Event, result: dict) -> str:
@@ -198,17 +200,19 @@ def reply_text(event: Event, result: dict) -> str:
         lines += [result["note"], ""]
     for i, f in enumerate(result.get("files", []), start=1):
         venue = f.get("venue_name") or f.get("venue") or _("会场未确定")
-        lines.append(f"{i}. {f['file']}：{_LABEL.get(f['status'], f['status'])}（{venue}）")
+        lines.append(_("%(i)d. %(file)s：%(status)s（%(venue)s）")
+                     % {"i": i, "file": f["file"], "status": _LABEL.get(f["status"], f["status"]), "venue": venue})
         if f["status"] == "accepted":
-            names = "、".join(a["name"] for a in f["attendees"])
-            lines.append(_("   参会人员 %(n)d 人：%(names)s") % {"n": len(f["attendees"]), "names": names})
+            names = _("、").join(a["name"] for a in f["attendees"])
+            lines.append(ngettext("   参会人员 %(n)d 人：%(names)s", "   参会人员 %(n)d 人：%(names)s", len(f["attendees"]))
+                         % {"n": len(f["attendees"]), "names": names})
             if f.get("tech_contact"):
                 lines.append(_("   视频调试负责人：%(name)s") % {"name": f["tech_contact"]["name"]})
         if f["errors"]:
             lines.append(_("   请修改以下问题后重新发送："))
             lines += [f"   - {e['message']}" for e in f["errors"]]
         # the web's “accept the valid rows” offer means nothing in a mail: ask for the corrected file
-        lines += [f"   * {w}" for w in f.get("warnings", []) if "本次没有保存任何内容" not in w]
+        lines += [f"   * {w}" for w in f.get("warnings", []) if w != f.get("partial_offer")]
         if f["status"] == "needs_review" and any(e.get("row") for e in f["errors"]):
             lines.append(_("   本文件暂未保存。请改正后把整份文件重新发送。"))
         lines.append("")

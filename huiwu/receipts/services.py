@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, IntegerField, Max, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from huiwu.accounts.models import Invitation, Membership, Role
 from huiwu.accounts.tenancy import Access
@@ -35,10 +37,13 @@ from huiwu.venues.models import Venue, VenueUnit
 from .models import Attendee, Receipt, ReceiptDraft, TechContact
 
 FIELDS = ("name", "unit", "position", "phone", "category")
-FIELD_LABELS = {"name": "姓名", "unit": "单位", "position": "职务", "phone": "手机", "category": "类别",
-                "email": "邮箱"}
+FIELD_LABELS = {"name": gettext_lazy("姓名"), "unit": gettext_lazy("单位"), "position": gettext_lazy("职务"),
+                "phone": gettext_lazy("手机"), "category": gettext_lazy("类别"), "email": gettext_lazy("邮箱")}
 MAX_LEN = {"name": 40, "unit": 120, "position": 80}
 MAX_ROWS = 500
+#: the audit note of a change made by the organizer after the deadline: stored in the audit log
+#: and looked up by this exact text, so it is the same whatever language the organizer reads
+OVERRIDE_NOTE = "主办方在截止后修改"  # i18n: data
 CATEGORY_BY_LABEL = {fold(str(label)): value for value, label in Attendee.Category.choices}
 
 
@@ -54,7 +59,7 @@ def _category(value: Any) -> tuple[str, str | None]:
     for label, val in CATEGORY_BY_LABEL.items():  # “相关处室负责人” typed without the quotes etc.
         if text.replace("“", "").replace("”", "") == label.replace("“", "").replace("”", ""):
             return val, None
-    return Attendee.Category.OTHER, f"类别“{text}”无法识别，请从列表中选择，或留空（记为“其他”）。"
+    return Attendee.Category.OTHER, _("类别“%(text)s”无法识别，请从列表中选择，或留空（记为“其他”）。") % {"text": text}
 
 
 def validate_attendee(data: dict) -> tuple[dict, list[dict]]:
@@ -68,14 +73,16 @@ def validate_attendee(data: dict) -> tuple[dict, list[dict]]:
     unit = fold(data.get("unit"))
     position = fold(data.get("position"))
     if not name:
-        errors.append({"field": "name", "message": "请填写姓名。"})
+        errors.append({"field": "name", "message": _("请填写姓名。")})
     elif len(name) < 2:
-        errors.append({"field": "name", "message": f"姓名“{name}”太短，请填写完整姓名。"})
+        errors.append({"field": "name", "message": _("姓名“%(name)s”太短，请填写完整姓名。") % {"name": name}})
     if not unit:
-        errors.append({"field": "unit", "message": "请填写单位。"})
+        errors.append({"field": "unit", "message": _("请填写单位。")})
     for key, value in (("name", name), ("unit", unit), ("position", position)):
         if len(value) > MAX_LEN[key]:
-            errors.append({"field": key, "message": f"{FIELD_LABELS[key]}太长（{len(value)}字），最多{MAX_LEN[key]}字，请精简。"})
+            errors.append({"field": key, "message": ngettext(
+                "%(label)s太长（%(n)d字），最多%(max)d字，请精简。", "%(label)s太长（%(n)d字），最多%(max)d字，请精简。",
+                MAX_LEN[key]) % {"label": FIELD_LABELS[key], "n": len(value), "max": MAX_LEN[key]}})
     phone = ""
     if fold(data.get("phone")):
         try:
@@ -96,16 +103,17 @@ def validate_tech_contact(data: dict | None) -> tuple[dict, list[dict]]:
     name = clean_name(data.get("name"))
     email = fold(data.get("email"))
     if not name:
-        errors.append({"field": "name", "message": "请填写视频调试负责人的姓名。"})
+        errors.append({"field": "name", "message": _("请填写视频调试负责人的姓名。")})
     elif len(name) > MAX_LEN["name"]:
-        errors.append({"field": "name", "message": f"姓名太长，最多{MAX_LEN['name']}字。"})
+        errors.append({"field": "name", "message": ngettext("姓名太长，最多%(max)d字。", "姓名太长，最多%(max)d字。",
+                                                            MAX_LEN["name"]) % {"max": MAX_LEN["name"]}})
     phone = ""
     try:
         phone = normalize_mobile(data.get("phone"))
     except PhoneError as exc:
-        errors.append({"field": "phone", "message": "视频调试负责人：" + str(exc)})
+        errors.append({"field": "phone", "message": _("视频调试负责人：%(error)s") % {"error": str(exc)}})
     if email and ("@" not in email or len(email) > 200 or " " in email):
-        errors.append({"field": "email", "message": f"邮箱“{email}”格式不正确。"})
+        errors.append({"field": "email", "message": _("邮箱“%(email)s”格式不正确。") % {"email": email}})
     return {"name": name, "phone": phone, "email": email}, errors
 
 
@@ -127,7 +135,8 @@ def is_organizer(actor: Any, event: Event) -> bool:
 
 def format_deadline(venue: Venue, moment: datetime) -> str:
     local = moment.astimezone(ZoneInfo(venue.event.time_zone or settings.TIME_ZONE))
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return _("%(year)d年%(month)d月%(day)d日 %(time)s") % {"year": local.year, "month": local.month, "day": local.day,
+                                                        "time": f"{local:%H:%M}"}
 
 
 def deadline_over(venue: Venue) -> bool:
@@ -135,10 +144,11 @@ def deadline_over(venue: Venue) -> bool:
     return deadline is not None and timezone.now() > deadline
 
 
-def check_deadline(venue: Venue, actor: Any = None, *, what: str = "回执") -> bool:
+def check_deadline(venue: Venue, actor: Any = None, *, what: str | None = None) -> bool:
     """Raise DeadlinePassed after the venue's effective deadline; organizers pass (returns True then).
 
-    The caller records the override in its audit entry.
+    `what` names what is closed in the message (the receipt unless said). The caller records
+    the override in its audit entry.
     """
     deadline = effective_deadline(venue)
     if deadline is None or timezone.now() <= deadline:
@@ -146,8 +156,9 @@ def check_deadline(venue: Venue, actor: Any = None, *, what: str = "回执") -> 
     if is_organizer(actor, venue.event):
         return True
     raise DeadlinePassed(
-        f"{venue.name}的{what}已于{format_deadline(venue, deadline)}（{venue.event.time_zone}）截止，"
-        "无法再提交或修改。如需延期，请联系主办方。"
+        _("%(venue)s的%(what)s已于%(deadline)s（%(tz)s）截止，无法再提交或修改。如需延期，请联系主办方。")
+        % {"venue": venue.name, "what": what or _("回执"), "deadline": format_deadline(venue, deadline),
+           "tz": venue.event.time_zone}
     )
 
 
@@ -155,12 +166,13 @@ def filing_unit(venue: Venue, unit: Unit | None) -> Unit | None:
     """The unit whose list is filed: a branch's host unit; at the main venue an invited unit."""
     if venue.kind == Venue.Kind.BRANCH:
         if unit is not None and venue.host_unit_id and unit.pk != venue.host_unit_id:
-            raise _invalid([{"field": "unit", "message": f"{venue.name}的回执只能由承办单位填报。"}])
+            raise _invalid([{"field": "unit", "message": _("%(venue)s的回执只能由承办单位填报。") % {"venue": venue.name}}])
         return venue.host_unit
     if unit is None:
-        raise _invalid([{"field": "unit", "message": "主会场由各参会单位分别填报，请指明填报单位。"}])
+        raise _invalid([{"field": "unit", "message": _("主会场由各参会单位分别填报，请指明填报单位。")}])
     if unit.pk != venue.host_unit_id and not VenueUnit.objects.filter(venue=venue, unit=unit).exists():
-        raise _invalid([{"field": "unit", "message": f"“{unit.name}”不在主会场的受邀单位中，请联系主办方。"}])
+        raise _invalid([{"field": "unit", "message": _("“%(unit)s”不在主会场的受邀单位中，请联系主办方。")
+                         % {"unit": unit.name}}])
     return unit
 
 
@@ -173,7 +185,7 @@ def unit_for(actor: Any, venue: Venue, unit_id: int | None = None) -> Unit | Non
         if unit_id:
             unit = Unit.objects.filter(pk=unit_id).first()
             if unit is None:
-                raise _invalid([{"field": "unit", "message": "找不到该填报单位。"}])
+                raise _invalid([{"field": "unit", "message": _("找不到该填报单位。")}])
             return unit
         return venue.host_unit
     if not allowed:
@@ -221,13 +233,21 @@ def _check_room(venue: Venue, unit: Unit | None, others: int, new_total: int, qu
     if others + new_total > venue.capacity:
         free = max(0, venue.capacity - others)
         if others:
-            msg = (f"{venue.name}人数上限为{venue.capacity}人，其他单位已报{others}人，本单位最多还能报{free}人，"
-                   f"本次为{new_total}人。请删减后再提交。")
+            msg = ngettext("%(venue)s人数上限为%(cap)d人，其他单位已报%(others)d人，本单位最多还能报%(free)d人，"
+                           "本次为%(n)d人。请删减后再提交。",
+                           "%(venue)s人数上限为%(cap)d人，其他单位已报%(others)d人，本单位最多还能报%(free)d人，"
+                           "本次为%(n)d人。请删减后再提交。", free)
         else:
-            msg = f"{venue.name}人数上限为{venue.capacity}人，本次为{new_total}人，超出{new_total - venue.capacity}人。请删减后再提交。"
-        raise CapacityFull(msg)
+            msg = ngettext("%(venue)s人数上限为%(cap)d人，本次为%(n)d人，超出%(over)d人。请删减后再提交。",
+                           "%(venue)s人数上限为%(cap)d人，本次为%(n)d人，超出%(over)d人。请删减后再提交。",
+                           new_total - venue.capacity)
+        raise CapacityFull(msg % {"venue": venue.name, "cap": venue.capacity, "others": others, "free": free,
+                                  "n": new_total, "over": new_total - venue.capacity})
     if quota and new_total > quota:
-        raise CapacityFull(f"本单位在{venue.name}的名额为{quota}人，本次为{new_total}人。请删减后再提交，或联系主办方调整名额。")
+        raise CapacityFull(ngettext(
+            "本单位在%(venue)s的名额为%(quota)d人，本次为%(n)d人。请删减后再提交，或联系主办方调整名额。",
+            "本单位在%(venue)s的名额为%(quota)d人，本次为%(n)d人。请删减后再提交，或联系主办方调整名额。", quota)
+            % {"venue": venue.name, "quota": quota, "n": new_total})
 
 
 # -- results ----------------------------------------------------------------------------------------
@@ -296,17 +316,25 @@ def _duplicate_warnings(event: Event, venue: Venue, unit: Unit | None, rows: lis
     for i, r in enumerate(rows, start=1):
         where = seen.get((r["name"], r["phone"]))
         if where:
-            out.append(f"第{i}行 {r['name']}（{mask_mobile(r['phone'])}）已在{where}报名，同一人不能重复参会，请核实。")
+            out.append(_("%(row)s %(name)s（%(phone)s）已在%(venue)s报名，同一人不能重复参会，请核实。")
+                       % {"row": row_ref(i), "name": r["name"], "phone": mask_mobile(r["phone"]), "venue": where})
     return out
 
 
 # -- filing a whole receipt -------------------------------------------------------------------------
+def row_ref(i: int) -> str:
+    """“第3行”: how a message names a row of the list; the importer finds these words again (in
+    the reader's language) to say the file's row instead, so every message says a row this way."""
+    return _("第%(row)d行") % {"row": i}
+
+
 def _validate_rows(attendees: list[dict], checked: list | None = None) -> tuple[list[dict], list[dict]]:
     """Validate every row, and find the same person twice. `checked[i]`, when given and not
     None, is validate_attendee(attendees[i]) done already (a batch import does it while reading)."""
     clean_rows, errors = [], []
     if len(attendees) > MAX_ROWS:
-        return [], [{"row": None, "field": "attendees", "message": f"名单超过{MAX_ROWS}行，请检查文件。"}]
+        return [], [{"row": None, "field": "attendees", "message": ngettext(
+            "名单超过%(max)d行，请检查文件。", "名单超过%(max)d行，请检查文件。", MAX_ROWS) % {"max": MAX_ROWS}}]
     seen: dict[tuple[str, str], int] = {}
     for i, data in enumerate(attendees, start=1):
         clean, errs = (checked[i - 1] if checked is not None else None) or validate_attendee(data)
@@ -315,13 +343,16 @@ def _validate_rows(attendees: list[dict], checked: list | None = None) -> tuple[
             key = person_key(clean)
             if key in seen:
                 errors.append({"row": i, "field": "name",
-                               "message": f"{clean['name']}与第{seen[key]}行重复（同名同手机号），请删除其中一行。"})
+                               "message": _("%(name)s与%(row)s重复（同名同手机号），请删除其中一行。")
+                               % {"name": clean["name"], "row": row_ref(seen[key])}})
             seen.setdefault(key, i)
         clean_rows.append(clean)
     return clean_rows, errors
 
 
-_NO_CONTACT = {"row": None, "field": "tech_contact", "message": "请填写会场视频调试负责人的姓名和手机。"}
+def _no_contact() -> dict:
+    """The error of a branch's filing without a rehearsal contact (said in the caller's language)."""
+    return {"row": None, "field": "tech_contact", "message": _("请填写会场视频调试负责人的姓名和手机。")}
 
 
 @dataclass
@@ -375,25 +406,26 @@ def prepare_filing(
         return done(SubmitResult("rejected", errors=[{"row": None, "field": "unit", "message": exc.message}]))
     if channel not in Receipt.Channel.values:
         return done(SubmitResult("rejected", errors=[{"row": None, "field": "channel",
-                                                      "message": f"未知的填报渠道“{channel}”。"}]))
+                                                      "message": _("未知的填报渠道“%(channel)s”。")
+                                                      % {"channel": channel}}]))
     # the same file as the last version: nothing to do (a caller that has already looked for this
     # file among all versions, as the importer does, says so with file_checked and saves the query)
     latest = None
     if source_sha256 and not file_checked:
         latest = Receipt.objects.filter(venue=venue, unit=unit).order_by("-version").first()
     if latest is not None and latest.source_sha256 == source_sha256:
-        return done(SubmitResult("accepted", receipt=latest, warnings=["相同文件已导入，未作更改。"],
+        return done(SubmitResult("accepted", receipt=latest, warnings=[_("相同文件已导入，未作更改。")],
                                  attendees=latest.snapshot.get("attendees", []),
                                  tech_contact=latest.snapshot.get("tech_contact")))
     clean_rows, errors = _validate_rows(list(attendees or []), checked)
     if not attendees and not errors:
-        errors.append({"row": None, "field": "attendees", "message": "回执中没有参会人员，请至少填写一人。"})
+        errors.append({"row": None, "field": "attendees", "message": _("回执中没有参会人员，请至少填写一人。")})
     tc_clean = None
     if tech_contact and any(fold(v) for v in tech_contact.values()):
         tc_clean, tc_errors = validate_tech_contact(tech_contact)
         errors.extend({"row": None, "field": f"tech_contact.{e['field']}", "message": e["message"]} for e in tc_errors)
     elif venue.kind == Venue.Kind.BRANCH and not TechContact.objects.filter(venue=venue).exists():
-        errors.append(_NO_CONTACT)
+        errors.append(_no_contact())
     result = SubmitResult("rejected", errors=errors, attendees=clean_rows, tech_contact=tc_clean)
     try:
         override = check_deadline(venue, actor)
@@ -494,7 +526,7 @@ class _Book:
         if contact is None:
             have = self.contacts.get(venue.pk)
             if have is None and venue.kind == Venue.Kind.BRANCH:
-                result.errors.append(_NO_CONTACT)
+                result.errors.append(_no_contact())
                 return
             contact = {"name": have["name"], "phone": have["phone"]} if have else None
         own = self.lists.get(key, [])
@@ -593,7 +625,7 @@ class _Book:
             after={"version": r.version, "channel": r.channel, "attendees": len(r.snapshot["attendees"]),
                    "added": len(r.diff["added"]), "removed": len(r.diff["removed"]),
                    "changed": len(r.diff["changed"]), "unit": r.unit.name if r.unit else ""},
-            note="主办方在截止后修改" if f.override else "") for f, r, _listed in self.filed])
+            note=OVERRIDE_NOTE if f.override else "") for f, r, _listed in self.filed])
         notify_receipts([(r, f.actor) for f, r, _listed in self.filed])
 
 
@@ -610,7 +642,7 @@ def _insert_people(rows: list[dict], now: datetime) -> None:
 
 
 def _save_tech_contact(venue: Venue, clean: dict) -> TechContact:
-    tc, _ = TechContact.objects.update_or_create(
+    tc, _created = TechContact.objects.update_or_create(
         venue=venue, defaults={"name": clean["name"], "phone": clean["phone"], "email": clean.get("email", "")}
     )
     return tc
@@ -629,7 +661,7 @@ def _insert_attendee(venue: Venue, unit: Unit | None, clean: dict, *, check_room
     if check_room:
         _check_one_more(venue, unit, agg["total"], agg["mine"] if venue.kind == Venue.Kind.MAIN else None)
     if agg["dup"]:
-        raise _invalid([{"field": "name", "message": f"{clean['name']}已在本会场名单中，无需重复添加。"}])
+        raise _invalid([{"field": "name", "message": _("%(name)s已在本会场名单中，无需重复添加。") % {"name": clean["name"]}}])
     return Attendee.objects.create(event_id=venue.event_id, venue=venue, filed_by_unit=unit,
                                    order=(agg["last"] or 0) + 1, **clean)
 
@@ -637,11 +669,14 @@ def _insert_attendee(venue: Venue, unit: Unit | None, clean: dict, *, check_room
 def _check_one_more(venue: Venue, unit: Unit | None, total: int, unit_count: int | None) -> None:
     """Capacity for one more person: the venue total, and the unit's quota at the main venue."""
     if total >= venue.capacity:
-        raise CapacityFull(f"{venue.name}已满：人数上限为{venue.capacity}人，已报{total}人。"
-                           "如需更换人员，请先删除一人再添加。")
+        raise CapacityFull(ngettext("%(venue)s已满：人数上限为%(cap)d人，已报%(n)d人。如需更换人员，请先删除一人再添加。",
+                                    "%(venue)s已满：人数上限为%(cap)d人，已报%(n)d人。如需更换人员，请先删除一人再添加。",
+                                    total) % {"venue": venue.name, "cap": venue.capacity, "n": total})
     quota = _quota(venue, unit)
     if quota and unit_count is not None and unit_count >= quota:
-        raise CapacityFull(f"本单位在{venue.name}的名额为{quota}人，已报满。请先删除一人再添加，或联系主办方调整名额。")
+        raise CapacityFull(ngettext("本单位在%(venue)s的名额为%(quota)d人，已报满。请先删除一人再添加，或联系主办方调整名额。",
+                                    "本单位在%(venue)s的名额为%(quota)d人，已报满。请先删除一人再添加，或联系主办方调整名额。",
+                                    quota) % {"venue": venue.name, "quota": quota})
 
 
 def add_attendee(venue: Venue, data: dict, *, unit: Unit | None = None, actor: Any = None,
@@ -686,7 +721,7 @@ def update_attendee(attendee: Attendee, data: dict, *, actor: Any = None) -> Att
         if person_key(clean) != person_key(before) and Attendee.objects.filter(
             venue=venue, status=Attendee.Status.ACTIVE, name=clean["name"], phone=clean["phone"]
         ).exclude(pk=attendee.pk).exists():
-            raise _invalid([{"field": "name", "message": f"{clean['name']}已在本会场名单中。"}])
+            raise _invalid([{"field": "name", "message": _("%(name)s已在本会场名单中。") % {"name": clean["name"]}}])
         for f in FIELDS:
             setattr(attendee, f, clean[f])
         attendee.save()
@@ -709,15 +744,16 @@ def set_tech_contact(venue: Venue, data: dict, *, actor: Any = None) -> TechCont
     clean, errors = validate_tech_contact(data)
     if errors:
         raise _invalid(errors)
-    override = check_deadline(venue, actor, what="视频调试负责人")
+    override = check_deadline(venue, actor, what=_("视频调试负责人"))
     with transaction.atomic():
         old = TechContact.objects.filter(venue=venue).first()
         before = {"name": old.name, "phone": old.phone} if old else None
         tc = _save_tech_contact(venue, clean)
         record("techcontact.set", actor=actor, event=venue.event, venue=venue, obj=tc, before=before,
-               after={"name": tc.name, "phone": tc.phone}, note="主办方在截止后修改" if override else "")
+               after={"name": tc.name, "phone": tc.phone}, note=OVERRIDE_NOTE if override else "")
         if is_organizer(actor, venue.event):
-            notify_organizer_change(venue, f"视频调试负责人改为：{tc.name} {mask_mobile(tc.phone)}")
+            notify_organizer_change(venue, _("视频调试负责人改为：%(name)s %(phone)s")
+                                    % {"name": tc.name, "phone": mask_mobile(tc.phone)})
     return tc
 
 
@@ -725,10 +761,12 @@ def _after_change(action: str, attendee: Attendee, actor: Any, override: bool, *
                   after: Any = None, channel: str = "") -> None:
     venue = attendee.venue
     record(action, actor=actor, event=venue.event, venue=venue, obj=attendee, before=before, after=after,
-           note=("主办方在截止后修改" if override else "") + (f" via {channel}" if channel else ""))
+           note=(OVERRIDE_NOTE if override else "") + (f" via {channel}" if channel else ""))
     if is_organizer(actor, venue.event):
-        verb = {"attendee.create": "新增", "attendee.update": "修改", "attendee.remove": "删除"}[action]
-        notify_organizer_change(venue, f"{verb}参会人员：{attendee.name}（{attendee.unit}）",
+        what = {"attendee.create": _("新增参会人员：%(name)s（%(unit)s）"),
+                "attendee.update": _("修改参会人员：%(name)s（%(unit)s）"),
+                "attendee.remove": _("删除参会人员：%(name)s（%(unit)s）")}[action]
+        notify_organizer_change(venue, what % {"name": attendee.name, "unit": attendee.unit},
                                 unit=attendee.filed_by_unit if venue.kind == Venue.Kind.MAIN else None)
 
 
@@ -755,7 +793,7 @@ def save_draft(venue: Venue, unit: Unit | None, rows: list[dict], tech_contact: 
         if any(row[f] for f in ("name", "unit", "position", "phone")):
             keep.append(row)
     tc = {k: str((tech_contact or {}).get(k) or "").strip()[:200] for k in ("name", "phone", "email")}
-    draft, _ = ReceiptDraft.objects.update_or_create(
+    draft, _created = ReceiptDraft.objects.update_or_create(
         venue=venue, unit=unit, defaults={"rows": keep, "tech_contact": tc, "updated_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
     return draft
@@ -778,7 +816,7 @@ def submit_draft(venue: Venue, unit: Unit | None, *, actor: Any = None, channel:
 def grant_extension(venue: Venue, until: datetime | None, *, actor: Any = None) -> Venue:
     """The organizer lets one venue file until `until` (None removes the extension); audited."""
     if until is not None and venue.event.registration_deadline and until <= venue.event.registration_deadline:
-        raise _invalid([{"field": "until", "message": "延期时间必须晚于会议的回执截止时间。"}])
+        raise _invalid([{"field": "until", "message": _("延期时间必须晚于会议的回执截止时间。")}])
     before = venue.deadline_extended_to
     Venue.objects.filter(pk=venue.pk).update(deadline_extended_to=until, updated_at=timezone.now())
     venue.deadline_extended_to = until
@@ -786,8 +824,9 @@ def grant_extension(venue: Venue, until: datetime | None, *, actor: Any = None) 
            before={"until": before.isoformat() if before else None},
            after={"until": until.isoformat() if until else None})
     if until is not None:
-        notify_venue(venue, f"{venue.event.title}：{venue.name}回执截止时间已延长",
-                     f"主办方已将{venue.name}的回执截止时间延长至{format_deadline(venue, until)}。请在此之前登录系统完成填报。",
+        names = {"event": venue.event.title, "venue": venue.name, "until": format_deadline(venue, until)}
+        notify_venue(venue, _("%(event)s：%(venue)s回执截止时间已延长") % names,
+                     _("主办方已将%(venue)s的回执截止时间延长至%(until)s。请在此之前登录系统完成填报。") % names,
                      kind="extension")
     return venue
 
@@ -840,21 +879,27 @@ def notify_venue(venue: Venue, subject: str, body: str | Callable[[], str], *, k
 def receipt_text(receipt: Receipt) -> str:
     venue = receipt.venue
     snap = receipt.snapshot
-    lines = [f"{venue.event.title}", f"{venue.name}（{venue.code}）回执 第{receipt.version}版",
-             f"提交时间：{format_deadline(venue, receipt.submitted_at)}", "",
-             f"参会人员 {len(snap.get('attendees', []))} 人："]
+    people = snap.get("attendees", [])
+    lines = [f"{venue.event.title}",
+             _("%(venue)s（%(code)s）回执 第%(version)d版") % {"venue": venue.name, "code": venue.code,
+                                                         "version": receipt.version},
+             _("提交时间：%(time)s") % {"time": format_deadline(venue, receipt.submitted_at)}, "",
+             ngettext("参会人员 %(n)d 人：", "参会人员 %(n)d 人：", len(people)) % {"n": len(people)}]
     cats = dict(Attendee.Category.choices)
-    for i, a in enumerate(snap.get("attendees", []), start=1):
+    for i, a in enumerate(people, start=1):
         lines.append(f"{i}. {a['name']}  {a['unit']}  {a.get('position') or ''}  {mask_mobile(a.get('phone', ''))}"
                      f"  [{cats.get(a.get('category'), '')}]")
     tc = snap.get("tech_contact")
-    lines += ["", f"视频调试负责人：{tc['name']} {mask_mobile(tc['phone'])}" if tc else "视频调试负责人：未填写"]
+    lines += ["", _("视频调试负责人：%(name)s %(phone)s") % {"name": tc["name"], "phone": mask_mobile(tc["phone"])}
+              if tc else _("视频调试负责人：未填写")]
     d = receipt.diff or {}
     if receipt.version > 1:
-        lines += ["", "与上一版相比：",
-                  "新增：" + ("、".join(a["name"] for a in d.get("added", [])) or "无"),
-                  "删除：" + ("、".join(a["name"] for a in d.get("removed", [])) or "无"),
-                  "修改：" + ("、".join(a["name"] for a in d.get("changed", [])) or "无")]
+        sep, none = _("、"), _("无")
+        names = {key: sep.join(a["name"] for a in d.get(key, [])) or none for key in ("added", "removed", "changed")}
+        lines += ["", _("与上一版相比："),
+                  _("新增：%(names)s") % {"names": names["added"]},
+                  _("删除：%(names)s") % {"names": names["removed"]},
+                  _("修改：%(names)s") % {"names": names["changed"]}]
     return "\n".join(lines)
 
 
@@ -874,18 +919,22 @@ def notify_receipts(filed: list[tuple[Receipt, Any]]) -> list[Any]:
 
         def body(receipt=receipt, by_org=by_org) -> str:
             deadline = effective_deadline(receipt.venue)
-            head = "主办方修改了本会场的回执，内容如下。" if by_org else "您的回执已收到，内容如下。"
-            tail = f"\n\n如需修改，请在{format_deadline(receipt.venue, deadline)}前登录系统。" if deadline else ""
+            head = _("主办方修改了本会场的回执，内容如下。") if by_org else _("您的回执已收到，内容如下。")
+            tail = ("\n\n" + _("如需修改，请在%(deadline)s前登录系统。")
+                    % {"deadline": format_deadline(receipt.venue, deadline)}) if deadline else ""
             return head + "\n\n" + receipt_text(receipt) + tail
 
-        rows.append(outbox_row([*to, *extra], f"回执确认：{venue.name} 第{receipt.version}版", body,
+        subject = _("回执确认：%(venue)s 第%(version)d版") % {"venue": venue.name, "version": receipt.version}
+        rows.append(outbox_row([*to, *extra], subject, body,
                                kind="receipt.confirmation", event=venue.event, venue=venue))
     queue_mails(rows)
     return rows
 
 
 def notify_organizer_change(venue: Venue, what: str, unit: Unit | None = None) -> Any:
-    return notify_venue(venue, f"主办方修改了{venue.name}的回执", f"{venue.event.title}\n\n主办方对{venue.name}作了如下修改：\n{what}\n\n如有疑问，请联系主办方。",
+    names = {"event": venue.event.title, "venue": venue.name, "what": what}
+    return notify_venue(venue, _("主办方修改了%(venue)s的回执") % names,
+                        _("%(event)s\n\n主办方对%(venue)s作了如下修改：\n%(what)s\n\n如有疑问，请联系主办方。") % names,
                         kind="receipt.organizer_change", unit=unit)
 
 
@@ -904,12 +953,16 @@ def remind_unfiled(event: Event, *, actor: Any = None) -> dict:
                 if (venue.pk, unit.pk if unit else None) in filed:
                     continue
                 deadline = effective_deadline(venue)
-                when = format_deadline(venue, deadline) if deadline else "截止时间前"
-                who = unit.name if unit else venue.name
+                names = {"event": event.title, "who": unit.name if unit else venue.name, "venue": venue.name}
+                if deadline:
+                    body = _("%(event)s\n\n%(who)s：主办方尚未收到您在%(venue)s的回执。请于%(when)s前登录系统，"
+                             "填报参会人员（姓名、单位、职务）和视频调试负责人（手机）。") % {
+                        **names, "when": format_deadline(venue, deadline)}
+                else:
+                    body = _("%(event)s\n\n%(who)s：主办方尚未收到您在%(venue)s的回执。请于截止时间前登录系统，"
+                             "填报参会人员（姓名、单位、职务）和视频调试负责人（手机）。") % names
                 row = notify_venue(
-                    venue, f"提醒：请尽快填报{venue.name}回执",
-                    f"{event.title}\n\n{who}：主办方尚未收到您在{venue.name}的回执。请于{when}前登录系统，"
-                    "填报参会人员（姓名、单位、职务）和视频调试负责人（手机）。",
+                    venue, _("提醒：请尽快填报%(venue)s回执") % names, body,
                     kind="receipt.reminder", unit=unit if venue.kind == Venue.Kind.MAIN else None,
                 )
                 if row is None:

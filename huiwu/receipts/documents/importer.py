@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from huiwu.core.text import fold
 from huiwu.events.models import Event, Unit
@@ -51,7 +52,7 @@ class VenueIndex:
         main_units = VenueUnit.objects.filter(venue__event=event).select_related("unit", "venue")
         for v in self.venues.values():
             if v.kind == Venue.Kind.MAIN:
-                self.keys.append(("主会场", Place(v)))
+                self.keys.append(("主会场", Place(v)))  # i18n: data (words looked for in the file)
                 continue
             names = {v.name}
             if v.host_unit is not None:
@@ -60,7 +61,7 @@ class VenueIndex:
                 if len(short) >= 2:
                     names.add(short)
                 if v.code == "660000":
-                    names.add("兵团")
+                    names.add("兵团")  # i18n: data (words looked for in the file)
             self.keys.extend((n, Place(v)) for n in names if n)
         for vu in main_units:
             self.keys.append((vu.unit.name, Place(vu.venue, vu.unit)))
@@ -117,7 +118,8 @@ def _one(places: list[Place]) -> Place | None | str:
 
 
 def _names(places: list[Place]) -> str:
-    return "、".join(sorted({p.venue.name + (f"（{p.unit.name}）" if p.unit else "") for p in places}))
+    return _("、").join(sorted({_("%(venue)s（%(unit)s）") % {"venue": p.venue.name, "unit": p.unit.name} if p.unit
+                                else p.venue.name for p in places}))
 
 
 def resolve_place(index: VenueIndex, ex: Extracted, given: Venue | None) -> tuple[Place | None, list[str], list[str]]:
@@ -464,7 +466,8 @@ class _Job:
         default_unit = (filing_unit.name if filing_unit else "") or (target.host_unit.name if target.host_unit else "")
         for e in ex.errors:
             self.errors.append({**{k: v for k, v in e.items() if not k.startswith("_")},
-                                "message": f"{_place(e.get('_where', ''), e['row'], several)}：{e['message']}"})
+                                "message": _("%(place)s：%(message)s")
+                                % {"place": _place(e.get("_where", ""), e["row"], several), "message": e["message"]}})
         bad_rows = {(e.get("_where", ""), e["row"]) for e in ex.errors}
         rows, row_of, checked = [], [], []
         for r, done in zip(ex.attendees, self.read.checked or [None] * len(ex.attendees), strict=True):
@@ -523,7 +526,8 @@ class _Job:
             message = _rewrite_row_refs(e["message"], self.row_of, several)
             if isinstance(i, int) and 1 <= i <= len(self.row_of):
                 r = self.row_of[i - 1]
-                out.append({"row": r.row, "field": e["field"], "message": f"{r.place(several)}：{message}", "_index": i})
+                out.append({"row": r.row, "field": e["field"], "_index": i,
+                            "message": _("%(place)s：%(message)s") % {"place": r.place(several), "message": message}})
             else:
                 out.append({"row": None, "field": e.get("field", "file"), "message": message})
         return out
@@ -555,14 +559,21 @@ class _Job:
             bad_count = len({e["row"] for e in row_problems})
             valid = len(self.rows) - len({e["_index"] for e in found if e.get("_index")}) if found else len(self.rows)
             status = "needs_review" if row_problems and not whole_file and valid > 0 else "rejected"
+            extra = {}
             if status == "needs_review":
-                warnings.append(_("文件中有 %(n)d 行有问题，本次没有保存任何内容。请改正后重新提交；或确认只导入无误的 %(ok)d 行。")
-                                % {"n": bad_count, "ok": valid})
+                offer = ngettext("文件中有 %(n)d 行有问题，本次没有保存任何内容。请改正后重新提交；或确认只导入无误的 %(ok)d 行。",
+                                 "文件中有 %(n)d 行有问题，本次没有保存任何内容。请改正后重新提交；或确认只导入无误的 %(ok)d 行。",
+                                 bad_count) % {"n": bad_count, "ok": valid}
+                warnings.append(offer)
+                # which warning is the offer to import the valid rows (a mail reply leaves it out)
+                extra["partial_offer"] = offer
             return self.done(status, venue=target, attendees=attendees, tech_contact=result.tech_contact or self.tech,
-                             errors=_public(errors), warnings=warnings)
+                             errors=_public(errors), warnings=warnings, **extra)
         if errors:
-            warnings.append(_("已按确认只导入无误的 %(ok)d 行，另有 %(n)d 行有问题未导入。")
-                            % {"ok": len(self.rows), "n": len({e["row"] for e in errors if e["row"] is not None})})
+            skipped = len({e["row"] for e in errors if e["row"] is not None})
+            warnings.append(ngettext("已按确认只导入无误的 %(ok)d 行，另有 %(n)d 行有问题未导入。",
+                                     "已按确认只导入无误的 %(ok)d 行，另有 %(n)d 行有问题未导入。", skipped)
+                            % {"ok": len(self.rows), "n": skipped})
         extra: dict[str, Any] = {"dry_run": self.dry_run}
         if result.receipt is not None:
             extra["version"] = result.receipt.version
@@ -581,10 +592,16 @@ def _place(where: str, row: int | None, several: bool) -> str:
     return f"{where} {text}" if several and where else text
 
 
+def _row_ref_pattern() -> re.Pattern:
+    """How services.row_ref says a row, in the active language, as a pattern: 第(\\d+)行 in Chinese,
+    and whatever a translation makes of it, so the rewrite never depends on the language."""
+    return re.compile(re.escape(_("第%(row)d行")).replace(re.escape("%(row)d"), r"(\d+)"))
+
+
 def _rewrite_row_refs(message: str, row_of: list, several: bool) -> str:
     """The service counts rows in its list; say the file's row instead (第3行 → 第7行)."""
     def repl(m: re.Match) -> str:
         i = int(m.group(1))
         return row_of[i - 1].place(several) if 1 <= i <= len(row_of) else m.group(0)
 
-    return re.sub(r"第(\d+)行", repl, message)
+    return _row_ref_pattern().sub(repl, message)
