@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -47,33 +49,35 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
     snap = receipt.snapshot or {}
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm,
-                            bottomMargin=16 * mm, title=f"回执确认单 {venue.name} 第{receipt.version}版",
-                            author="huiwu 会务")
+                            bottomMargin=16 * mm,
+                            title=_("回执确认单 %(venue)s 第%(version)d版") % {"venue": venue.name, "version": receipt.version},
+                            author=_("huiwu 会务"))
     cats = dict(Attendee.Category.choices)
     phone = (lambda p: p) if show_phone else mask_mobile
     story = [
         _p(event.title, _sub),
-        _p("回执确认单", _title),
+        _p(_("回执确认单"), _title),
         _p(f"{event.doc_number}", _sub) if event.doc_number else Spacer(1, 1),
         Spacer(1, 6 * mm),
     ]
     who = receipt.submitted_by.display_name or receipt.submitted_by.username if receipt.submitted_by_id else "—"
     facts = [
-        ("会场", f"{venue.name}（{venue.code}）"),
-        ("填报单位", receipt.unit.name if receipt.unit_id else "—"),
-        ("地址", f"{venue.address} {venue.room}".strip() or "—"),
-        ("版本", f"第 {receipt.version} 版（{receipt.get_channel_display()}）"),
-        ("提交时间", format_deadline(venue, receipt.submitted_at)),
-        ("提交人", who),
-        ("状态", receipt.get_status_display()),
+        (_("会场"), _("%(venue)s（%(code)s）") % {"venue": venue.name, "code": venue.code}),
+        (_("填报单位"), receipt.unit.name if receipt.unit_id else "—"),
+        (_("地址"), f"{venue.address} {venue.room}".strip() or "—"),
+        (_("版本"), _("第 %(version)d 版（%(channel)s）") % {"version": receipt.version,
+                                                          "channel": receipt.get_channel_display()}),
+        (_("提交时间"), format_deadline(venue, receipt.submitted_at)),
+        (_("提交人"), who),
+        (_("状态"), receipt.get_status_display()),
     ]
     t = Table([[_p(k, _cell), _p(v, _cell)] for k, v in facts], colWidths=[28 * mm, 150 * mm])
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("TEXTCOLOR", (0, 0), (0, -1), colors.grey)]))
     story += [t, Spacer(1, 5 * mm)]
     attendees = snap.get("attendees", [])
-    story.append(_p(f"参会人员（{len(attendees)} 人）"))
+    story.append(_p(ngettext("参会人员（%(n)d 人）", "参会人员（%(n)d 人）", len(attendees)) % {"n": len(attendees)}))
     story.append(Spacer(1, 2 * mm))
-    head = ["序号", "姓名", "单位", "职务", "手机", "类别"]
+    head = [_("序号"), _("姓名"), _("单位"), _("职务"), _("手机"), _("类别")]
     data = [[_p(h, _cell) for h in head]]
     for i, a in enumerate(attendees, start=1):
         data.append([_p(str(i), _cell), _p(a.get("name", ""), _cell), _p(a.get("unit", ""), _cell),
@@ -87,9 +91,10 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
     ]))
     story += [table, Spacer(1, 5 * mm)]
     tc = snap.get("tech_contact")
-    story.append(_p("视频调试负责人：" + (f"{tc['name']}  {phone(tc['phone'])}" if tc else "未填写")))
+    story.append(_p(_("视频调试负责人：%(contact)s")
+                    % {"contact": f"{tc['name']}  {phone(tc['phone'])}" if tc else _("未填写")}))
     story.append(Spacer(1, 8 * mm))
-    story.append(_p(f"本确认单由 huiwu 会务系统于 {format_deadline(venue, timezone.now())} 生成，"
-                    "内容以系统中该版本回执为准。", _sub))
+    story.append(_p(_("本确认单由 huiwu 会务系统于 %(time)s 生成，内容以系统中该版本回执为准。")
+                    % {"time": format_deadline(venue, timezone.now())}, _sub))
     doc.build(story)
     return buf.getvalue()

@@ -21,9 +21,22 @@ from huiwu.venues.models import Venue
 
 from .model import Marker
 
+# The form is a Chinese official attachment and the reader finds its way through it by these words,
+# so they are document data, the same in every language of the pages: the attachment numbers and
+# titles of the notice, the column headers and the contact caption (extract.py looks for them), the
+# 会场代码/填报单位 lines (importer.py and extract.py read the venue code and the unit from them),
+# the font names and the sheet name. What only tells a person how to fill the form in (the notes,
+# the deadline line) goes through gettext: reading the form back never looks at it.
+# i18n: data
 HEADER = ("序号", "姓名", "单位", "职务", "手机")
+# i18n: data
 TITLE = {"main": "主会场参会回执", "branch": "分会场参加人员及视频调试负责人回执"}
+# i18n: data
 ATTACHMENT_NO = {"main": "附件1", "branch": "附件2"}
+# i18n: data
+CONTACT_CAPTION, CONTACT_HEADER = "视频调试负责人", ("姓名", "单位", "职务", "手机")
+# i18n: data (font names as Word and WPS know them, and the form's sheet)
+HEI, SONG, FANGSONG, KAI, SHEET = "黑体", "宋体", "仿宋", "楷体", "回执"
 MIN_ROWS, MAX_ROWS = 10, 30
 CUSTOM_PROPERTY = "huiwu_marker"
 
@@ -39,14 +52,14 @@ def _facts(venue: Venue, unit: Any) -> dict:
     deadline = effective_deadline(venue)
     kind = "main" if venue.kind == Venue.Kind.MAIN else "branch"
     unit_name = getattr(unit, "name", "") or ("" if kind == "main" else getattr(venue.host_unit, "name", ""))
-    place = venue.name + (f"（{venue.address}）" if venue.address else "")
+    place = venue.name + (f"（{venue.address}）" if venue.address else "")  # i18n: data
     facts = {
         "kind": kind,
         "attachment": ATTACHMENT_NO[kind],
         "title": TITLE[kind],
         "event": event.title,
-        "venue_line": _("会场：%(place)s　会场代码：%(code)s") % {"place": place, "code": venue.code},
-        "unit_line": _("填报单位（盖章）：%(unit)s") % {"unit": unit_name},
+        "venue_line": f"会场：{place}　会场代码：{venue.code}",  # i18n: data
+        "unit_line": f"填报单位（盖章）：{unit_name}",  # i18n: data
         "deadline_line": "",
         "rows": max(MIN_ROWS, min(MAX_ROWS, venue.capacity or MAX_ROWS)),
         "notes": [
@@ -99,7 +112,7 @@ def _cell_text(cell, text: str, *, bold: bool = False, size: float = 12) -> None
 
     p = cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(text), "仿宋", size, bold=bold)
+    _font(p.add_run(text), FANGSONG, size, bold=bold)
 
 
 def _custom_properties_part(package, marker: str) -> None:
@@ -139,13 +152,13 @@ def render_docx(venue: Venue, unit: Any = None) -> bytes:
     normal = doc.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(14)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FANGSONG)
 
-    _para(doc, f["attachment"], "黑体", 16, space_after=6)
-    _para(doc, f["title"], "宋体", 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4)
-    _para(doc, f"（{f['event']}）", "楷体", 14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=10)
-    _para(doc, f["venue_line"], "仿宋", 14)
-    _para(doc, f["unit_line"], "仿宋", 14, space_after=6)
+    _para(doc, f["attachment"], HEI, 16, space_after=6)
+    _para(doc, f["title"], SONG, 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4)
+    _para(doc, f"（{f['event']}）", KAI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=10)  # i18n: data
+    _para(doc, f["venue_line"], FANGSONG, 14)
+    _para(doc, f["unit_line"], FANGSONG, 14, space_after=6)
 
     table = doc.add_table(rows=f["rows"] + 1, cols=len(HEADER))
     table.style = "Table Grid"
@@ -168,25 +181,25 @@ def render_docx(venue: Venue, unit: Any = None) -> bytes:
     tr_pr.append(tbl_header)
 
     if f["kind"] == "branch":
-        _para(doc, "", "仿宋", 10)
-        _para(doc, "视频调试负责人", "黑体", 14, space_after=4)
+        _para(doc, "", FANGSONG, 10)
+        _para(doc, CONTACT_CAPTION, HEI, 14, space_after=4)
         contact = doc.add_table(rows=2, cols=4)
         contact.style = "Table Grid"
         contact.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for j, label in enumerate(("姓名", "单位", "职务", "手机")):
+        for j, label in enumerate(CONTACT_HEADER):
             _cell_text(contact.cell(0, j), label, bold=True)
         for row in contact.rows:
             row.height = Cm(0.8)
-    _para(doc, "", "仿宋", 10)
+    _para(doc, "", FANGSONG, 10)
     if f["deadline_line"]:
-        _para(doc, f["deadline_line"], "仿宋", 12)
+        _para(doc, f["deadline_line"], FANGSONG, 12)
     for note in f["notes"]:
-        _para(doc, note, "仿宋", 12)
+        _para(doc, note, FANGSONG, 12)
 
     # the marker, three times: hidden white 1-pt text, keywords, custom property
     hidden = doc.add_paragraph()
     run = hidden.add_run(f["marker"])
-    _font(run, "宋体", 1, color="FFFFFF")
+    _font(run, SONG, 1, color="FFFFFF")
     run.font.hidden = True
     props = doc.core_properties
     props.keywords = f["marker"]
@@ -209,22 +222,22 @@ def render_xlsx(venue: Venue, unit: Any = None) -> bytes:
     f = _facts(venue, unit)
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "回执"
+    ws.title = SHEET
     cols = len(HEADER)
     last = openpyxl.utils.get_column_letter(cols)
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    body = Font(name="仿宋", size=12)
+    body = Font(name=FANGSONG, size=12)
 
     ws["A1"] = f["attachment"]
-    ws["A1"].font = Font(name="黑体", size=14)
+    ws["A1"].font = Font(name=HEI, size=14)
     ws["A2"] = f["title"]
-    ws["A2"].font = Font(name="宋体", size=18, bold=True)
+    ws["A2"].font = Font(name=SONG, size=18, bold=True)
     ws["A2"].alignment = center
     ws.merge_cells(f"A2:{last}2")
-    ws["A3"] = f"（{f['event']}）"
-    ws["A3"].font = Font(name="楷体", size=12)
+    ws["A3"] = f"（{f['event']}）"  # i18n: data
+    ws["A3"].font = Font(name=KAI, size=12)
     ws["A3"].alignment = center
     ws.merge_cells(f"A3:{last}3")
     for r, key in ((4, "venue_line"), (5, "unit_line")):
@@ -235,7 +248,7 @@ def render_xlsx(venue: Venue, unit: Any = None) -> bytes:
     header_row = 7
     for j, label in enumerate(HEADER, start=1):
         c = ws.cell(row=header_row, column=j, value=label)
-        c.font = Font(name="仿宋", size=12, bold=True)
+        c.font = Font(name=FANGSONG, size=12, bold=True)
         c.alignment, c.border = center, box
     for i in range(1, f["rows"] + 1):
         r = header_row + i
@@ -246,11 +259,11 @@ def render_xlsx(venue: Venue, unit: Any = None) -> bytes:
         ws.row_dimensions[r].height = 20
     r = header_row + f["rows"] + 2
     if f["kind"] == "branch":
-        ws.cell(row=r, column=1, value="视频调试负责人").font = Font(name="黑体", size=12)
+        ws.cell(row=r, column=1, value=CONTACT_CAPTION).font = Font(name=HEI, size=12)
         r += 1
-        for j, label in enumerate(("姓名", "单位", "职务", "手机"), start=1):
+        for j, label in enumerate(CONTACT_HEADER, start=1):
             c = ws.cell(row=r, column=j, value=label)
-            c.font, c.alignment, c.border = Font(name="仿宋", size=12, bold=True), center, box
+            c.font, c.alignment, c.border = Font(name=FANGSONG, size=12, bold=True), center, box
         for j in range(1, 5):
             c = ws.cell(row=r + 1, column=j)
             c.font, c.alignment, c.border = body, center, box
@@ -258,7 +271,7 @@ def render_xlsx(venue: Venue, unit: Any = None) -> bytes:
         r += 3
     lines = ([f["deadline_line"]] if f["deadline_line"] else []) + f["notes"]
     for line in lines:
-        ws.cell(row=r, column=1, value=line).font = Font(name="仿宋", size=11)
+        ws.cell(row=r, column=1, value=line).font = Font(name=FANGSONG, size=11)
         ws.merge_cells(f"A{r}:{last}{r}")
         r += 1
     for letter, width in zip("ABCDE", (7, 14, 34, 18, 18), strict=True):
