@@ -46,7 +46,17 @@ REPO = ROOT.parent
 
 #: paths (relative to the repo) not checked, with why; shrink it as those files are converted
 EXCLUDED: dict[str, str] = {
-    "huiwu/receipts/": "being rewritten by its owner, who converts it and removes this line",
+    # receipts modules other engineers are rewriting now: each owner converts theirs and removes its line
+    "huiwu/receipts/api.py": "being rewritten by its owner",
+    "huiwu/receipts/views.py": "being rewritten by its owner",
+    "huiwu/receipts/bulk.py": "being rewritten by its owner",
+    "huiwu/receipts/documents/extract.py": "being rewritten by its owner",
+    "huiwu/receipts/documents/ooxml.py": "being rewritten by its owner",
+    "huiwu/receipts/documents/safety.py": "being rewritten by its owner",
+    "huiwu/receipts/documents/csvfile.py": "being rewritten by its owner",
+    "huiwu/receipts/documents/legacy.py": "being rewritten by its owner",
+    "huiwu/receipts/documents/reader.py": "being rewritten by its owner",
+    "huiwu/receipts/documents/model.py": "being rewritten by its owner",
     "huiwu/notices/parser.py": "its Chinese strings are the grammar of official notices (data, not messages)",
     "huiwu/events/regions.py": "GB/T 2260 region names (reference data)",
 }
@@ -310,3 +320,151 @@ def test_english_follows_once_a_catalogue_exists(tmp_path, client, db):
         assert client.get("/api/v1/events", HTTP_ACCEPT_LANGUAGE="en").json()["error"]["message"] == \
             "Missing or invalid token."
         assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "huiwu 会务 API"
+
+
+#: the receipt messages an English catalogue needs for the tests below (plural entries as lists)
+_OFFER = "文件中有 %(n)d 行有问题，本次没有保存任何内容。请改正后重新提交；或确认只导入无误的 %(ok)d 行。"
+RECEIPTS_EN: dict[str, str | list[str]] = {
+    "第%(row)d行": "row %(row)d",
+    "%(place)s：%(message)s": "%(place)s: %(message)s",
+    "%(name)s与%(row)s重复（同名同手机号），请删除其中一行。": "%(name)s is the same person as on %(row)s; delete one.",
+    f"{_OFFER}\0{_OFFER}": ["%(n)d row has problems; nothing was saved. Fix it, or import only the %(ok)d good rows.",
+                            "%(n)d rows have problems; nothing was saved. Fix them, or import only the %(ok)d good rows."],
+    "%(year)d年%(month)d月%(day)d日 %(time)s": "%(year)d-%(month)02d-%(day)02d %(time)s",
+    "注：1. 本会场参会总人数不超过%(n)d人，请逐行填写姓名、单位、职务和11位手机号码。":
+        "Note: 1. At most %(n)d people; one person a row: name, unit, position and 11-digit mobile.",
+    "2. 请勿改动表头和文件属性，系统据此识别会场；多余的空行可以保留。":
+        "2. Do not change the headings or the file's properties; empty rows may stay.",
+    "3. 视频调试于%(when)s开始，届时请视频调试负责人保持手机畅通。":
+        "3. The video rehearsal starts at %(when)s; keep the rehearsal contact's phone on.",
+    "请于%(when)s前填好，%(where)s。": "Please fill it in before %(when)s and %(where)s.",
+    "发送至 %(email)s，或登录系统上传": "send it to %(email)s, or upload it",
+    "登录系统上传": "upload it",
+    # not messages any more (the reader reads these lines): here so that wrapping them again fails
+    "会场：%(place)s　会场代码：%(code)s": "Venue: %(place)s  venue code: %(code)s",
+    "填报单位（盖章）：%(unit)s": "Filed by (seal): %(unit)s",
+}
+
+
+@pytest.fixture
+def english(tmp_path):
+    """English active, from a catalogue holding RECEIPTS_EN."""
+    from django.test import override_settings
+    from django.utils import translation
+
+    write_mo(tmp_path / "en" / "LC_MESSAGES" / "django.mo", RECEIPTS_EN)
+    with override_settings(LOCALE_PATHS=[tmp_path]), translation.override("en"):
+        yield
+
+
+def test_receipt_import_says_file_rows_in_english(english, demo_event):
+    """The service numbers rows in its list and the importer turns them into the file's rows by
+    finding “第N行” again: in English it finds “row N”. The mail reply still leaves out the web's
+    offer to import the good rows, now that it cannot be recognised by its Chinese words."""
+    from huiwu.receipts.documents.importer import import_file
+    from huiwu.receipts.mailintake import reply_text
+    from huiwu.receipts.tests.files import csv_bytes
+
+    rows = [["回执"], ["姓名", "单位", "职务", "手机"],
+            ["青山", "辽宁省教育厅", "科长", "13800138111"],
+            ["白鹭", "辽宁省教育厅", "处长", "13800138000"],
+            ["青山", "辽宁省教育厅", "科长", "13800138111"],
+            ["视频调试负责人：红日，手机：13800138333"]]
+    report = import_file(csv_bytes(rows), "辽宁.csv", event=demo_event, venue=demo_event.venues.get(code="210000"))
+    assert report["status"] == "needs_review", report
+    [error] = report["errors"]
+    # the third person is the file's 5th line and the first one its 3rd (the list's rows 3 and 1)
+    assert error["row"] == 5
+    assert error["message"] == "row 5: 青山 is the same person as on row 3; delete one."
+    offer = "1 row has problems; nothing was saved. Fix it, or import only the 2 good rows."
+    assert report["partial_offer"] == offer and offer in report["warnings"]
+    body = reply_text(demo_event, {"subject": "回执", "files": [report]})
+    assert error["message"] in body and offer not in body
+
+
+def _strip_markers(data: bytes, fmt: str) -> bytes:
+    """The form without its three markers, as if an office suite had dropped them all."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from huiwu.receipts.tests.files import rezip, xlsx_bytes
+
+    if fmt == "xlsx":
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        wb.custom_doc_props.props.clear()
+        del wb.defined_names["huiwu_marker"]
+        del wb["_huiwu"]
+        wb.properties.keywords = None
+        return xlsx_bytes(wb)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    return rezip(data, replace={part: src.read(part).replace(b"huiwu-receipt", b"x") for part in
+                                ("docProps/custom.xml", "docProps/core.xml", "word/document.xml")})
+
+
+def _filled_form(venue, fmt: str) -> bytes:
+    """The venue's form, as rendered in the active language, with two people and the contact."""
+    import io
+
+    import docx
+    import openpyxl
+
+    from huiwu.receipts.documents.templates import render_template
+    from huiwu.receipts.tests.files import docx_bytes, xlsx_bytes
+
+    people = [("贾宝", "深圳市教育局", "处长", "13811112222"), ("林黛", "深圳开放大学", "教师", "13911113333")]
+    data = render_template(venue, fmt)
+    if fmt == "docx":
+        d = docx.Document(io.BytesIO(data))
+        for i, person in enumerate(people, start=1):
+            for j, value in enumerate(person, start=1):
+                d.tables[0].rows[i].cells[j].text = value
+        contact = d.tables[1].rows[1].cells
+        contact[0].text, contact[3].text = "甄士", "13722223333"
+        return docx_bytes(d)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["回执"]
+    for i, person in enumerate(people, start=8):
+        for j, value in enumerate(person, start=2):
+            ws.cell(row=i, column=j, value=value)
+    contact_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "视频调试负责人") + 2
+    ws.cell(row=contact_row, column=1, value="甄士")
+    ws.cell(row=contact_row, column=4, value="13722223333")
+    return xlsx_bytes(wb)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_receipt_form_rendered_in_english_reads_back_like_the_chinese_one(english, demo_event, fmt):
+    """templates.py's split: the form's notes and deadline line follow the language, while its
+    headings, captions and the 会场代码/填报单位 lines stay the Chinese form's. A form made in
+    English and filled in reads back exactly as the Chinese one does (the same rows, contact, declared
+    unit and 会场代码 line), and is placed at its venue even without its markers."""
+    from django.utils import translation
+
+    from huiwu.core.text import fold
+    from huiwu.receipts.documents.extract import extract
+    from huiwu.receipts.documents.importer import _CODE_LINE, import_file
+    from huiwu.receipts.documents.reader import read_document
+
+    venue = demo_event.venues.get(code="440300")
+    english_form = _filled_form(venue, fmt)
+    with translation.override("zh-hans"):
+        chinese_form = _filled_form(venue, fmt)
+
+    def read(data: bytes) -> tuple:
+        ex = extract(read_document(data, f"form.{fmt}"))
+        codes = [m.group(1) for line in ex.lines for m in [_CODE_LINE.search(fold(line))] if m]
+        return ([(r.row, r.data) for r in ex.attendees], ex.tech_contact, ex.errors, ex.warnings, ex.declared_units,
+                codes, ex.lines)
+
+    en, zh = read(english_form), read(chinese_form)
+    assert any("Please fill it in before" in line for line in en[-1]), en[-1]  # the English notes are in the file
+    assert any("请于" in line for line in zh[-1])
+    assert en[:-1] == zh[:-1]
+    assert en[4] == ["深圳市教育局"] and en[5] == ["440300"]
+    assert [name for _row, data in en[0] for name in [data["name"]]] == ["贾宝", "林黛"]
+    assert en[1] == {"name": "甄士", "phone": "13722223333"}
+    report = import_file(_strip_markers(english_form, fmt), f"form.{fmt}", event=demo_event, dry_run=True)
+    assert report["status"] == "accepted", report
+    assert report["venue"] == "440300"
