@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,9 @@ def decode(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise UnsafeFile(_("CSV 文件的文字编码无法识别。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新提交。")) from exc
+
+
+_TEXT_FORMULA = re.compile(r'^\s*="(.*)"\s*$', re.S)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -64,6 +68,8 @@ def read_csv(data: bytes) -> Parsed:
             grid.row_numbers.append(number)
     except csv.Error as exc:
         raise UnsafeFile(_("CSV 文件格式有误（某一格内容过长，或引号不成对），不像一份回执。请在 Excel 中重新另存为 CSV 后提交。")) from exc
+    if '="' in text:  # ="13800138000": how many systems export a number Excel must keep as text
+        grid.rows = [[_TEXT_FORMULA.sub(r"\1", c) for c in row] for row in grid.rows]
     parsed = Parsed(kind="csv", grids=[grid])
     parsed.marker = Marker.find(text[:20000]) if "huiwu" in text else None
     if parsed.marker:

@@ -83,15 +83,18 @@ _TR, _TRPR, _GRIDBEFORE = W + "tr", W + "trPr", W + "gridBefore"
 _SDT, _SDTC, _TCPR, _GRIDSPAN, _VMERGE, _VAL = W + "sdt", W + "sdtContent", W + "tcPr", W + "gridSpan", W + "vMerge", W + "val"
 
 
-def _ptext(p) -> str:
+def _ptext(p, tab: str = " ") -> str:
     parts = []
     for el in p.iter(*_TEXT_TAGS):
         if el.tag == W + "t":
             if el.text:
                 parts.append(el.text)
         else:
-            parts.append(" ")
+            parts.append(tab if el.tag == _TAB else " ")
     return "".join(parts)
+
+
+_TABS = re.compile(r"[ \u3000]*\t[\t \u3000]*")
 
 
 def _val(el, tag: str) -> str | None:
@@ -163,6 +166,8 @@ class _DocxWalker:
         self.lines: list[str] = []
         self.grids: list[Grid] = []
         self.alt_chunks: list[str] = []
+        #: (index in `lines`, cells) of paragraphs whose columns are separated by tabs
+        self.tab_rows: list[tuple[int, list[str]]] = []
         self._last_line = ""
         #: the document has text boxes (their paragraphs and tables are read as the body's)
         self._boxes = boxes
@@ -175,6 +180,12 @@ class _DocxWalker:
                 if boxes:
                     text = "".join((el.text or "") if el.tag == _T else " "
                                    for el in child.iter(*_TEXT_TAGS) if not _in_box(el, child))
+                elif next(child.iter(_TAB), None) is not None:
+                    # columns typed with tabs instead of a table: kept as cells for `tab_grids`
+                    cells = _TABS.split(_ptext(child, "\t").strip("\t \u3000"))
+                    if len(cells) >= 2:
+                        self.tab_rows.append((len(self.lines), cells))
+                    text = " ".join(cells)
                 else:
                     text = _ptext(child)
                 self.lines.append(text)
@@ -314,6 +325,27 @@ def _fast_rows(tbl):
         yield row[0], row[1]
 
 
+def _tab_grids(walker: _DocxWalker) -> list[Grid]:
+    """Runs of two or more paragraphs laid out in columns with tabs (“姓名⇥单位⇥手机”), each as a
+    grid; a row's number is its line among the document's non-empty lines (what the user counts)."""
+    line_number, count = {}, 0
+    for i, line in enumerate(walker.lines):
+        if line.strip():
+            count += 1
+            line_number[i] = count
+    grids: list[Grid] = []
+    run: list[tuple[int, list[str]]] = []
+    for index, cells in [*walker.tab_rows, (-1, [])]:
+        if run and (index < 0 or line_number.get(index, 0) != line_number[run[-1][0]] + 1):
+            if len(run) >= 2:
+                grids.append(Grid(label=_("正文"), rows=[c[:MAX_COLS] for _i, c in run],
+                                  row_numbers=[line_number[i] for i, _c in run], kind="text"))
+            run = []
+        if index >= 0:
+            run.append((index, cells))
+    return grids
+
+
 def _read_alt_chunks(zf: SafeZip, main: str, ids: list[str], parsed: Parsed) -> None:
     """Content a program imported as a whole (w:altChunk), which Word shows but keeps in a part of
     its own: web pages are read like the body; other kinds are said in a warning."""
@@ -347,6 +379,8 @@ def read_docx(zf: SafeZip) -> Parsed:
     if body is not None:
         walker.walk(body)
     parsed.grids = walker.grids
+    if len(walker.tab_rows) >= 2:
+        parsed.grids.extend(_tab_grids(walker))
     parsed.lines = [line for line in walker.lines if line.strip()]
     if walker.alt_chunks:
         _read_alt_chunks(zf, main, walker.alt_chunks, parsed)

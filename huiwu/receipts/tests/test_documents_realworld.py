@@ -634,3 +634,24 @@ def test_attendee_marked_as_the_rehearsal_contact_in_a_note_column():
     ex = read(docx_bytes(d), "r.docx")
     assert names(ex) == ["秦琼", "尉迟恭"]
     assert ex.tech_contact == {"name": "尉迟恭", "phone": "13800138068"}
+
+
+def test_csv_numbers_exported_as_text_formulas():
+    data = '姓名,单位,手机\r\n程咬金,某某厅,="13800138069"\r\n'.encode("gbk")
+    ex = read(data, "export.csv")
+    assert [(r.data["name"], r.data["phone"]) for r in ex.attendees] == [("程咬金", "13800138069")]
+
+
+def test_docx_columns_typed_with_tabs_instead_of_a_table():
+    d = docx.Document()
+    d.add_paragraph("分会场参加人员名单")
+    d.add_paragraph("填报单位：某某厅")
+    d.add_paragraph("序号\t姓名\t\t职务\t手机")
+    d.add_paragraph("1\t张  三\t\t处长\t13800138070")
+    d.add_paragraph("2\t李四\t\t科长\t\t13800138071")
+    d.add_paragraph("视频调试负责人：王五\t手机：13800138072")
+    ex = read(docx_bytes(d), "r.docx")
+    assert [(r.row, r.data["name"], r.data["position"], r.data["phone"]) for r in ex.attendees] == [
+        (4, "张三", "处长", "13800138070"), (5, "李四", "科长", "13800138071")]
+    assert ex.tech_contact == {"name": "王五", "phone": "13800138072"}
+    assert ex.declared_units == ["某某厅"]
