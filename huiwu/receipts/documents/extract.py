@@ -262,6 +262,8 @@ def _block_starts(row: list[str]) -> list[int]:
     """Columns where a new group of fields starts in a header row (序号 姓名 单位 | 序号 姓名 单位)."""
     starts, seen = [0], set()
     for col, cell in enumerate(row):
+        if col and cell == row[col - 1]:
+            continue  # one header cell merged across several columns
         label = header_label(cell)
         hit = field_of(label)
         key = hit[0] if hit else ("index" if label in ("序号", "编号", "no") else None)
@@ -274,6 +276,18 @@ def _block_starts(row: list[str]) -> list[int]:
     return starts
 
 
+def _spans(cells: list[str], found: dict[str, int]) -> dict[str, int]:
+    """End column (exclusive) of each header cell merged across columns (its text spread out)."""
+    out = {}
+    for f, c in found.items():
+        end = c + 1
+        while end < len(cells) and cells[end] == cells[c]:
+            end += 1
+        if end > c + 1:
+            out[f] = end
+    return out
+
+
 def split_side_by_side(grid: Grid) -> list[Grid]:
     """A list laid out in two (or more) groups of columns side by side becomes one grid per group,
     left first, so people keep the order they were written in."""
@@ -281,7 +295,8 @@ def split_side_by_side(grid: Grid) -> list[Grid]:
         cells = [_fold(c) for c in row]
         if not header_mapping(cells):
             continue
-        if sum(1 for c in cells if field_of(header_label(c)) == ("name", 2)) < 2:  # a role (技术联系人) is no 2nd list
+        if sum(1 for j, c in enumerate(cells) if field_of(header_label(c)) == ("name", 2)
+               and not (j and c == cells[j - 1])) < 2:  # a role (技术联系人) is no 2nd list
             return [grid]
         starts = _block_starts(cells)
         if len(starts) < 2:
@@ -329,6 +344,7 @@ def extract(parsed: Parsed) -> Extracted:
             mapping, role = previous_mapping, "attendees"
         grid_used = False
         hidden_rows: list[int] = []
+        spans: dict[str, int] = {}  # field → end column, when its header cell is merged across columns
         for i, row in enumerate(grid.rows):
             cells = [_fold(c) for c in row]
             nonempty = [c for c in cells if c]
@@ -339,8 +355,11 @@ def extract(parsed: Parsed) -> Extracted:
                 text = row_text(cells)
                 if mapping is not None and header_index == i - 1:
                     mapping = {**mapping, **found}  # a two-row header: the second row refines the first
+                    spans = {f: e for f, e in spans.items() if f not in found}
                 else:
                     mapping = found
+                    spans = {}
+                spans.update(_spans(cells, found))
                 header_index = i
                 role = "contact" if (CONTACT_WORDS.search(text) or _is_contact_context(_context_before(grid, i))) \
                     and not ATTENDEE_WORDS.search(text) else "attendees"
@@ -358,6 +377,12 @@ def extract(parsed: Parsed) -> Extracted:
                     role = "contact_pending"  # a caption such as “视频调试负责人”: its table follows
                 continue
             values = {f: (cells[c] if c < len(cells) else "") for f, c in mapping.items()}
+            for f, end in spans.items():  # a header merged over several columns: their cells together
+                parts = [c for c in dict.fromkeys(cells[mapping[f]:end]) if c]
+                if len(parts) > 1 and (f != "phone" or not values[f]):
+                    values[f] = "".join(parts) if f == "name" else " ".join(parts)
+                elif parts and not values[f]:
+                    values[f] = parts[0]
             if not any(values.get(f) for f in ("name", "unit", "position", "phone")):
                 continue  # blank row (perhaps only its number filled in)
             if role == "contact":

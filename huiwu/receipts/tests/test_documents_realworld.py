@@ -655,3 +655,26 @@ def test_docx_columns_typed_with_tabs_instead_of_a_table():
         (4, "张三", "处长", "13800138070"), (5, "李四", "科长", "13800138071")]
     assert ex.tech_contact == {"name": "王五", "phone": "13800138072"}
     assert ex.declared_units == ["某某厅"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_header_cell_merged_over_two_columns(fmt):
+    """“姓名” over two columns (surname and given name, or an empty spare column) is one field, not
+    two lists side by side; “联系电话” over mobile and office phone keeps the mobile."""
+    if fmt == "xlsx":
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["姓名", None, "单位", "联系电话", None])
+        ws.merge_cells("A1:B1")
+        ws.merge_cells("D1:E1")
+        ws.append(["张三", None, "某某厅", "13800138073", "010-12345678"])
+        ws.append(["李", "四", "某某厅", None, "13800138074"])
+        data = xlsx_bytes(wb)
+    else:
+        span = '<w:gridSpan w:val="2"/>'
+        data = docx_with_body(w_tbl([[w_tc("姓名", span), "单位", w_tc("联系电话", span)],
+                                     ["张三", "", "某某厅", "13800138073", "010-12345678"],
+                                     ["李", "四", "某某厅", "", "13800138074"]]))
+    ex = read(data, f"r.{fmt}")
+    assert [(r.data["name"], r.data["unit"], r.data["phone"]) for r in ex.attendees] == [
+        ("张三", "某某厅", "13800138073"), ("李四", "某某厅", "13800138074")]
