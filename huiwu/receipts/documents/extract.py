@@ -42,8 +42,8 @@ CONTACT_WORDS = re.compile(r"调试|技术(?:负责|联系|保障|支持|人员)
 ATTENDEE_WORDS = re.compile(r"参会人员|参加人员|参会名单|人员名单|参会代表|与会人员|参会人")
 CONTACT_LINE = re.compile(r"(?:会场)?(?:视频)?(?:调试|技术保障|技术)(?:负责人|联系人|人员)|视频(?:会议)?联络(?:员|人)")
 NOTE_START = re.compile(r"^(?:合计|总计|小计|共计|总人数|人数合计|以上|其中|备注|注[:：\s]|注$|说明|填表|填报人|制表|审核|经办|签发|联系人|"
-                        r"报送|日期|盖章|\(盖章\)|（盖章）|附[:：])")
-DECLARED_UNIT = re.compile(r"(?:填报|报送|报名|参会|所在|回执)?单位(?:名称)?\s*(?:[（(](?:盖章|公章)[)）])?\s*[:：]\s*(.+)")
+                        r"报送|日期|盖章|\(盖章\)|（盖章）|附[:：]|以下|示例|样例|范例|例[:：]|例$|\(示例\)|（示例）)")
+DECLARED_UNIT = re.compile(r"(?:填报|报送|报名|参会|所在|回执)?单位(?:名称)?\s*(?:[（(][^）)]{0,8}[)）])?\s*[:：]\s*(.+)")
 SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 PHONE_IN_TEXT = re.compile(r"(?:\+|00)?\d[\d\s\-()（）]{8,20}\d")
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
@@ -388,6 +388,8 @@ def extract(parsed: Parsed) -> Extracted:
             if role == "contact":
                 contact_rows.append((values, grid.label))
                 continue
+            if "示例" in values.get("name", ""):
+                continue  # the template's example row (张三（示例）) left in
             grid_used = True
             data = {f: values.get(f, "") for f in FIELDS}
             data["name"] = _clean_name(data["name"])

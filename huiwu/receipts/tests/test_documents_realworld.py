@@ -678,3 +678,18 @@ def test_header_cell_merged_over_two_columns(fmt):
     ex = read(data, f"r.{fmt}")
     assert [(r.data["name"], r.data["unit"], r.data["phone"]) for r in ex.attendees] == [
         ("张三", "某某厅", "13800138073"), ("李四", "某某厅", "13800138074")]
+
+
+def test_example_rows_left_from_the_template_are_not_people():
+    d = docx.Document()
+    add_table(d, [HEADER, ["示例", "张三", "XX省教育厅", "处长", "13800000000"],
+                  ["（示例）", "李四", "XX省教育厅", "科长", "13900000000"],
+                  ["", "王五（示例）", "XX省教育厅", "科长", "13700000000"],
+                  ["1", "程 普", "某某厅", "处长", "13800138075"], ["以下空白", "", "", "", ""]])
+    ex = read(docx_bytes(d), "r.docx")
+    assert names(ex) == ["程普"] and not ex.errors
+
+
+@pytest.mark.parametrize("line", ["单位名称（全称）：某某厅", "填报单位(公章)：某某厅 填报日期：", "报送单位：某某厅  联系人：黄盖"])
+def test_declared_unit_label_variants(line):
+    assert read(simple_docx(unit_line=line), "r.docx").declared_units == ["某某厅"]
