@@ -614,6 +614,10 @@ def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
     return grid
 
 
+#: a sheet of instructions or a filled-in example, which templates often carry before the form
+_GUIDE_SHEET = re.compile(r"^(?:填表|填写|填报|使用)?(?:说明|须知)$|示例|样表|样例|范例|填表说明|填写说明")
+
+
 def read_xlsx(zf: SafeZip) -> Parsed:
     parsed = Parsed(kind="xlsx")
     _read_marker(zf, parsed)
@@ -642,6 +646,9 @@ def read_xlsx(zf: SafeZip) -> Parsed:
             if marker:
                 parsed.marker = parsed.marker or marker
                 parsed.marker_sources.append("hidden_sheet")
+            continue
+        if _GUIDE_SHEET.search(grid.context):
+            parsed.warnings.append(_("工作表“%(name)s”是填表说明或示例，未从中读取人员。") % {"name": grid.context})
             continue
         parsed.grids.append(grid)
     if parsed.marker is None:
