@@ -379,7 +379,7 @@ def _renamed(data: bytes, ext: str, what: str) -> str | None:
             return sniffed
         if word and b"schemas.microsoft.com/office/word/2003/wordml" in data[:8192]:
             return "doc"  # Word 2003 XML: LibreOffice reads it
-        if ext in ("xls", "et"):
+        if ext in ("xls", "et", "xlsx"):
             return "csv"  # a list exported as text under an Excel name
     return None
 

@@ -483,8 +483,9 @@ def test_excel_2003_xml_saved_as_xls_is_read():
     assert ex.tech_contact == {"name": "林平之", "phone": "13800138050"}
 
 
-def test_csv_exported_as_xls_is_read():
-    ex = read("姓名\t单位\t手机\r\n岳灵珊\t华山教育局\t13800138051\r\n".encode("gbk"), "export.xls")
+@pytest.mark.parametrize("name", ["export.xls", "export.xlsx"])
+def test_csv_exported_as_xls_is_read(name):
+    ex = read("姓名\t单位\t手机\r\n岳灵珊\t华山教育局\t13800138051\r\n".encode("gbk"), name)
     assert names(ex) == ["岳灵珊"]
 
 
