@@ -26,8 +26,9 @@ OFFICE_DOCUMENT = "officeDocument/2006/relationships/officeDocument"
 #: a worksheet bigger than this is not a receipt; reading stops there (bounded work)
 MAX_ROWS = 5000
 MAX_COLS = 60
-#: most tables read from one document
+#: most tables read from one document, and parts imported whole (w:altChunk) read
 MAX_TABLES = 200
+MAX_ALT_CHUNKS = 20
 #: most cells filled in from merged ranges in one sheet
 MERGE_BUDGET = 200_000
 
@@ -352,8 +353,8 @@ def _read_alt_chunks(zf: SafeZip, main: str, ids: list[str], parsed: Parsed) -> 
     from .legacy import html_grids
 
     rels = _rels(zf, main)
-    for rid in ids:
-        _typ, target = rels.get(rid, ("", ""))
+    targets = dict.fromkeys(rels.get(rid, ("", ""))[1] for rid in ids)  # each part once, however often used
+    for target in list(targets)[:MAX_ALT_CHUNKS]:
         if not target or not zf.has(target):
             continue
         if target.lower().endswith((".htm", ".html", ".xhtml", ".xml")):

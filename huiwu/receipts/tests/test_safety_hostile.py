@@ -19,6 +19,7 @@ from huiwu.receipts.documents.safety import UnsafeFile
 
 from .files import (
     docx_parts,
+    docx_with_body,
     overlapping_zip,
     raw_xlsx,
     rezip,
@@ -244,3 +245,15 @@ def test_huge_spans_and_many_tables_in_exports_cost_little(data):
     extract(parsed)
     assert time.process_time() - start < 3
     assert len(parsed.grids) <= 200 and all(len(row) <= 60 for g in parsed.grids for row in g.rows)
+
+
+def test_thousands_of_alt_chunks_pointing_at_one_big_part_cost_little():
+    rows = "".join(f"<tr><td>{i}</td><td>{i * 7919 % 100003}</td></tr>" for i in range(60_000))
+    html = f"<html><body><table>{rows}</table></body></html>".encode()
+    rels = "".join(f'<Relationship Id="rA{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                   f'aFChunk" Target="{"chunk.htm" if i % 2 else "../../../etc/passwd"}"/>' for i in range(50))
+    body = "".join(f'<w:altChunk r:id="rA{i % 50}"/>' for i in range(10_000))
+    start = time.process_time()
+    parsed = read_document(docx_with_body(body, rels=rels, add={"word/chunk.htm": html}), "chunks.docx")
+    assert time.process_time() - start < 5
+    assert len(parsed.grids) == 1
