@@ -417,7 +417,8 @@ def extract(parsed: Parsed) -> Extracted:
                 hidden_rows.append(grid.row_numbers[i])
         if hidden_rows:
             out.warnings.append(_("%(where)s中第%(rows)s行是隐藏行，其中的人员也已读取；如有不参会的，请删除该行后重新提交。")
-                                % {"where": grid.label, "rows": "、".join(map(str, hidden_rows))})
+                                % {"where": grid.label, "rows": "、".join(map(str, hidden_rows[:10]))
+                                   + (_("等%(n)d") % {"n": len(hidden_rows)} if len(hidden_rows) > 10 else "")})
         if grid_used and mapping and grid.hidden_cols & set(mapping.values()):
             out.warnings.append(_("%(where)s中有隐藏的列（如“%(label)s”），其内容也已读取，请核对。")
                                 % {"where": grid.label, "label": _FIELD_NAMES[
