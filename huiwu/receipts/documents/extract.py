@@ -45,7 +45,7 @@ NOTE_START = re.compile(r"^(?:合计|总计|小计|共计|总人数|人数合计
                         r"报送|日期|盖章|\(盖章\)|（盖章）|附[:：]|以下|示例|样例|范例|例[:：]|例$|\(示例\)|（示例）)")
 DECLARED_UNIT = re.compile(r"(?:填报|报送|报名|参会|所在|回执)?单位(?:名称)?\s*(?:[（(][^）)]{0,8}[)）])?\s*[:：]\s*(.+)")
 SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
-PHONE_IN_TEXT = re.compile(r"(?:\+|00)?\d[\d\s\-()（）]{8,20}\d")
+PHONE_IN_TEXT = re.compile(r"(?:\+|00)?\d[\d\s\-()（）]{8,20}\d(?:\s*(?:转|分机|ext\.?|x)\s*\d{1,6})?", re.I)
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
 #: where the unit's name ends in “填报单位：XX  填报日期：…”: the next label, or a role or date word
 _NEXT_LABEL = re.compile(r"\s{2,}|\s+[\u4e00-\u9fff]{1,8}\s*[:：]|填报日期|填报人|联系人|日期|填表人|负责人|电话|手机|[（(]盖章")
