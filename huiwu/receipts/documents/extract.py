@@ -42,8 +42,9 @@ CONTACT_WORDS = re.compile(r"调试|技术(?:负责|联系|保障|支持|人员)
 ATTENDEE_WORDS = re.compile(r"参会人员|参加人员|参会名单|人员名单|参会代表|与会人员|参会人")
 CONTACT_LINE = re.compile(r"(?:会场)?(?:视频)?(?:调试|技术保障|技术)(?:负责人|联系人|人员)|视频(?:会议)?联络(?:员|人)")
 NOTE_START = re.compile(r"^(?:合计|总计|小计|共计|总人数|人数合计|以上|其中|备注|注[:：\s]|注$|说明|填表|填报人|制表|审核|经办|签发|联系人|"
-                        r"报送|日期|盖章|\(盖章\)|（盖章）|附[:：]|以下|示例|样例|范例|例[:：]|例$|\(示例\)|（示例）)")
-DECLARED_UNIT = re.compile(r"(?:填报|报送|报名|参会|所在|回执)?单位(?:名称)?\s*(?:[（(][^）)]{0,8}[)）])?\s*[:：]\s*(.+)")
+                        r"报送|日期|盖章|\(盖章\)|（盖章）|附[:：]|以下|示例|样例|范例|例[:：]|例$|\(示例\)|（示例）|填报|单位名称)")
+DECLARED_UNIT = re.compile(r"(?:(?:填报|报送|报名|参会|所在|回执)?单位(?:名称)?\s*(?:[（(][^）)]{0,8}[)）])?\s*[:：]"
+                           r"|(?:填报|报送)单位(?:名称)?\s*(?:[（(][^）)]{0,8}[)）])?\s|单位\s*[（(](?:盖章|公章)[)）]\s)\s*(.+)")
 SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 PHONE_IN_TEXT = re.compile(r"(?:\+|00)?\d[\d\s\-()（）]{8,20}\d(?:\s*(?:转|分机|ext\.?|x)\s*\d{1,6})?", re.I)
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
@@ -368,6 +369,7 @@ def extract(parsed: Parsed) -> Extracted:
             first = header_label(nonempty[0])
             merged_across = len(nonempty) > 1 and len(set(nonempty)) == 1
             if mapping is None or merged_across or NOTE_START.match(first) or NOTE_START.match(nonempty[0]) \
+                    or nonempty[0][-1] in ":：" \
                     or CONTACT_LINE.match(first) \
                     or role == "contact_pending" or first in _LABELS:  # a label row: “手机 | 1380…”
                 text = row_text(cells)

@@ -697,3 +697,17 @@ def test_example_rows_left_from_the_template_are_not_people():
 @pytest.mark.parametrize("line", ["单位名称（全称）：某某厅", "填报单位(公章)：某某厅 填报日期：", "报送单位：某某厅  联系人：黄盖"])
 def test_declared_unit_label_variants(line):
     assert read(simple_docx(unit_line=line), "r.docx").declared_units == ["某某厅"]
+
+
+@pytest.mark.parametrize("footer,unit", [
+    (["填报单位", "某某厅", "", "填报日期", "2026.11.20"], "某某厅"),
+    (["单位（盖章）", "某某厅", "", "", ""], "某某厅"),
+    (["填报单位：某某厅", "", "", "联系电话：", "13800138099"], "某某厅"),
+    (["", "填报人：", "张三", "电话：", "13800138098"], None),
+])
+def test_label_rows_at_the_foot_of_the_table_are_not_people(footer, unit):
+    d = docx.Document()
+    add_table(d, [HEADER, ["1", "甘宁", "某某厅", "处长", "13800138076"], footer])
+    ex = read(docx_bytes(d), "r.docx")
+    assert names(ex) == ["甘宁"]
+    assert ex.declared_units == ([unit] if unit else [])
