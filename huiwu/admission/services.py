@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from huiwu.accounts.models import Invitation, Membership, Role
 from huiwu.audit.services import record
 from huiwu.core.errors import ApiError, CapacityFull, Invalid
 from huiwu.core.mail import queue_mail
@@ -306,13 +305,10 @@ def submit_declaration(attendee: Attendee, raw: dict, *, channel: str = "link", 
 
 def coordinator_emails(venue: Venue, attendee: Attendee | None = None) -> list[str]:
     """The venue's coordinators (at the main venue: the attendee's own unit), by account and invitation."""
-    members = Membership.objects.filter(venue=venue, role__in=[Role.COORDINATOR, Role.MAIN_UNIT])
-    invites = Invitation.objects.filter(venue=venue, revoked_at__isnull=True).exclude(email="")
-    if venue.kind == Venue.Kind.MAIN and attendee is not None and attendee.filed_by_unit_id:
-        members = members.filter(unit_id=attendee.filed_by_unit_id)
-        invites = invites.filter(unit_id=attendee.filed_by_unit_id)
-    emails = list(members.exclude(user__email="").values_list("user__email", flat=True))
-    return emails + list(invites.values_list("email", flat=True))
+    from huiwu.receipts.services import venue_recipients
+
+    unit = attendee.filed_by_unit if attendee is not None and attendee.filed_by_unit_id else None
+    return venue_recipients([(venue, unit)], contact=False)[0]
 
 
 def coordinator_page_path(venue: Venue) -> str:

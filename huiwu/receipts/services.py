@@ -838,11 +838,12 @@ def coordinator_emails(venue: Venue, unit: Unit | None = None) -> list[str]:
     return venue_recipients([(venue, unit)])[0]
 
 
-def venue_recipients(pairs: list[tuple[Venue, Unit | None]]) -> list[list[str]]:
+def venue_recipients(pairs: list[tuple[Venue, Unit | None]], *, contact: bool = True) -> list[list[str]]:
     """coordinator_emails for many (venue, unit) pairs in one query.
 
     The three sources are a UNION ALL over all the venues, each tagged so every list keeps the
     order accounts, invitations, rehearsal contact; the pairs pick their rows in Python.
+    `contact=False` leaves the rehearsal contact out (mail about a person, not the receipt).
     """
     ids = {venue.pk for venue, _unit in pairs}
     members = (Membership.objects.filter(venue_id__in=ids, role__in=[Role.COORDINATOR, Role.MAIN_UNIT])
@@ -860,7 +861,7 @@ def venue_recipients(pairs: list[tuple[Venue, Unit | None]]) -> list[list[str]]:
     for venue, unit in pairs:
         per_unit = venue.kind == Venue.Kind.MAIN and unit is not None
         out.append([address for venue_id, unit_id, address, source, _pk in found if venue_id == venue.pk
-                    and (source == 3 and venue.kind == Venue.Kind.BRANCH
+                    and (source == 3 and contact and venue.kind == Venue.Kind.BRANCH
                          or source != 3 and (not per_unit or unit_id == unit.pk))])
     return out
 
