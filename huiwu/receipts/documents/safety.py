@@ -282,6 +282,10 @@ def open_zip(data: bytes, kind: str, *, renamed: bool = False) -> SafeZip:
                              % {"part": info.filename[:80]})
         if info.flag_bits & 0x1:
             raise UnsafeFile(_("文件已加密，请取消密码后重新提交。"))
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # Word, WPS, Excel and LibreOffice only store or deflate; bzip2 and LZMA inflate in
+            # one step, uncapped (a 785-byte bzip2 member becomes 1 GB whatever its size claims)
+            raise UnsafeFile(_("文件内部使用了 Office 软件不会使用的压缩方式，已拒收。请用 Word、WPS 或 Excel 重新保存后提交。"))
         if info.file_size > MAX_MEMBER_BYTES:
             raise UnsafeFile(_("文件内部有一个部件解压后过大（%(mb)d MB），疑似压缩炸弹，已拒收。")
                              % {"mb": info.file_size // (1024 * 1024)})

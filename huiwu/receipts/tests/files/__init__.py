@@ -435,3 +435,21 @@ def zip_of(members: list[tuple[str, bytes]]) -> bytes:
             for name, body in members:
                 zf.writestr(zipfile.ZipInfo(name), body)
     return out.getvalue()
+
+
+def bzip2_bomb_docx(total: int = 1 << 30, declared: int = 1000) -> bytes:
+    """A .docx whose document.xml is a bzip2 member of `total` zeros (~800 bytes for 1 GB) whose
+    directory claims `declared` bytes: zipfile inflates bzip2 in one uncapped step."""
+    import bz2
+    import struct
+    import zlib
+
+    comp = bz2.BZ2Compressor(9)
+    chunk = b"\0" * (1 << 20)
+    body = b"".join(comp.compress(chunk) for _ in range(total // len(chunk))) + comp.flush()
+    parts = docx_parts()
+    members = [(n, _deflate(b), len(b), zlib.crc32(b)) for n, b in parts.items() if n != "word/document.xml"]
+    data = bytearray(raw_zip([*members, ("word/document.xml", body, declared, 0)]))
+    local, central = data.rfind(b"PK\x03\x04"), data.rfind(b"PK\x01\x02")
+    data[local + 8:local + 10] = data[central + 10:central + 12] = struct.pack("<H", zipfile.ZIP_BZIP2)
+    return bytes(data)
