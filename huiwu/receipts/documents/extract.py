@@ -338,13 +338,16 @@ def extract(parsed: Parsed) -> Extracted:
         role = "attendees"
         header_index = -1
         width = max((len(r) for r in grid.rows), default=0)
-        if grid.kind == "table" and previous_mapping and width == previous_width and not any(
-            header_mapping(r) for r in grid.rows
-        ):
-            # a list continued in a second table without repeating its header
+        if grid.kind == "table" and previous_mapping and abs(width - previous_width) <= 1 \
+                and max(previous_mapping.values()) < width and not _is_contact_context(grid.context) \
+                and not any(header_mapping(r) for r in grid.rows):
+            # a list continued in a second table without repeating its header (Word often adds or
+            # drops an empty last column when a table is split at a page break)
             mapping, role = previous_mapping, "attendees"
         grid_used = False
         hidden_rows: list[int] = []
+        contact_table = grid.context if grid.kind == "table" and CONTACT_LINE.search(fold(grid.context)) \
+            and len(grid.context) <= 24 else ""
         spans: dict[str, int] = {}  # field → end column, when its header cell is merged across columns
         for i, row in enumerate(grid.rows):
             cells = [_fold(c) for c in row]
@@ -373,6 +376,8 @@ def extract(parsed: Parsed) -> Extracted:
                     or CONTACT_LINE.match(first) \
                     or role == "contact_pending" or first in _LABELS:  # a label row: “手机 | 1380…”
                 text = row_text(cells)
+                if mapping is None and contact_table and not CONTACT_LINE.search(text):
+                    text = f"{contact_table}：{text}"  # a table under the caption “视频调试负责人”: 张三 | 138…
                 out.lines.append(text)
                 if mapping is not None and _is_contact_context(text) and len(text) <= 24 \
                         and parse_contact_line(text) is None:

@@ -711,3 +711,15 @@ def test_label_rows_at_the_foot_of_the_table_are_not_people(footer, unit):
     ex = read(docx_bytes(d), "r.docx")
     assert names(ex) == ["甘宁"]
     assert ex.declared_units == ([unit] if unit else [])
+
+
+def test_list_continued_in_a_table_one_column_wider_without_header():
+    d = docx.Document()
+    add_table(d, [HEADER, ["1", "鲁肃", "某某厅", "处长", "13800138077"]])
+    d.add_paragraph("")
+    add_table(d, [["2", "吕蒙", "某某厅", "科长", "13800138078", ""]])
+    d.add_paragraph("视频调试负责人")
+    add_table(d, [["陆逊", "13800138079"]])
+    ex = read(docx_bytes(d), "r.docx")
+    assert [(r.where, r.row, r.data["name"]) for r in ex.attendees] == [("第1个表格", 2, "鲁肃"), ("第2个表格", 1, "吕蒙")]
+    assert ex.tech_contact == {"name": "陆逊", "phone": "13800138079"}
