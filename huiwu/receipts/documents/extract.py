@@ -475,7 +475,8 @@ def _find_contact(out: Extracted, contact_rows: list[tuple[dict, str]], flagged:
         if found["name"] and not found["phone"] and i + 1 < len(out.lines):
             nxt = fold(out.lines[i + 1])
             m = MOBILE_IN_TEXT.search(nxt)
-            if m and not CONTACT_LINE.search(nxt):
+            if m and (not CONTACT_LINE.search(nxt) or not (parse_contact_line(nxt) or {}).get("name")):
+                # “手机：138…” on the next line, or the same role cell merged down: “视频调试负责人 手机 138…”
                 found["phone"] = m.group(0)
         if found["phone"]:
             found["phone"], _w = pick_phone(found["phone"])

@@ -723,3 +723,12 @@ def test_list_continued_in_a_table_one_column_wider_without_header():
     ex = read(docx_bytes(d), "r.docx")
     assert [(r.where, r.row, r.data["name"]) for r in ex.attendees] == [("第1个表格", 2, "鲁肃"), ("第2个表格", 1, "吕蒙")]
     assert ex.tech_contact == {"name": "陆逊", "phone": "13800138079"}
+
+
+def test_contact_block_with_the_role_cell_merged_down():
+    restart, cont = '<w:vMerge w:val="restart"/>', "<w:vMerge/>"
+    body = (w_tbl([HEADER, ["1", "太史慈", "某某厅", "处长", "13800138080"]]) + w_p("")
+            + w_tbl([[w_tc("视频调试负责人", restart), "姓名", "张辽"], [w_tc("", cont), "手机", "13800138081"]]))
+    ex = read(docx_with_body(body), "r.docx")
+    assert names(ex) == ["太史慈"]
+    assert ex.tech_contact == {"name": "张辽", "phone": "13800138081"}
