@@ -50,6 +50,7 @@ PHONE_IN_TEXT = re.compile(r"(?:\+|00)?\d[\d\s\-()（）]{8,20}\d(?:\s*(?:转|�
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
 #: where the unit's name ends in “填报单位：XX  填报日期：…”: the next label, or a role or date word
 _NEXT_LABEL = re.compile(r"\s{2,}|\s+[\u4e00-\u9fff]{1,8}\s*[:：]|填报日期|填报人|联系人|日期|填表人|负责人|电话|手机|[（(]盖章")
+_TICKS = {"是", "√", "✓", "✔", "☑", "Y", "y", "YES", "Yes", "yes", "★", "*", "1", "是的"}
 DITTO = {"同上", "〃", "\"", "”", "“", "同左", "ditto"}
 
 
@@ -349,6 +350,7 @@ def extract(parsed: Parsed) -> Extracted:
         contact_table = grid.context if grid.kind == "table" and CONTACT_LINE.search(fold(grid.context)) \
             and len(grid.context) <= 24 else ""
         spans: dict[str, int] = {}  # field → end column, when its header cell is merged across columns
+        flag_col: int | None = None
         for i, row in enumerate(grid.rows):
             cells = [_fold(c) for c in row]
             nonempty = [c for c in cells if c]
@@ -364,8 +366,12 @@ def extract(parsed: Parsed) -> Extracted:
                     mapping = found
                     spans = {}
                 spans.update(_spans(cells, found))
+                flag_col = next((j for j, c in enumerate(cells) if j > max(mapping.values()) and CONTACT_WORDS.search(c)),
+                                flag_col)  # “是否视频调试负责人”: its ticks mark the contact
                 header_index = i
-                role = "contact" if (CONTACT_WORDS.search(text) or _is_contact_context(_context_before(grid, i))) \
+                # a column after the fields (“是否视频调试负责人”) marks people; it does not make the table a contact's
+                lead = row_text(cells[:max(mapping.values()) + 1])
+                role = "contact" if (CONTACT_WORDS.search(lead) or _is_contact_context(_context_before(grid, i))) \
                     and not ATTENDEE_WORDS.search(text) else "attendees"
                 out.found_header = True
                 continue
@@ -418,7 +424,8 @@ def extract(parsed: Parsed) -> Extracted:
             out.attendees.append(FileRow(row=grid.row_numbers[i], where=grid.label, data=data))
             joined = "".join(cells)
             if ("调试" in joined or "技术" in joined or "联络" in joined) and any(
-                    CONTACT_WORDS.search(c) for j, c in enumerate(cells) if j not in mapping.values()):
+                    CONTACT_WORDS.search(c) for j, c in enumerate(cells) if j not in mapping.values()) \
+                    or (flag_col is not None and flag_col < len(cells) and cells[flag_col] in _TICKS):
                 flagged.append({"name": data["name"], "phone": data["phone"]})  # 备注：视频调试负责人
             if i in grid.hidden_rows:
                 hidden_rows.append(grid.row_numbers[i])

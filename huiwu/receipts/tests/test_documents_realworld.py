@@ -732,3 +732,14 @@ def test_contact_block_with_the_role_cell_merged_down():
     ex = read(docx_with_body(body), "r.docx")
     assert names(ex) == ["太史慈"]
     assert ex.tech_contact == {"name": "张辽", "phone": "13800138081"}
+
+
+def test_contact_ticked_in_a_column_of_the_attendee_table():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "姓名", "单位", "职务", "手机", "是否视频调试负责人"])
+    ws.append([1, "徐晃", "某某厅", "处长", "13800138082", "否"])
+    ws.append([2, "张郃", "某某厅", "工程师", "13800138083", "√"])
+    ex = read(xlsx_bytes(wb), "r.xlsx")
+    assert names(ex) == ["徐晃", "张郃"]
+    assert ex.tech_contact == {"name": "张郃", "phone": "13800138083"}
