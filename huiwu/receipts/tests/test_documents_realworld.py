@@ -743,3 +743,11 @@ def test_contact_ticked_in_a_column_of_the_attendee_table():
     ex = read(xlsx_bytes(wb), "r.xlsx")
     assert names(ex) == ["徐晃", "张郃"]
     assert ex.tech_contact == {"name": "张郃", "phone": "13800138083"}
+
+
+def test_csv_with_a_quote_never_closed_loses_nobody():
+    data = '姓名,单位,手机\n"夏侯惇,某某厅,13800138084\n夏侯渊,某某厅,13800138085\n'.encode()
+    ex = read(data, "r.csv")
+    assert [(r.row, r.data["name"], r.data["phone"]) for r in ex.attendees] == [
+        (2, "夏侯惇", "13800138084"), (3, "夏侯渊", "13800138085")]
+    assert any("引号" in w for w in ex.warnings)
