@@ -452,6 +452,8 @@ def _shared_strings(zf: SafeZip, path: str | None) -> list[str]:
 def _shared(strings: list[str], raw: str) -> str:
     """Shared string number `raw`; a number that is not in the table means a damaged file (Excel
     itself would refuse to open it), not an empty cell."""
+    if not raw.strip():
+        return ""  # <v/>: nothing was stored
     try:
         index = int(raw)
         if index < 0:
