@@ -638,6 +638,7 @@ def read_xlsx(zf: SafeZip) -> Parsed:
                 parsed.marker_sources.append("defined_name")
                 break
     sheets = book.find(S + "sheets")
+    guides: list[Grid] = []
     for sheet in (sheets.iterchildren(S + "sheet") if sheets is not None else []):
         rid = sheet.get(R + "id", "")
         typ, path = rels.get(rid, ("", ""))
@@ -651,9 +652,13 @@ def read_xlsx(zf: SafeZip) -> Parsed:
                 parsed.marker_sources.append("hidden_sheet")
             continue
         if _GUIDE_SHEET.search(grid.context):
-            parsed.warnings.append(_("工作表“%(name)s”是填表说明或示例，未从中读取人员。") % {"name": grid.context})
+            guides.append(grid)
             continue
         parsed.grids.append(grid)
+    if parsed.grids:
+        parsed.warnings.extend(_("工作表“%(name)s”是填表说明或示例，未从中读取人员。") % {"name": g.context} for g in guides)
+    else:
+        parsed.grids = guides  # nothing but “示例” sheets: the list was filled in on one of them
     if parsed.marker is None:
         texts = [c for g in parsed.grids for row in g.rows for c in row if "huiwu" in c]
         marker = Marker.find("\n".join(texts))

@@ -751,3 +751,12 @@ def test_csv_with_a_quote_never_closed_loses_nobody():
     assert [(r.row, r.data["name"], r.data["phone"]) for r in ex.attendees] == [
         (2, "夏侯惇", "13800138084"), (3, "夏侯渊", "13800138085")]
     assert any("引号" in w for w in ex.warnings)
+
+
+def test_a_lone_sheet_named_like_an_example_is_still_read():
+    wb = openpyxl.Workbook()
+    wb.active.title = "回执（示例格式）"
+    wb.active.append(["姓名", "单位", "手机"])
+    wb.active.append(["许褚", "某某厅", "13800138086"])
+    ex = read(xlsx_bytes(wb), "r.xlsx")
+    assert names(ex) == ["许褚"] and not ex.warnings
