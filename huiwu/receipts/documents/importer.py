@@ -218,13 +218,17 @@ class _Read:
     checked: list | None = None
 
 
-def _read(filename: str, data: bytes) -> _Read:
-    """Safety checks, the readers and the extraction: pure work on the bytes."""
+def _read(filename: str, data: bytes, converted: tuple[bytes, str] | UnsafeFile | None = None) -> _Read:
+    """Safety checks, the readers and the extraction: pure work on the bytes. `converted` is
+    what LibreOffice made of an old format already (see _convert_old): read that instead."""
     from huiwu.receipts.services import validate_attendee
 
     sha = hashlib.sha256(data).hexdigest()
     try:
-        ex = extract(read_document(data, filename))
+        if isinstance(converted, UnsafeFile):
+            raise converted
+        content, name = (converted[0], f"{Path(filename).stem}.{converted[1]}") if converted else (data, filename)
+        ex = extract(read_document(content, name))
         return _Read(filename, sha, data, ex, checked=[validate_attendee(r.data) for r in ex.attendees])
     except UnsafeFile as exc:
         return _Read(filename, sha, data, unsafe=exc.message)
@@ -290,7 +294,7 @@ def import_files(
     reports: list[_Job | dict] = []
     chunk: list[_Job] = []
     seen: dict[tuple, _Job] = {}
-    with _reads([(name, data) for name, data, _why in loaded if data is not None], workers) as reads:
+    with _reads(_convert_old([(name, data) for name, data, _why in loaded if data is not None]), workers) as reads:
         for name, data, why in loaded:
             if data is None:
                 reports.append(_report(name, "rejected", errors=[_file_error(why)]))
@@ -324,8 +328,30 @@ def _file_chunk(event: Event, jobs: list[_Job], seen: dict) -> None:
             job.finish()
 
 
+def _convert_old(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, Any]]:
+    """(name, bytes, converted): the batch's old binary files (.doc, .xls, .wps, .et) converted by
+    one LibreOffice run per target format when there are several (legacy.convert_many)."""
+    from . import legacy
+    from .safety import check_file
+
+    old: list[tuple[int, str]] = []
+    for i, (name, data) in enumerate(files):
+        try:
+            kind = check_file(data, name)
+        except UnsafeFile:
+            continue  # said again, with its message, when the file is read
+        if kind in legacy.TARGET:
+            old.append((i, kind))
+    out: list[tuple[str, bytes, Any]] = [(name, data, None) for name, data in files]
+    if len(old) > 1:
+        results = legacy.convert_many([(files[i][1], kind) for i, kind in old])
+        for (i, _kind), result in zip(old, results, strict=True):
+            out[i] = (*files[i], result)
+    return out
+
+
 @contextmanager
-def _reads(files: list[tuple[str, bytes]], workers: int) -> Iterator[Iterator[_Read]]:
+def _reads(files: list[tuple[str, bytes, Any]], workers: int) -> Iterator[Iterator[_Read]]:
     """The files read, in order: here, or by `workers` forked processes while the caller files
     what is ready (reading is pure CPU on bytes in memory: no database, no shared state).
 
@@ -334,20 +360,20 @@ def _reads(files: list[tuple[str, bytes]], workers: int) -> Iterator[Iterator[_R
     from django.db import connection, connections
 
     if workers <= 1 or len(files) < POOL_MIN or connection.in_atomic_block:  # never close a caller's transaction
-        yield (_read(name, data) for name, data in files)
+        yield (_read(*item) for item in files)
         return
     import multiprocessing
 
     connections.close_all()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         def ordered() -> Iterator[_Read]:
-            for r, (_name, data) in zip(pool.imap(_read_in_child, files, chunksize=4), files, strict=True):
+            for r, (_name, data, _converted) in zip(pool.imap(_read_in_child, files, chunksize=4), files, strict=True):
                 r.data = data  # the bytes stay here: no need to send them back through the pipe
                 yield r
         yield ordered()
 
 
-def _read_in_child(item: tuple[str, bytes]) -> _Read:
+def _read_in_child(item: tuple) -> _Read:
     r = _read(*item)
     r.data = b""
     return r

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 
 import pytest
 
 from huiwu.receipts.documents import importer
 from huiwu.receipts.models import Attendee, Receipt
 
-from .files import csv_bytes, simple_docx
+from .files import PEOPLE, csv_bytes, simple_docx
 
 
 def receipt_csv(venue, serial: int) -> bytes:
@@ -26,8 +28,8 @@ def test_the_pool_reads_in_other_processes_and_keeps_the_order(monkeypatch):
              for n in range(importer.POOL_MIN)]
     real_read = importer._read
 
-    def read(name, data):  # runs in the children: fork copies the patched module
-        r = real_read(name, data)
+    def read(name, data, converted=None):  # runs in the children: fork copies the patched module
+        r = real_read(name, data, converted)
         r.extracted.warnings.append(f"pid {os.getpid()}")
         return r
 
@@ -35,7 +37,7 @@ def test_the_pool_reads_in_other_processes_and_keeps_the_order(monkeypatch):
     # the session's Playwright keeps an event loop in this thread once a browser test has run;
     # Django then refuses the connection close that precedes the fork (no loop in `huiwu receipt import`)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with importer._reads(files, 2) as reads:
+    with importer._reads([(name, data, None) for name, data in files], 2) as reads:
         got = list(reads)
     assert [r.filename for r in got] == [name for name, _data in files]
     assert [r.data for r in got] == [data for _name, data in files], "the bytes stay with the parent"
@@ -68,3 +70,31 @@ def test_many_files_filed_in_chunks(demo_event, monkeypatch):
     again = importer.import_files(files[:40], event=demo_event, workers=1)["files"]
     assert all(r["status"] == "accepted" and r.get("unchanged") for r in again)
     assert Receipt.objects.filter(venue__event=demo_event).count() == 40
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (.ci/run installs it)")
+def test_old_word_and_excel_files_of_a_batch_share_one_libreoffice_run(demo_event, tmp_path, monkeypatch):
+    from huiwu.receipts.documents import legacy
+
+    from .files import simple_xlsx
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bj.docx").write_bytes(simple_docx())
+    (tmp_path / "in" / "bj2.docx").write_bytes(simple_docx(PEOPLE[:2]))
+    (tmp_path / "in" / "x.xlsx").write_bytes(simple_xlsx())
+    for fmt, names in (("doc", ["bj.docx", "bj2.docx"]), ("xls", ["x.xlsx"])):
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/p", "--convert-to", fmt,
+                        "--outdir", str(tmp_path / "out"), *(str(tmp_path / "in" / n) for n in names)],
+                       check=True, capture_output=True, timeout=120)
+    runs = []
+    real_run = legacy.subprocess.run
+    monkeypatch.setattr(legacy.subprocess, "run", lambda cmd, **kw: runs.append(cmd) or real_run(cmd, **kw))
+    files = [(n, (tmp_path / "out" / n).read_bytes()) for n in ("bj.doc", "bj2.doc", "x.xls")]
+    files.append(("broken.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600))  # an OLE header and nothing else
+    reports = importer.import_files(files, event=demo_event, venue=demo_event.venues.get(code="110000"))["files"]
+    assert [r["status"] for r in reports[:3]] == ["accepted"] * 3, reports
+    assert [len(r["attendees"]) for r in reports[:3]] == [4, 2, 4]
+    assert reports[0]["file"] == "bj.doc" and reports[2]["venue"] == "110000"
+    assert reports[3]["status"] == "rejected" and "另存为" in reports[3]["errors"][0]["message"]
+    assert len(runs) == 2, "one LibreOffice run for the Word files, one for the Excel file"
