@@ -87,6 +87,8 @@ def _clean_name(name: str) -> str:
 #: a note after a name: no Chinese name holds brackets (folded cells have ASCII ones)
 _NAME_NOTE = re.compile(r"\s*\([^()]*\)$")
 
+_NAME_MARKS = "*★☆※#△▲"
+
 _NAME_HINT = re.compile(r"[名人者表员导]")  # every name-column label has one of these
 
 
@@ -408,6 +410,8 @@ def extract(parsed: Parsed) -> Extracted:
             data["name"] = _clean_name(data["name"])
             if data["name"][-1:] == ")" and "(" in data["name"]:
                 data["name"] = _NAME_NOTE.sub("", data["name"]) or data["name"]  # 张三(女), 李四(回族)
+            if data["name"][-1:] in _NAME_MARKS:
+                data["name"] = data["name"].rstrip(_NAME_MARKS) or data["name"]  # 张三*, 李四★ (marked in a note)
             phone_col = mapping.get("phone")
             raw_phone = data["phone"]
             if raw_phone and SCIENTIFIC.match(raw_phone.replace(" ", "")) and (i, phone_col) not in grid.numeric:

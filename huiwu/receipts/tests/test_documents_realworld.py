@@ -589,8 +589,9 @@ def test_contact_row_labelled_lianxiren_and_video_liaison_line():
 
 def test_a_note_after_a_name_is_not_part_of_it():
     d = docx.Document()
-    add_table(d, [["姓名", "单位", "手机"], ["张三（女）", "某某厅", "13800138062"], ["买买提(维吾尔族)", "某某厅", "13800138063"]])
-    assert names(read(docx_bytes(d), "r.docx")) == ["张三", "买买提"]
+    add_table(d, [["姓名", "单位", "手机"], ["张三（女）", "某某厅", "13800138062"], ["买买提(维吾尔族)", "某某厅", "13800138063"],
+                  ["李四*", "某某厅", "13800138087"], ["王五 ★", "某某厅", "13800138088"]])
+    assert names(read(docx_bytes(d), "r.docx")) == ["张三", "买买提", "李四", "王五"]
 
 
 SOFFICE = __import__("shutil").which("soffice") or __import__("shutil").which("libreoffice")
