@@ -137,17 +137,24 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030", "replace")
 
 
-def _mht_html(data: bytes) -> bytes:
-    """The first text/html part of a “single file web page” (.mht saved under .doc/.xls)."""
+def _mht_html(data: bytes) -> list[bytes]:
+    """The text/html parts of a “single file web page” (.mht saved under .doc/.xls): Word puts the
+    page in the first, Excel one sheet in each (after a frame page with the sheet tabs)."""
     message = email.message_from_bytes(data, policy=email.policy.compat32)
+    pages = []
     for part in message.walk():
-        if part.get_content_type() == "text/html":
+        if part.get_content_type() == "text/html" and len(pages) < MAX_TABLES:
             body = part.get_payload(decode=True) or b""
             charset = part.get_content_charset()
             if charset and b"charset" not in body[:4096].lower():
                 body = f'<meta charset="{charset}">'.encode() + body
-            return body
-    raise UnsafeFile(_("这个网页格式的文件里没有表格内容。请用 Word 或 Excel 另存为 .docx / .xlsx 后重新提交。"))
+            pages.append(body)
+    if not pages:
+        raise UnsafeFile(_("这个网页格式的文件里没有表格内容。请用 Word 或 Excel 另存为 .docx / .xlsx 后重新提交。"))
+    if sum(map(len, pages)) > MAX_TEXT_BYTES:
+        raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
+                         % {"mb": MAX_TEXT_BYTES // 1048576})
+    return pages
 
 
 def _cell_text(cell) -> str:
@@ -264,9 +271,14 @@ def html_grids(data: bytes, *, sheet: bool = False) -> tuple[list[Grid], list[st
 def read_html(data: bytes, kind: str, *, sheet: bool = False) -> Parsed:
     """A web page saved under .xls or .doc (or .mht): its tables and text; `sheet` when it was
     named for Excel (row numbers as Excel shows them)."""
-    if kind == "mht":
-        data = _mht_html(data)
-    grids, lines = html_grids(data, sheet=sheet)
+    grids: list[Grid] = []
+    lines: list[str] = []
+    for page in (_mht_html(data) if kind == "mht" else [data]):
+        more, text = html_grids(page, sheet=sheet)
+        for grid in more[:MAX_TABLES - len(grids)]:
+            grid.label = _("第%(n)d个表格") % {"n": len(grids) + 1}
+            grids.append(grid)
+        lines.extend(text)
     parsed = Parsed(kind="html", grids=grids, lines=lines)
     texts = [line for line in lines if "huiwu" in line] + [c for g in grids for r in g.rows for c in r if "huiwu" in c]
     parsed.marker = Marker.find("\n".join(texts)) if texts else None

@@ -761,3 +761,24 @@ def test_a_lone_sheet_named_like_an_example_is_still_read():
     wb.active.append(["许褚", "某某厅", "13800138086"])
     ex = read(xlsx_bytes(wb), "r.xlsx")
     assert names(ex) == ["许褚"] and not ex.warnings
+
+
+def test_excel_single_file_web_page_with_one_part_per_sheet():
+    import base64
+
+    def part(html: str, name: str) -> str:
+        body = base64.encodebytes(html.encode("gbk")).decode()
+        return (f"------=_NextPart_01\r\nContent-Location: file:///C:/x.files/{name}\r\nContent-Transfer-Encoding: base64\r\n"
+                f"Content-Type: text/html; charset=\"gb2312\"\r\n\r\n{body}\r\n")
+
+    frame = "<html><frameset><frame src=\"x.files/tabstrip.htm\"></frameset></html>"
+    sheet1 = "<html><body><table><tr><td>姓名</td><td>单位</td><td>手机</td></tr><tr><td>典韦</td><td>某某厅</td>" \
+             "<td>13800138089</td></tr></table></body></html>"
+    sheet2 = "<html><body><table><tr><td>视频调试负责人</td><td>手机</td></tr><tr><td>许攸</td><td>13800138090</td></tr>" \
+             "</table></body></html>"
+    mht = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_01\"\r\n\r\n"
+           + part(frame, "x.htm") + part(sheet1, "sheet001.htm") + part(sheet2, "sheet002.htm")
+           + "------=_NextPart_01--\r\n").encode()
+    ex = read(mht, "名单.xls")
+    assert names(ex) == ["典韦"]
+    assert ex.tech_contact == {"name": "许攸", "phone": "13800138090"}
