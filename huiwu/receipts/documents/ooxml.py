@@ -360,7 +360,7 @@ def _read_alt_chunks(zf: SafeZip, main: str, ids: list[str], parsed: Parsed) -> 
         if target.lower().endswith((".htm", ".html", ".xhtml", ".xml")):
             grids, lines = html_grids(zf.xml_bytes(target))
             for grid in grids:
-                grid.label = _("第%(n)d个表格") % {"n": len(parsed.grids) + 1}
+                grid.label = _("第%(n)d个表格") % {"n": sum(g.kind == "table" for g in parsed.grids) + 1}
                 parsed.grids.append(grid)
             parsed.lines.extend(lines)
         else:
