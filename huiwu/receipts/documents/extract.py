@@ -2,9 +2,10 @@
 
 People fill receipts however they like: a title row or three, the header anywhere and in any
 column order, numbering columns, blank and 合计/备注 rows, a unit cell merged down over its
-people, the list split over several tables or sheets, and the rehearsal contact in a table of
-its own, on another sheet, or in a line of text. This module reads all of that; it knows
-nothing of the database (the importer matches venues and files the receipt).
+people, the list split over several tables or sheets, the template's example rows and label
+rows left in, and the rehearsal contact in a table of its own, on another sheet, in a line of
+text, or ticked among the attendees. This module reads all of that; it knows nothing of the
+database (the importer matches venues and files the receipt).
 """
 
 from __future__ import annotations

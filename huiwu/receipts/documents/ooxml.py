@@ -2,7 +2,12 @@
 
 A receipt is a few small XML parts; python-docx builds a whole object model (~12 ms a file)
 where walking `word/document.xml` with lxml takes well under a millisecond. Every part goes
-through `SafeZip.read_xml` (size-capped, DOCTYPE refused, hardened parser).
+through `SafeZip.xml_bytes` and `parse_xml` (size-capped, DOCTYPE refused, hardened parser).
+
+What Word and WPS keep but do not show is dropped before reading (the fallback copy of text
+boxes, tracked moves, unfilled content-control prompts); text boxes, altChunk web pages and
+paragraphs laid out with tabs are read like tables. Hidden Excel rows and columns are read and
+flagged, so the extraction can say so.
 """
 
 from __future__ import annotations
