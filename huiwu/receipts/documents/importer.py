@@ -363,14 +363,28 @@ def _reads(files: list[tuple[str, bytes, Any]], workers: int) -> Iterator[Iterat
         yield (_read(*item) for item in files)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        def ordered() -> Iterator[_Read]:
-            for r, (_name, data, _converted) in zip(pool.imap(_read_in_child, files, chunksize=4), files, strict=True):
-                r.data = data  # the bytes stay here: no need to send them back through the pipe
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+    def ordered() -> Iterator[_Read]:
+        done = 0
+        try:
+            for r in pool.map(_read_in_child, files, chunksize=4):
+                r.data = files[done][1]  # the bytes stay here: no need to send them back through the pipe
+                done += 1
                 yield r
+        except BrokenProcessPool:
+            # a reading process died (killed for its memory, say): read the rest here, one by one
+            for item in files[done:]:
+                yield _read(*item)
+
+    try:
         yield ordered()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read_in_child(item: tuple) -> _Read:

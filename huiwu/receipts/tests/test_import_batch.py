@@ -98,3 +98,22 @@ def test_old_word_and_excel_files_of_a_batch_share_one_libreoffice_run(demo_even
     assert reports[0]["file"] == "bj.doc" and reports[2]["venue"] == "110000"
     assert reports[3]["status"] == "rejected" and "另存为" in reports[3]["errors"][0]["message"]
     assert len(runs) == 2, "one LibreOffice run for the Word files, one for the Excel file"
+
+
+def test_a_reading_process_that_dies_does_not_hang_the_import(monkeypatch):
+    files = [(f"r{n}.csv", csv_bytes([["姓名", "单位", "手机"], [f"测试{chr(0x4e00 + n)}", "单位", f"139{n:08d}"]]), None)
+             for n in range(importer.POOL_MIN)]
+    parent = os.getpid()
+    real_read = importer._read
+
+    def read(name, data, converted=None):
+        if name == "r5.csv" and os.getpid() != parent:
+            os._exit(9)  # as if the kernel had killed the reading process
+        return real_read(name, data, converted)
+
+    monkeypatch.setattr(importer, "_read", read)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # see above
+    with importer._reads(files, 2) as reads:
+        got = list(reads)
+    assert [r.filename for r in got] == [name for name, _data, _c in files]
+    assert all(r.extracted is not None and r.extracted.attendees for r in got)
