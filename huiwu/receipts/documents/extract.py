@@ -89,6 +89,8 @@ def _clean_name(name: str) -> str:
 _NAME_NOTE = re.compile(r"\s*\([^()]*\)$")
 
 _NAME_MARKS = "*★☆※#△▲"
+#: a bracketed note after a name that is not a position: sex, ethnicity, a mark
+_NOT_A_TITLE = re.compile(r"[男女]|.{1,6}族|[男女]\s*[,，、/]\s*.{1,6}族|示例|待定|新增|替换|\d+|[a-zA-Z]+")
 
 _NAME_HINT = re.compile(r"[名人者表员导]")  # every name-column label has one of these
 
@@ -410,7 +412,11 @@ def extract(parsed: Parsed) -> Extracted:
             data = {f: values.get(f, "") for f in FIELDS}
             data["name"] = _clean_name(data["name"])
             if data["name"][-1:] == ")" and "(" in data["name"]:
+                note = _NAME_NOTE.search(data["name"])
                 data["name"] = _NAME_NOTE.sub("", data["name"]) or data["name"]  # 张三(女), 李四(回族)
+                title = note.group(0).strip(" ()") if note else ""
+                if title and not data["position"] and not _NOT_A_TITLE.fullmatch(title):
+                    data["position"] = title  # 王五(处长): the position written with the name
             if data["name"][-1:] in _NAME_MARKS:
                 data["name"] = data["name"].rstrip(_NAME_MARKS) or data["name"]  # 张三*, 李四★ (marked in a note)
             phone_col = mapping.get("phone")

@@ -592,6 +592,11 @@ def test_a_note_after_a_name_is_not_part_of_it():
     add_table(d, [["姓名", "单位", "手机"], ["张三（女）", "某某厅", "13800138062"], ["买买提(维吾尔族)", "某某厅", "13800138063"],
                   ["李四*", "某某厅", "13800138087"], ["王五 ★", "某某厅", "13800138088"]])
     assert names(read(docx_bytes(d), "r.docx")) == ["张三", "买买提", "李四", "王五"]
+    d = docx.Document()
+    add_table(d, [["姓名", "单位", "职务", "手机"], ["赵六（处长）", "某某厅", "", "13800138091"],
+                  ["钱七（女）", "某某厅", "科长", "13800138092"], ["孙八(男，回族)", "某某厅", "", "13800138093"]])
+    assert [(r.data["name"], r.data["position"]) for r in read(docx_bytes(d), "r.docx").attendees] == [
+        ("赵六", "处长"), ("钱七", "科长"), ("孙八", "")]
 
 
 SOFFICE = __import__("shutil").which("soffice") or __import__("shutil").which("libreoffice")
