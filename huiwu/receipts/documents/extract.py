@@ -356,6 +356,7 @@ def extract(parsed: Parsed) -> Extracted:
             and len(grid.context) <= 24 else ""
         spans: dict[str, int] = {}  # field → end column, when its header cell is merged across columns
         flag_col: int | None = None
+        other_phones: list[int] = []  # phone columns besides the one chosen (办公电话, 联系电话)
         for i, row in enumerate(grid.rows):
             cells = [_fold(c) for c in row]
             nonempty = [c for c in cells if c]
@@ -371,6 +372,8 @@ def extract(parsed: Parsed) -> Extracted:
                     mapping = found
                     spans = {}
                 spans.update(_spans(cells, found))
+                other_phones = [j for j, c in enumerate(cells) if c and j != mapping.get("phone")
+                                and (field_of(header_label(c)) or ("",))[0] == "phone"]
                 flag_col = next((j for j, c in enumerate(cells) if j > max(mapping.values()) and CONTACT_WORDS.search(c)),
                                 flag_col)  # “是否视频调试负责人”: its ticks mark the contact
                 header_index = i
@@ -401,6 +404,8 @@ def extract(parsed: Parsed) -> Extracted:
                     values[f] = "".join(parts) if f == "name" else " ".join(parts)
                 elif parts and not values[f]:
                     values[f] = parts[0]
+            if not values.get("phone") and other_phones:  # 手机 left empty, the number under 联系电话
+                values["phone"] = next((cells[j] for j in other_phones if j < len(cells) and cells[j]), "")
             if not any(values.get(f) for f in ("name", "unit", "position", "phone")):
                 continue  # blank row (perhaps only its number filled in)
             if role == "contact":

@@ -787,3 +787,11 @@ def test_excel_single_file_web_page_with_one_part_per_sheet():
     ex = read(mht, "名单.xls")
     assert names(ex) == ["典韦"]
     assert ex.tech_contact == {"name": "许攸", "phone": "13800138090"}
+
+
+def test_number_under_the_other_phone_column_when_mobile_is_empty():
+    d = docx.Document()
+    add_table(d, [["姓名", "单位", "手机", "联系电话"], ["周仓", "某某厅", "13800138094", "010-6666666"],
+                  ["廖化", "某某厅", "", "13800138095"]])
+    ex = read(docx_bytes(d), "r.docx")
+    assert [(r.data["name"], r.data["phone"]) for r in ex.attendees] == [("周仓", "13800138094"), ("廖化", "13800138095")]
