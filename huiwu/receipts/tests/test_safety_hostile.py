@@ -285,3 +285,28 @@ def test_thousands_of_alt_chunks_pointing_at_one_big_part_cost_little():
     parsed = read_document(docx_with_body(body, rels=rels, add={"word/chunk.htm": html}), "chunks.docx")
     assert time.process_time() - start < 5
     assert len(parsed.grids) == 1
+
+
+def test_two_hundred_thousand_directory_entries_are_refused_before_zipfile_reads_them():
+    import struct
+
+    entry = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0) + b"a"
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, 0, 0, 0, 1, 0) + b"a"
+    central = entry * 200_000
+    data = local + central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, len(central), len(local), 0)
+    start = time.process_time()
+    assert "部件过多" in refused(data, "many.docx")
+    assert time.process_time() - start < 0.5
+
+
+def test_symlink_member_is_refused():
+    import zipfile as zf_module
+
+    info = zf_module.ZipInfo("word/media/link.png")
+    info.external_attr = (0o120777 << 16)
+    out = io.BytesIO()
+    with zf_module.ZipFile(out, "w") as z:
+        for name, body in docx_parts().items():
+            z.writestr(name, body)
+        z.writestr(info, "/etc/passwd")
+    assert "路径异常" in refused(out.getvalue(), "link.docx")
