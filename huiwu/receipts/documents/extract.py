@@ -183,6 +183,10 @@ _INSTRUCTION = re.compile(r"^(?:请|须|需|务必|应|由|填写|如实|按)|�
 PLAIN_CONTACT = re.compile(r"(?:^|(?<=[\s，,；;]))(?:填报|报送|会场)?联系人(?=\s*[:：]|\s)")
 
 
+#: a courtesy after a name in running text: “张三同志”
+_POLITE = re.compile(r"(?:同志|先生|女士|老师)$")
+
+
 def parse_contact_line(text: str, role: re.Pattern = CONTACT_LINE) -> dict | None:
     """视频调试负责人：张三，手机：138 0013 8000 → {"name": "张三", "phone": "138 0013 8000"}."""
     t = fold(text)
@@ -194,7 +198,7 @@ def parse_contact_line(text: str, role: re.Pattern = CONTACT_LINE) -> dict | Non
             and not MOBILE_IN_TEXT.search(rest):
         return None  # a title such as “……视频调试负责人回执”, not a contact
     rest = re.sub(r"^(?:及|和|的)?(?:联系方式|手机|电话|联系电话)?(?:号码)?", "", rest)
-    rest = re.sub(r"^[\s:：,，;；、]*(?:姓\s*名)?[\s:：,，]*", "", rest)
+    rest = re.sub(r"^[\s:：,，;；、]*(?:姓\s*名)?[\s:：,，]*(?:为|是)?\s*", "", rest)
     nm = re.match(r"[\u3400-\u9fff·](?:[\u3400-\u9fff·]|\s+(?=[\u3400-\u9fff]))*", rest)
     name = ""
     after = rest
@@ -202,13 +206,17 @@ def parse_contact_line(text: str, role: re.Pattern = CONTACT_LINE) -> dict | Non
         name = nm.group(0)
         after = rest[nm.end():]
         name = re.sub(r"\s*(?:手机号码|手机号|手机|联系电话|联系方式|电话|职务|单位).*$", "", name)
-        name = clean_name(name)
+        name = _POLITE.sub("", clean_name(name))
         if len(name) > 10 or name in ("无", "待定", "暂无") or _INSTRUCTION.match(name):
             name = ""
     phone = ""
     pm = MOBILE_IN_TEXT.search(after) or PHONE_IN_TEXT.search(after)
     if pm:
         phone = pm.group(0).strip()
+        if not name and not nm:  # the number first: “视频调试负责人：138…（张三）”
+            late = re.match(r"\s*[（(,，]?\s*([\u3400-\u9fff·]{2,8})\s*[)）]?\s*$", after[pm.end():])
+            if late and not re.search(r"手机|电话|邮箱|联系|号码", late.group(1)):
+                name = _POLITE.sub("", clean_name(late.group(1)))
     if not name and not phone:
         return None
     return {"name": name, "phone": phone}

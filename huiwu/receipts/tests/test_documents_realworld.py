@@ -516,6 +516,8 @@ def test_files_that_are_something_else_get_a_plain_answer(data, name, words):
     ("技术联系人：王 二　电话：13800138052", {"name": "王二", "phone": "13800138052"}),
     ("视频调试负责人：请填写姓名和手机号码", None),
     ("视频调试负责人（姓名）：__________  手机：__________", None),
+    ("视频调试负责人：13800138096（马超）", {"name": "马超", "phone": "13800138096"}),
+    ("视频调试负责人为马岱同志，联系电话13800138097", {"name": "马岱", "phone": "13800138097"}),
 ])
 def test_contact_lines_people_write(line, expected):
     assert parse_contact_line(line) == expected
