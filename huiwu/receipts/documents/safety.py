@@ -252,9 +252,9 @@ _UNSAFE_NAME = re.compile(r"^[/\\]|^[A-Za-z]:|(?:^|[/\\])\.\.(?:[/\\]|$)|\\|\x00
 def _refuse_overlaps(infos: list[zipfile.ZipInfo]) -> None:
     """Refuse members whose compressed data overlap (a “non-recursive” zip bomb: many directory
     entries pointing into the same bytes, each harmless alone). A local header is at least 30
-    bytes plus the name, so each member ends no sooner than that plus its compressed size."""
-    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
-                    + i.compress_size) for i in infos)
+    bytes, so each member ends no sooner than that plus its compressed size (its name and extra
+    field, which may differ from the directory's, only add to it)."""
+    spans = sorted((i.header_offset, i.header_offset + 30 + i.compress_size) for i in infos)
     for (_start, end), (next_start, _next_end) in zip(spans, spans[1:], strict=False):
         if next_start < end:
             raise UnsafeFile(_("文件内部有多个部件共用同一段数据，疑似压缩炸弹，已拒收。"))
