@@ -33,6 +33,11 @@ _POSITION = {"职务", "职务职称", "职位", "职称", "职务或职称", "�
 _PHONE = {"手机", "手机号", "手机号码", "联系电话", "联系方式", "电话", "移动电话", "联系手机", "电话号码",
           "手机联系方式", "手机电话", "联系电话手机", "手机联系电话", "通讯方式"}
 _CATEGORY = {"类别", "参会类别", "人员类别", "代表类别", "参会人员类别"}
+# English labels (bilingual templates put them in a row of their own under the Chinese ones)
+_NAME |= {"name", "fullname"}
+_UNIT |= {"unit", "organization", "organisation", "company", "institution", "department", "employer"}
+_POSITION |= {"position", "title", "jobtitle"}
+_PHONE |= {"mobile", "mobilephone", "cellphone", "phone", "tel", "telephone", "mobileno", "phoneno"}
 _OTHER_LABELS = {"序号", "编号", "no", "性别", "民族", "备注", "邮箱", "电子邮箱", "年龄", "出生年月", "政治面貌",
                  "身份证号", "身份证号码", "微信", "办公电话", "座机", "传真"}
 
@@ -92,7 +97,7 @@ _NAME_MARKS = "*★☆※#△▲"
 #: a bracketed note after a name that is not a position: sex, ethnicity, a mark
 _NOT_A_TITLE = re.compile(r"[男女]|.{1,6}族|[男女]\s*[,，、/]\s*.{1,6}族|示例|待定|新增|替换|\d+|[a-zA-Z]+")
 
-_NAME_HINT = re.compile(r"[名人者表员导]")  # every name-column label has one of these
+_NAME_HINT = re.compile(r"[名人者表员导]|[Nn][Aa][Mm][Ee]")  # every name-column label has one of these
 
 
 _PLAIN_LABEL = re.compile(r"[\u4e00-\u9fff]{1,12}")
@@ -103,7 +108,10 @@ def header_label(cell: str) -> str:
         return cell  # plain CJK words: nothing to fold or strip
     text = fold(cell).lower()
     text = re.sub(r"[（(][^）)]*[）)]", "", text)
-    return re.sub(r"[\s*:：/、.\-—_]", "", text)
+    text = re.sub(r"[\s*:：/、.\-—_]", "", text)
+    if text.isascii() or not re.search(r"[a-z]", text):
+        return text
+    return re.sub(r"[a-z]+", "", text)  # a bilingual label: 姓名 Name → 姓名
 
 
 def field_of(label: str) -> tuple[str, int] | None:

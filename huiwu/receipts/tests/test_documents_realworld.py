@@ -797,3 +797,15 @@ def test_number_under_the_other_phone_column_when_mobile_is_empty():
                   ["廖化", "某某厅", "", "13800138095"]])
     ex = read(docx_bytes(d), "r.docx")
     assert [(r.data["name"], r.data["phone"]) for r in ex.attendees] == [("周仓", "13800138094"), ("廖化", "13800138095")]
+
+
+@pytest.mark.parametrize("rows", [
+    [["序号", "姓名 Name", "单位 Organization", "职务 Position", "手机 Mobile"]],
+    [["序号", "姓名", "单位", "职务", "手机"], ["No.", "Name", "Organization", "Position", "Mobile"]],
+])
+def test_bilingual_headers(rows):
+    d = docx.Document()
+    add_table(d, [*rows, ["1", "黄承彦", "某某厅", "处长", "13800138098"]])
+    ex = read(docx_bytes(d), "r.docx")
+    assert [(r.data["name"], r.data["unit"], r.data["position"], r.data["phone"]) for r in ex.attendees] == [
+        ("黄承彦", "某某厅", "处长", "13800138098")]
