@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,27 +26,54 @@ def receipt_csv(venue, serial: int) -> bytes:
     return csv_bytes(rows)
 
 
-def test_the_pool_reads_in_other_processes_and_keeps_the_order(monkeypatch):
-    files = [(f"r{n}.csv", csv_bytes([["姓名", "单位", "手机"], [f"测试{chr(0x4e00 + n)}", "单位", f"139{n:08d}"]]))
-             for n in range(importer.POOL_MIN)]
-    real_read = importer._read
+#: run in a fresh interpreter: forking the test process would copy the session's browser (Playwright
+#: threads, pipes, its event loop), which `huiwu receipt import` never has
+POOL_SCRIPT = """
+import json, os, sys
+import django
+django.setup()
+from huiwu.receipts.documents import importer
+from huiwu.receipts.tests.files import csv_bytes
+parent, die = os.getpid(), sys.argv[1]
+files = [(f"r{n}.csv", csv_bytes([["姓名", "单位", "手机"], [f"测试{chr(0x4e00 + n)}", "单位", f"139{n:08d}"]]), None)
+         for n in range(importer.POOL_MIN)]
+real_read = importer._read
+def read(name, data, converted=None):  # runs in the children: fork copies the patched module
+    if name == die and os.getpid() != parent:
+        os._exit(9)  # as if the kernel had killed the reading process
+    r = real_read(name, data, converted)
+    r.extracted.warnings.append(os.getpid())
+    return r
+importer._read = read
+with importer._reads(files, 2) as reads:
+    got = list(reads)
+print(json.dumps({"names": [r.filename for r in got], "same_bytes": [r.data == f[1] for r, f in zip(got, files)],
+                  "pids": [r.extracted.warnings[-1] for r in got], "parent": parent,
+                  "phones": [r.checked[0][0]["phone"] for r in got]}))
+"""
 
-    def read(name, data, converted=None):  # runs in the children: fork copies the patched module
-        r = real_read(name, data, converted)
-        r.extracted.warnings.append(f"pid {os.getpid()}")
-        return r
 
-    monkeypatch.setattr(importer, "_read", read)
-    # the session's Playwright keeps an event loop in this thread once a browser test has run;
-    # Django then refuses the connection close that precedes the fork (no loop in `huiwu receipt import`)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with importer._reads([(name, data, None) for name, data in files], 2) as reads:
-        got = list(reads)
-    assert [r.filename for r in got] == [name for name, _data in files]
-    assert [r.data for r in got] == [data for _name, data in files], "the bytes stay with the parent"
-    pids = {w for r in got for w in r.extracted.warnings}
-    assert pids and f"pid {os.getpid()}" not in pids
-    assert [r.checked[0][0]["phone"] for r in got] == [f"139{n:08d}" for n in range(len(files))]
+def run_pool(tmp_path, die: str = "") -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "huiwu.settings", "HUIWU_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", POOL_SCRIPT, die], env=env, capture_output=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[3])
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return json.loads(done.stdout)
+
+
+def test_the_pool_reads_in_other_processes_and_keeps_the_order(tmp_path):
+    out = run_pool(tmp_path)
+    assert out["names"] == [f"r{n}.csv" for n in range(importer.POOL_MIN)]
+    assert all(out["same_bytes"]), "the bytes stay with the parent"
+    assert set(out["pids"]) and out["parent"] not in out["pids"], "read by the pool's processes"
+    assert out["phones"] == [f"139{n:08d}" for n in range(importer.POOL_MIN)], "rows validated where they are read"
+
+
+def test_a_reading_process_that_dies_does_not_hang_the_import(tmp_path):
+    out = run_pool(tmp_path, die="r5.csv")
+    assert out["names"] == [f"r{n}.csv" for n in range(importer.POOL_MIN)]
+    assert out["parent"] in out["pids"], "after the pool broke, the rest was read here"
+    assert out["phones"] == [f"139{n:08d}" for n in range(importer.POOL_MIN)]
 
 
 @pytest.mark.django_db
@@ -99,21 +129,3 @@ def test_old_word_and_excel_files_of_a_batch_share_one_libreoffice_run(demo_even
     assert reports[3]["status"] == "rejected" and "另存为" in reports[3]["errors"][0]["message"]
     assert len(runs) == 2, "one LibreOffice run for the Word files, one for the Excel file"
 
-
-def test_a_reading_process_that_dies_does_not_hang_the_import(monkeypatch):
-    files = [(f"r{n}.csv", csv_bytes([["姓名", "单位", "手机"], [f"测试{chr(0x4e00 + n)}", "单位", f"139{n:08d}"]]), None)
-             for n in range(importer.POOL_MIN)]
-    parent = os.getpid()
-    real_read = importer._read
-
-    def read(name, data, converted=None):
-        if name == "r5.csv" and os.getpid() != parent:
-            os._exit(9)  # as if the kernel had killed the reading process
-        return real_read(name, data, converted)
-
-    monkeypatch.setattr(importer, "_read", read)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # see above
-    with importer._reads(files, 2) as reads:
-        got = list(reads)
-    assert [r.filename for r in got] == [name for name, _data, _c in files]
-    assert all(r.extracted is not None and r.extracted.attendees for r in got)
