@@ -10,6 +10,8 @@ import json
 from datetime import datetime
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema, Status
 
 from huiwu.accounts.tenancy import Access, resolve_venue
@@ -132,14 +134,14 @@ def _attendee(request, v, attendee_id: int) -> Attendee:
     return a
 
 
-@router.get(BASE + "/attendees", response=list[AttendeeOut], summary="会场的参会人员")
+@router.get(BASE + "/attendees", response=list[AttendeeOut], summary=gettext_lazy("会场的参会人员"))
 def list_attendees(request, event: str, venue: str):
     v = _venue(request, event, venue)
     show = _show_phone(request, v)
     return [_out(a, show) for a in _visible(request, v).select_related("filed_by_unit").order_by("order", "id")]
 
 
-@router.post(BASE + "/attendees", response={201: AttendeeOut}, summary="添加一名参会人员（人数上限在并发下精确）")
+@router.post(BASE + "/attendees", response={201: AttendeeOut}, summary=gettext_lazy("添加一名参会人员（人数上限在并发下精确）"))
 def add_attendee(request, event: str, venue: str, payload: AttendeeIn):
     v = _venue(request, event, venue, "venue.edit")
     unit = services.unit_for(request.auth, v, payload.filed_by_unit)
@@ -148,7 +150,7 @@ def add_attendee(request, event: str, venue: str, payload: AttendeeIn):
     return Status(201, _out(a, _show_phone(request, v)))
 
 
-@router.patch(BASE + "/attendees/{attendee_id}", response=AttendeeOut, summary="修改一名参会人员")
+@router.patch(BASE + "/attendees/{attendee_id}", response=AttendeeOut, summary=gettext_lazy("修改一名参会人员"))
 def patch_attendee(request, event: str, venue: str, attendee_id: int, payload: AttendeePatch):
     v = _venue(request, event, venue, "venue.edit")
     a = services.update_attendee(_attendee(request, v, attendee_id), payload.dict(exclude_unset=True),
@@ -156,32 +158,32 @@ def patch_attendee(request, event: str, venue: str, attendee_id: int, payload: A
     return _out(a, _show_phone(request, v))
 
 
-@router.delete(BASE + "/attendees/{attendee_id}", response={204: None}, summary="删除一名参会人员")
+@router.delete(BASE + "/attendees/{attendee_id}", response={204: None}, summary=gettext_lazy("删除一名参会人员"))
 def delete_attendee(request, event: str, venue: str, attendee_id: int):
     v = _venue(request, event, venue, "venue.edit")
     services.remove_attendee(_attendee(request, v, attendee_id), actor=request.auth)
     return Status(204, None)
 
 
-@router.get(BASE + "/tech-contact", response=TechContactOut, summary="视频调试负责人")
+@router.get(BASE + "/tech-contact", response=TechContactOut, summary=gettext_lazy("视频调试负责人"))
 def get_tech_contact(request, event: str, venue: str):
     v = _venue(request, event, venue)
     tc = TechContact.objects.filter(venue=v).first()
     if tc is None:
-        raise ApiError("not_found", f"{v.name}尚未填写视频调试负责人，请用 PUT 提交姓名和手机。", 404)
+        raise ApiError("not_found", _("%(venue)s尚未填写视频调试负责人，请用 PUT 提交姓名和手机。") % {"venue": v.name}, 404)
     show = _show_phone(request, v)
     return {"name": tc.name, "phone": tc.phone if show else services.mask_mobile(tc.phone),
             "email": tc.email if show else "", "updated_at": tc.updated_at}
 
 
-@router.put(BASE + "/tech-contact", response=TechContactOut, summary="设置视频调试负责人")
+@router.put(BASE + "/tech-contact", response=TechContactOut, summary=gettext_lazy("设置视频调试负责人"))
 def put_tech_contact(request, event: str, venue: str, payload: TechContactIn):
     v = _venue(request, event, venue, "venue.edit")
     tc = services.set_tech_contact(v, payload.dict(), actor=request.auth)
     return {"name": tc.name, "phone": tc.phone, "email": tc.email, "updated_at": tc.updated_at}
 
 
-@router.get(BASE + "/receipts", response=list[ReceiptOut], summary="回执的各个版本（含与上一版的差异）")
+@router.get(BASE + "/receipts", response=list[ReceiptOut], summary=gettext_lazy("回执的各个版本（含与上一版的差异）"))
 def list_receipts(request, event: str, venue: str):
     v = _venue(request, event, venue)
     qs = Receipt.objects.filter(venue=v).select_related("unit").order_by("-submitted_at", "-version")
@@ -204,7 +206,7 @@ def list_receipts(request, event: str, venue: str):
 _RECEIPT_BODY = {
     "requestBody": {"content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary", "description": "填好的回执（.docx/.xlsx/.csv）"},
+            "file": {"type": "string", "format": "binary", "description": gettext_lazy("填好的回执（.docx/.xlsx/.csv）")},
             "dry_run": {"type": "boolean"}, "accept_partial": {"type": "boolean"},
             "filed_by_unit": {"type": "integer"}}, "required": ["file"]}},
         "application/json": {"schema": {"type": "object", "properties": {
@@ -216,7 +218,7 @@ _RECEIPT_BODY = {
 
 
 @router.post(BASE + "/receipts", response={201: SubmitOut, 200: SubmitOut, 422: SubmitOut},
-             summary="提交回执：上传文件（multipart 的 file）或 JSON 全量名单", openapi_extra=_RECEIPT_BODY)
+             summary=gettext_lazy("提交回执：上传文件（multipart 的 file）或 JSON 全量名单"), openapi_extra=_RECEIPT_BODY)
 def post_receipt(request, event: str, venue: str):
     v = _venue(request, event, venue, "venue.edit")
     if request.content_type == "multipart/form-data":
@@ -224,10 +226,10 @@ def post_receipt(request, event: str, venue: str):
     try:
         body = json.loads(request.body or b"{}")
     except ValueError as exc:
-        raise Invalid("请求体不是有效的 JSON。") from exc
+        raise Invalid(_("请求体不是有效的 JSON。")) from exc
     if not isinstance(body, dict) or not isinstance(body.get("attendees"), list):
-        raise Invalid("请提供 attendees 列表（每人含 name、unit、position、phone、category），或以 multipart 上传 file。",
-                      {"attendees": ["必填，且须为列表。"]})
+        raise Invalid(_("请提供 attendees 列表（每人含 name、unit、position、phone、category），或以 multipart 上传 file。"),
+                      {"attendees": [_("必填，且须为列表。")]})
     unit = services.unit_for(request.auth, v, body.get("filed_by_unit"))
     res = services.submit_receipt(v, unit=unit, attendees=body["attendees"], tech_contact=body.get("tech_contact"),
                                   channel="api", actor=request.auth, dry_run=bool(body.get("dry_run")))
@@ -244,11 +246,11 @@ def _import_file(request, v):
 
     upload = request.FILES.get("file")
     if upload is None:
-        raise Invalid("请以 multipart/form-data 上传字段名为 file 的回执文件。", {"file": ["必填。"]})
+        raise Invalid(_("请以 multipart/form-data 上传字段名为 file 的回执文件。"), {"file": [_("必填。")]})
     try:
         from .documents.importer import import_file
     except ImportError:
-        raise ApiError("invalid", "暂不支持通过接口上传回执文件，请改用 JSON 提交名单，或在网页上填报。", 422) from None
+        raise ApiError("invalid", _("暂不支持通过接口上传回执文件，请改用 JSON 提交名单，或在网页上填报。"), 422) from None
     flag = lambda k: request.POST.get(k, "") in ("1", "true", "True", "yes")  # noqa: E731
     unit_id = request.POST.get("filed_by_unit")
     unit = services.unit_for(request.auth, v, int(unit_id) if unit_id and unit_id.isdigit() else None) \
@@ -266,10 +268,10 @@ _BULK_BODY = {
     "requestBody": {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "files": {"type": "array", "items": {"type": "string", "format": "binary"},
-                      "description": "填好的回执文件（.docx/.xlsx/.csv/.doc/.xls/.wps），字段 files 可重复，一次最多 100 个"},
-            "dry_run": {"type": "boolean", "description": "只检查，不保存"},
-            "accept_partial": {"type": "boolean", "description": "有问题的行跳过，只导入无误的行"},
-            "venue": {"type": "string", "description": "文件中看不出会场时使用的会场代码（main 或六位代码）"}},
+                      "description": gettext_lazy("填好的回执文件（.docx/.xlsx/.csv/.doc/.xls/.wps），字段 files 可重复，一次最多 100 个")},
+            "dry_run": {"type": "boolean", "description": gettext_lazy("只检查，不保存")},
+            "accept_partial": {"type": "boolean", "description": gettext_lazy("有问题的行跳过，只导入无误的行")},
+            "venue": {"type": "string", "description": gettext_lazy("文件中看不出会场时使用的会场代码（main 或六位代码）")}},
             "required": ["files"]}},
     }},
 }
@@ -290,7 +292,7 @@ class ImportOut(Schema):
 
 
 @router.post("/events/{event}/receipts/import", response={200: ImportOut},
-             summary="批量导入回执文件（主办方）：每个文件的结果与 `huiwu receipt import --json` 相同",
+             summary=gettext_lazy("批量导入回执文件（主办方）：每个文件的结果与 `huiwu receipt import --json` 相同"),
              openapi_extra=_BULK_BODY)
 def import_receipt_files(request, event: str):
     """Organizers: many filled receipt files in one request; each is filed on the venue its marker

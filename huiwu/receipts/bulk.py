@@ -122,7 +122,7 @@ def venue_choices(event: Event) -> list[tuple[str, str]]:
         if v.kind == Venue.Kind.MAIN and units.get(v.pk):
             out += [(f"{v.code}:{u.pk}", f"{v.name} · {u.name}") for u in units[v.pk]]
         else:
-            out.append((v.code, f"{v.name}（{v.code}）"))
+            out.append((v.code, _("%(name)s（%(code)s）") % {"name": v.name, "code": v.code}))
     return out
 
 

@@ -41,6 +41,7 @@ def sniff_delimiter(text: str) -> str:
     same number of fields (a title or a note full of “，” does not outvote the table)."""
     lines = [line for line in text[:65536].splitlines()[:30] if line.strip()]
     best, best_score = ",", (0, 0)
+    # i18n: data
     for candidate in (",", "\t", ";", "，", "|"):
         counts: dict[int, int] = {}
         for line in lines:

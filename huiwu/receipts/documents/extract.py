@@ -15,13 +15,15 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huiwu.core.text import PhoneError, clean_name, fold, normalize_mobile
 
 from .model import Grid, Marker, Parsed
 
 FIELDS = ("name", "unit", "position", "phone", "category")
-_FIELD_NAMES = {"name": "姓名", "unit": "单位", "position": "职务", "phone": "手机", "category": "类别"}
+_FIELD_NAMES = {"name": gettext_lazy("姓名"), "unit": gettext_lazy("单位"), "position": gettext_lazy("职务"),
+                "phone": gettext_lazy("手机"), "category": gettext_lazy("类别")}
 
 _NAME = {"姓名", "名字", "参会人员姓名", "参会人姓名", "人员姓名", "参会人员", "参会人", "参会者", "代表姓名",
          "参加人员", "参会代表", "与会人员", "姓名全称", "参会领导", "出席领导", "出席人员", "参加人", "报名人员",
@@ -118,6 +120,7 @@ def field_of(label: str) -> tuple[str, int] | None:
     """(field, priority) for a header label, or None. Higher priority wins when two columns match."""
     if not label:
         return None
+    # i18n: data
     if label in _NAME or (label.endswith("姓名") and len(label) <= 10):
         return "name", 2
     if CONTACT_LINE.fullmatch(label):  # “视频调试负责人” heading the name column of a contact table
@@ -126,10 +129,12 @@ def field_of(label: str) -> tuple[str, int] | None:
         return "phone", 3 if "手机" in label else 1
     if "手机" in label and len(label) <= 8:
         return "phone", 3
+    # i18n: data
     if label in _POSITION or ((label.startswith("职务") or label.endswith("职务")) and len(label) <= 6):
         return "position", 2
     if label in _CATEGORY:
         return "category", 2
+    # i18n: data
     if label in _UNIT or (label.endswith("单位") and len(label) <= 8):
         return "unit", 2 if "部门" not in label else 1
     if "单位" in label and "职" in label and len(label) <= 10:  # 单位及职务 in one column: kept as the unit
@@ -407,6 +412,7 @@ def extract(parsed: Parsed) -> Extracted:
                     or role == "contact_pending" or first in _LABELS:  # a label row: “手机 | 1380…”
                 text = row_text(cells)
                 if mapping is None and contact_table and not CONTACT_LINE.search(text):
+                    # i18n: data (a line the contact reader parses)
                     text = f"{contact_table}：{text}"  # a table under the caption “视频调试负责人”: 张三 | 138…
                 out.lines.append(text)
                 if mapping is not None and _is_contact_context(text) and len(text) <= 24 \
@@ -463,7 +469,7 @@ def extract(parsed: Parsed) -> Extracted:
                 hidden_rows.append(grid.row_numbers[i])
         if hidden_rows:
             out.warnings.append(_("%(where)s中第%(rows)s行是隐藏行，其中的人员也已读取；如有不参会的，请删除该行后重新提交。")
-                                % {"where": grid.label, "rows": "、".join(map(str, hidden_rows[:10]))
+                                % {"where": grid.label, "rows": _("、").join(map(str, hidden_rows[:10]))
                                    + (_("等%(n)d") % {"n": len(hidden_rows)} if len(hidden_rows) > 10 else "")})
         if grid_used and mapping and grid.hidden_cols & set(mapping.values()):
             out.warnings.append(_("%(where)s中有隐藏的列（如“%(label)s”），其内容也已读取，请核对。")
@@ -480,6 +486,7 @@ def extract(parsed: Parsed) -> Extracted:
     for line in out.lines:
         m = DECLARED_UNIT.search(fold(line))
         if m:
+            # i18n: data
             unit = _NEXT_LABEL.split(m.group(1))[0].strip(" ：:，,")
             if unit and not CONTACT_WORDS.search(unit):
                 out.declared_units.append(unit)

@@ -188,6 +188,7 @@ class _DocxWalker:
                                    for el in child.iter(*_TEXT_TAGS) if not _in_box(el, child))
                 elif next(child.iter(_TAB), None) is not None:
                     # columns typed with tabs instead of a table: kept as cells for `tab_grids`
+                    # i18n: data
                     cells = _TABS.split(_ptext(child, "\t").strip("\t \u3000"))
                     if len(cells) >= 2:
                         self.tab_rows.append((len(self.lines), cells))

@@ -22,6 +22,7 @@ import openpyxl
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
 
 # openpyxl reads XML through defusedxml only when defusedxml is installed; the templates and
@@ -48,9 +49,10 @@ MACRO_EXTENSIONS = {"docm", "dotm", "xlsm", "xltm", "xlam", "xlsb", "pptm"}
 SUPPORTED = {"docx", "xlsx", "csv", "doc", "xls", "wps", "et", "odt", "ods"}
 
 _KIND_NAMES = {
-    "docx": "Word（.docx）", "xlsx": "Excel（.xlsx）", "csv": "CSV（.csv）",
-    "doc": "Word（.doc）", "xls": "Excel（.xls）", "wps": "WPS 文字（.wps）", "et": "WPS 表格（.et）",
-    "odt": "OpenDocument 文本（.odt）", "ods": "OpenDocument 表格（.ods）",
+    "docx": gettext_lazy("Word（.docx）"), "xlsx": gettext_lazy("Excel（.xlsx）"), "csv": gettext_lazy("CSV（.csv）"),
+    "doc": gettext_lazy("Word（.doc）"), "xls": gettext_lazy("Excel（.xls）"),
+    "wps": gettext_lazy("WPS 文字（.wps）"), "et": gettext_lazy("WPS 表格（.et）"),
+    "odt": gettext_lazy("OpenDocument 文本（.odt）"), "ods": gettext_lazy("OpenDocument 表格（.ods）"),
 }
 
 
@@ -360,9 +362,9 @@ def _what_it_is(data: bytes) -> str:
 
 
 _WHAT_NAMES = {
-    "zip": "压缩包或 Office 新格式文件", "ole": "旧版 Office（.doc/.xls/.wps）文件", "program": "可执行程序",
-    "pdf": "PDF 文件", "rtf": "RTF 文档", "image": "图片", "archive": "压缩包", "text": "纯文本",
-    "binary": "无法识别的二进制文件",
+    "zip": gettext_lazy("压缩包或 Office 新格式文件"), "ole": gettext_lazy("旧版 Office（.doc/.xls/.wps）文件"), "program": gettext_lazy("可执行程序"),
+    "pdf": gettext_lazy("PDF 文件"), "rtf": gettext_lazy("RTF 文档"), "image": gettext_lazy("图片"), "archive": gettext_lazy("压缩包"), "text": gettext_lazy("纯文本"),
+    "binary": gettext_lazy("无法识别的二进制文件"),
 }
 
 
