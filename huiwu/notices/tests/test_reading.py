@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from huiwu.notices import reading
 from huiwu.notices.parser import parse
 from huiwu.notices.reading import NoticeFileError, read_notice_bytes, read_notice_file
+from huiwu.receipts.tests.files import bzip2_bomb_docx, simple_docx, zip_bomb_docx
 
 from .test_parser import SEED_EXPECTED, seed_text
 
@@ -72,7 +73,7 @@ def test_unknown_empty_and_oversize_files_are_refused(tmp_path, monkeypatch):
         read_notice_bytes(b"abc", "notice.doc")
     with pytest.raises(NoticeFileError, match="空的"):
         read_notice_bytes(b"  \n", "notice.txt")
-    with pytest.raises(NoticeFileError, match="不是有效的 Word"):
+    with pytest.raises(NoticeFileError, match="不完整或已损坏"):
         read_notice_bytes(b"not a zip", "notice.docx")
     with pytest.raises(NoticeFileError, match="UTF-8 或 GBK"):
         read_notice_bytes(bytes([0xFF, 0xFE, 0x00, 0x81, 0x00]), "notice.txt")
@@ -87,7 +88,7 @@ def test_docx_bombs_and_entities_are_refused(monkeypatch):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("word/document.xml", "<a>" + " " * (3 * 1024 * 1024) + "</a>")
-    with pytest.raises(NoticeFileError, match="解压后过大"):
+    with pytest.raises(NoticeFileError, match="压缩炸弹"):
         read_notice_bytes(buf.getvalue(), "bomb.docx")
     buf = io.BytesIO()
     evil = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
@@ -144,3 +145,14 @@ def test_html_source_line_breaks_do_not_split_paragraphs():
     text = read_notice_bytes(page.encode("utf-8"), "a.html")
     assert "定于2022年5月10日 上午9:00召开会议。" in text
     assert "联系人:王立\n电话:010-66096253" in text
+
+
+@pytest.mark.parametrize("build,says", [
+    (lambda: bzip2_bomb_docx(total=1 << 28), "压缩方式"),                 # inflated in one uncapped step
+    (lambda: zip_bomb_docx(1 << 26, lie=True), "压缩炸弹|不符"),          # lies about its size
+    (lambda: simple_docx()[:700], "不是有效的 Word|不完整"),              # truncated
+])
+def test_hostile_docx_notices_get_a_plain_message_not_a_traceback(build, says):
+    """Notices go through the receipts' zip checks: the same hostile files, the same refusals."""
+    with pytest.raises(NoticeFileError, match=says):
+        read_notice_bytes(build(), "通知.docx")
