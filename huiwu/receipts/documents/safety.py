@@ -127,16 +127,21 @@ def _quick_head(safe: SafeZip, info: zipfile.ZipInfo) -> bytes | None:
         return None  # the careful path says what is wrong
 
 
-def _root_comes_first(buf: bytes) -> bool:
-    """Whether `buf` shows the root element after nothing but a prolog (so no DOCTYPE can follow)."""
-    if buf[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in buf[:64]:
-        return False
+def _prolog_end(buf: bytes) -> int:
+    """Where the XML declaration, comments and processing instructions at the start of `buf` end."""
     pos = 0
     while True:
         m = _PROLOG_ITEM.match(buf, pos)
         if not m or m.end() == pos:
-            break
+            return pos
         pos = m.end()
+
+
+def _root_comes_first(buf: bytes) -> bool:
+    """Whether `buf` shows the root element after nothing but a prolog (so no DOCTYPE can follow)."""
+    if buf[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in buf[:64]:
+        return False
+    pos = _prolog_end(buf)
     rest = buf[pos:pos + 64].lstrip()
     return len(rest) >= 2 and rest[:1] == b"<" and rest[1:2] not in (b"!", b"?")
 
@@ -154,13 +159,7 @@ def _refuse_doctype_in_prolog(safe: SafeZip, name: str) -> None:
                 if buf[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in buf[:64]:
                     _refuse_doctype(buf + member.read(MAX_PROLOG_BYTES), name)  # UTF-16: decode and look
                     return
-                pos = 0
-                while True:
-                    m = _PROLOG_ITEM.match(buf, pos)
-                    if not m or m.end() == pos:
-                        break
-                    pos = m.end()
-                rest = buf[pos:].lstrip()
+                rest = buf[_prolog_end(buf):].lstrip()
                 if rest[:9].lower() == b"<!doctype" or rest[:8].lower() == b"<!entity":
                     _refuse_doctype(rest[:9], name)
                 if len(rest) >= 2 and rest[:1] == b"<" and rest[1:2] not in (b"!", b"?"):
