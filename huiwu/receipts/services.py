@@ -218,16 +218,6 @@ def _quota(venue: Venue, unit: Unit | None) -> int:
     return VenueUnit.objects.filter(venue=venue, unit=unit).values_list("quota", flat=True).first() or 0
 
 
-def check_capacity(venue: Venue, unit: Unit | None, new_total: int) -> None:
-    """Raise CapacityFull when the unit's list of `new_total` people does not fit the venue.
-
-    Call under lock_venue() when the result decides a write.
-    """
-    active = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE)
-    others = active.exclude(pk__in=unit_queryset(venue, unit).values("pk")).count() if venue.kind == Venue.Kind.MAIN else 0
-    _check_room(venue, unit, others, new_total, _quota(venue, unit))
-
-
 def _check_room(venue: Venue, unit: Unit | None, others: int, new_total: int, quota: int) -> None:
     """The capacity rule once the counts are known: `others` filed by other units, `quota` the unit's (0: none)."""
     if others + new_total > venue.capacity:
@@ -301,7 +291,7 @@ def _duplicate_warnings(event: Event, venue: Venue, unit: Unit | None, rows: lis
     """People (same name and mobile) already filed at another venue, or by another unit, of the event.
 
     `seen` maps (name, mobile) of such people to their venue's name when the caller has read
-    them already (a whole receipt does, with its own list: see _people); otherwise one query
+    them already (a batch of filings does: see _Book); otherwise one query
     reads plain (name, phone, venue name) tuples.
     """
     with_phone = [r for r in rows if r["phone"]]
@@ -492,7 +482,6 @@ class _Book:
         wanted = Q(venue_id__in=venues)
         if names:
             wanted |= Q(event_id__in={v.event_id for v in venues.values()}, name__in=names)
-        self.venues = venues
         self.lists: dict[tuple[int, int | None], list[dict]] = {}
         self.where: dict[tuple[str, str], dict[tuple[int, int | None], str]] = {}
         found = (Attendee.objects.filter(wanted, status=Attendee.Status.ACTIVE).order_by("venue_id", "order", "id")
