@@ -3,10 +3,7 @@ and reading them keeps the process small."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -16,7 +13,16 @@ import pytest
 from huiwu.receipts.documents.reader import read_document
 from huiwu.receipts.documents.safety import MAX_MEMBERS, UnsafeFile, check_file, parse_xml
 
-from .files import BILLION_LAUGHS, XXE, excelize, rezip, simple_docx, simple_xlsx, zip_bomb_docx
+from .files import (
+    BILLION_LAUGHS,
+    XXE,
+    excelize,
+    read_in_fresh_process,
+    rezip,
+    simple_docx,
+    simple_xlsx,
+    zip_bomb_docx,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -169,26 +175,7 @@ def test_memory_stays_small_on_hostile_files(tmp_path):
     }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    script = (
-        "import json, resource, sys, django\n"
-        "django.setup()\n"
-        "from pathlib import Path\n"
-        "from huiwu.receipts.documents.reader import read_document\n"
-        "from huiwu.receipts.documents.safety import UnsafeFile\n"
-        "out = {}\n"
-        "for p in sorted(Path(sys.argv[1]).iterdir()):\n"
-        "    try:\n"
-        "        read_document(p.read_bytes(), p.name); out[p.name] = 'read'\n"
-        "    except UnsafeFile as e:\n"
-        "        out[p.name] = e.message\n"
-        "out['maxrss_kb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(json.dumps(out, ensure_ascii=False))\n"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "huiwu.settings"}
-    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = read_in_fresh_process(tmp_path, timeout=120)
     assert all(result[name] != "read" for name in files), result
     assert result["maxrss_kb"] < 300 * 1024, result
 

@@ -5,10 +5,6 @@ reading all of them keeps the process under 300 MB."""
 from __future__ import annotations
 
 import io
-import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -26,6 +22,7 @@ from .files import (
     overlapping_zip,
     raw_xlsx,
     raw_zip,
+    read_in_fresh_process,
     rezip,
     simple_docx,
     x_row,
@@ -216,29 +213,7 @@ def test_memory_stays_small_on_these_hostile_files(tmp_path):
     harmless = {"dense.xlsx", "span.docx", "attrs300k.docx"}  # valid files, read within the limits
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    script = (
-        "import json, resource, sys, django\n"
-        "django.setup()\n"
-        "from pathlib import Path\n"
-        "from huiwu.receipts.documents.extract import extract\n"
-        "from huiwu.receipts.documents.reader import read_document\n"
-        "from huiwu.receipts.documents.safety import UnsafeFile\n"
-        "out = {}\n"
-        "for p in sorted(Path(sys.argv[1]).iterdir()):\n"
-        "    try:\n"
-        "        extract(read_document(p.read_bytes(), p.name)); out[p.name] = 'read'\n"
-        "    except UnsafeFile as e:\n"
-        "        out[p.name] = e.message\n"
-        "status = Path('/proc/self/status')\n"
-        "hwm = [line for line in status.read_text().splitlines() if line.startswith('VmHWM')] if status.exists() else []\n"
-        "out['maxrss_kb'] = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(json.dumps(out, ensure_ascii=False))\n"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "huiwu.settings"}
-    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = read_in_fresh_process(tmp_path)
     assert result["maxrss_kb"] < 300 * 1024, result
     assert all(result[name] != "read" for name in files if name not in harmless), result
 

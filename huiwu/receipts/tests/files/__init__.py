@@ -453,3 +453,40 @@ def bzip2_bomb_docx(total: int = 1 << 30, declared: int = 1000) -> bytes:
     local, central = data.rfind(b"PK\x03\x04"), data.rfind(b"PK\x01\x02")
     data[local + 8:local + 10] = data[central + 10:central + 12] = struct.pack("<H", zipfile.ZIP_BZIP2)
     return bytes(data)
+
+
+#: reads every file of a folder with the real reader in a fresh interpreter and reports its peak memory
+_READ_ALL_SCRIPT = """
+import json, resource, sys, django
+django.setup()
+from pathlib import Path
+from huiwu.receipts.documents.extract import extract
+from huiwu.receipts.documents.reader import read_document
+from huiwu.receipts.documents.safety import UnsafeFile
+out = {}
+for p in sorted(Path(sys.argv[1]).iterdir()):
+    try:
+        extract(read_document(p.read_bytes(), p.name)); out[p.name] = 'read'
+    except UnsafeFile as e:
+        out[p.name] = e.message
+status = Path('/proc/self/status')
+hwm = [line for line in status.read_text().splitlines() if line.startswith('VmHWM')] if status.exists() else []
+out['maxrss_kb'] = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def read_in_fresh_process(folder, timeout: int = 300) -> dict:
+    """{file name: 'read' or the refusal message, 'maxrss_kb': peak memory} for every file in `folder`,
+    read in a new interpreter (VmHWM, not ru_maxrss: the latter keeps the forking process's peak)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "huiwu.settings"}
+    proc = subprocess.run([sys.executable, "-c", _READ_ALL_SCRIPT, str(folder)], capture_output=True, text=True,
+                          env=env, cwd=Path(__file__).resolve().parents[4], timeout=timeout)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
