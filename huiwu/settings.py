@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "huiwu.receipts",
     "huiwu.notices",
     "huiwu.admission",
+    "huiwu.rehearsals",
+    "huiwu.seating",
+    "huiwu.checkin",
+    "huiwu.reports",
+    "huiwu.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,10 @@ urlpatterns = [
     path("", include("huiwu.receipts.urls")),
     path("", include("huiwu.notices.urls")),
     path("", include("huiwu.admission.urls")),
+    path("", include("huiwu.rehearsals.urls")),
+    path("", include("huiwu.seating.urls")),
+    path("", include("huiwu.checkin.urls")),
+    path("", include("huiwu.reports.urls")),
+    path("", include("huiwu.dashboard.urls")),
     path("django-admin/", admin.site.urls),
 ]
