@@ -7,6 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huiwu.core import urls_abs
+
 from . import services
 from .forms import AcceptInvitationForm, LoginForm
 from .tenancy import public, scoped
@@ -84,8 +86,8 @@ def invitations(request, event, venue):
                 messages.success(request, _("邀请链接已撤销。"))
             return redirect("accounts_manage:invitations", event.slug, venue.code)
         _inv, token = services.create_invitation(venue, actor=request.user, email=request.POST.get("email", "").strip(),
-                                                 base_url=request.build_absolute_uri("/"))
-        link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
+                                                 base_url=urls_abs.base_url())
+        link = urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))
     rows = Invitation.objects.filter(venue=venue).select_related("used_by").order_by("-created_at")
     return render(request, "accounts/invitations.html", {
         "event": event, "venue": venue, "rows": rows, "link": link, "now": timezone.now(),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from huiwu.accounts import services as account_services
 from huiwu.accounts.models import Role
 from huiwu.accounts.tenancy import scoped
+from huiwu.core import urls_abs
 from huiwu.core.errors import ApiError
 from huiwu.core.text import mask_mobile
 from huiwu.events.services import effective_deadline
@@ -86,8 +87,8 @@ def invite(request, event, venue):
             return redirect("venues:detail", event.slug, venue.code)
         kwargs = {"role": Role.MAIN_UNIT, "unit": vu.unit}
     _inv, token = account_services.create_invitation(venue, actor=request.user, email=request.POST.get("email", "").strip(),
-                                                     base_url=request.build_absolute_uri("/"), **kwargs)
-    link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
+                                                     base_url=urls_abs.base_url(), **kwargs)
+    link = urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))
     days = settings.HUIWU_INVITATION_DAYS
     messages.success(request, ngettext("邀请链接（%(days)s 天内有效，仅可使用一次）：%(link)s",
                                        "邀请链接（%(days)s 天内有效，仅可使用一次）：%(link)s", days)

@@ -24,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-queue", action="store_true", help=_("不启动内置后台队列"))
 
     def handle(self, *args, host, port, workers, threads, historical, no_queue, **opts):
+        from django.conf import settings
+
+        if not settings.HUIWU_BASE_URL:
+            # links in mails and pages name the address this server answers on (never a Host header)
+            shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+            settings.HUIWU_BASE_URL = os.environ["HUIWU_BASE_URL"] = f"http://{shown}:{port}"
         call_command("init", historical=historical, stdout=self.stdout)
         self.stdout.write(_("huiwu 正在运行：%(url)s  （Ctrl+C 停止）") % {"url": f"http://{host}:{port}/"})
         self.stdout.flush()
