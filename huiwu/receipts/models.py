@@ -133,6 +133,44 @@ class Receipt(models.Model):
         return f"{self.venue} v{self.version}"
 
 
+class DuplicateCase(models.Model):
+    """One person (name + mobile) refused at a second venue of an event, and whether the organizer allowed it.
+
+    The refusal itself (409 duplicate_person) names nobody of the other venue; this row is what the
+    organizer's duplicates report shows. `allowed_at` set means the organizer checked the case and
+    lets this person stand on this venue's list too (audited); the next filing then passes.
+    """
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="duplicate_cases")
+    name = models.CharField(_("姓名"), max_length=40)
+    phone = models.CharField(_("手机"), max_length=11)
+    #: the venue where the person was refused (the second one)
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")
+    #: the unit that tried to file the person there (main venue: the invited unit)
+    unit = models.ForeignKey("events.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    #: where the person already stood when refused
+    first_venue = models.ForeignKey("venues.Venue", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    attempts = models.PositiveIntegerField(default=1)
+    first_refused_at = models.DateTimeField(auto_now_add=True)
+    last_refused_at = models.DateTimeField(null=True, blank=True)
+    allowed_at = models.DateTimeField(_("放行时间"), null=True, blank=True)
+    allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["event_id", "-last_refused_at", "-id"]
+        verbose_name = _("重复报名")
+        verbose_name_plural = _("重复报名")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name", "phone", "venue"], name="duplicatecase_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.venue_id}"
+
+
 class InboundMail(models.Model):
     """An e-mail taken in by the intake mailbox; its Message-ID makes handling happen once."""
 
