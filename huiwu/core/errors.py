@@ -27,3 +27,10 @@ class DeadlinePassed(ApiError):
 class Invalid(ApiError):
     def __init__(self, message: str, fields: dict | None = None):
         super().__init__("invalid", message, 422, fields)
+
+
+class DuplicatePerson(ApiError):
+    """The same person (name + mobile) is on another list of the event: 409 duplicate_person."""
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__("duplicate_person", message, 409, fields)
