@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from huiwu.audit.services import record
 from huiwu.core.errors import ApiError, CapacityFull, Invalid
 from huiwu.core.mail import queue_mail
+from huiwu.core.spreadsheet import safe_cell
 from huiwu.events.models import Event
 from huiwu.receipts.models import Attendee
 from huiwu.venues.locking import lock_venue
@@ -597,12 +598,6 @@ def eligibility_rows(event: Event) -> list[dict]:
             for a, v in event_verdicts(event)]
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def eligibility_csv(event: Event, actor: Any = None) -> str:
     """The eligibility list as CSV (UTF-8 with BOM, so Excel opens it); audited as an export."""
     rows = eligibility_rows(event)
@@ -611,6 +606,6 @@ def eligibility_csv(event: Event, actor: Any = None) -> str:
     w = csv.writer(buf)
     w.writerow([_("会场代码"), _("会场"), _("姓名"), _("单位"), _("职务"), _("入场结论"), _("相关规则")])
     for r in rows:
-        w.writerow([_cell(r[k]) for k in ("venue_code", "venue", "name", "unit", "position", "verdict_label", "rules")])
+        w.writerow([safe_cell(str(r[k] or "")) for k in ("venue_code", "venue", "name", "unit", "position", "verdict_label", "rules")])
     record("admission.export", actor=actor, event=event, after={"rows": len(rows)})
     return buf.getvalue()
