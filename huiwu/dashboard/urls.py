@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("manage/<slug:event>/", views.overview, name="overview"),
+    path("manage/<slug:event>/branches/", views.create_branches, name="create_branches"),
+    path("manage/<slug:event>/remind/", views.remind, name="remind"),
+]

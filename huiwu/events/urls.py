@@ -6,7 +6,4 @@ app_name = "events"
 urlpatterns = [
     path("e/<slug:slug>/", views.notice, name="notice"),
     path("e/<slug:slug>/templates/<str:code>.<str:fmt>", views.notice_template, name="notice_template"),
-    path("manage/<slug:event>/", views.overview, name="overview"),
-    path("manage/<slug:event>/branches/", views.create_branches, name="create_branches"),
-    path("manage/<slug:event>/remind/", views.remind, name="remind"),
 ]

@@ -85,7 +85,7 @@ def new(request):
             except (services.NoticeInvalid, ApiError) as exc:
                 form.add_error(None, getattr(exc, "message", None) or str(exc))
             else:
-                return redirect("events:overview", event.slug)
+                return redirect("dashboard:overview", event.slug)
         return _render_review(request, form, text, status=422)
     if request.method == "POST":
         form = NoticeInputForm(request.POST, request.FILES)

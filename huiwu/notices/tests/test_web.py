@@ -102,7 +102,7 @@ def test_create_event_from_the_reviewed_seed(client, organizer):
     resp = client.post(URL, data)
     assert resp.status_code == 302, resp.content.decode()[:2000]
     event = Event.objects.exclude(slug="lifelong-learning-week-2021").get()
-    assert resp["Location"] == reverse("events:overview", args=[event.slug])
+    assert resp["Location"] == reverse("dashboard:overview", args=[event.slug])
     assert event.slug == "lifelong-learning-week-opening-2021"
     assert event.title == "2021年全民终身学习活动周全国总开幕式"
     assert event.status == Event.Status.DRAFT

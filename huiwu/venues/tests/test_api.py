@@ -1,7 +1,7 @@
 """GET /api/v1/events/{event}/venues: the venues in scope with the same counts as the overview."""
 
+from huiwu.dashboard.overview import overview_rows
 from huiwu.receipts.models import Attendee
-from huiwu.venues.services import overview_rows
 
 BASE = "/api/v1/events/lifelong-learning-week-2021/venues"
 

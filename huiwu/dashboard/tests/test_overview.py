@@ -51,3 +51,31 @@ def test_public_notice_offers_each_venues_receipt_forms(client, demo_event):
 def test_attachment_picker_redirects_to_the_form(client, demo_event):
     resp = client.get(f"/e/{demo_event.slug}/", {"code": "440300", "fmt": "docx"})
     assert resp.status_code == 302 and resp["Location"].endswith("/templates/440300.docx")
+
+
+def test_a_domain_adds_a_column_with_one_query(client, organizer, demo_event, count_queries, monkeypatch):
+    from huiwu.dashboard import overview
+
+    def load(event, rows):
+        for venue_id, code in Venue.objects.filter(event=event).values_list("id", "code"):
+            rows[venue_id].extra["probe"] = f"<{code}>"
+
+    column = overview.Column("probe", lambda: "探针", lambda r, c: r.extra["probe"], load=load)
+    client.force_login(organizer)
+    url = f"/manage/{demo_event.slug}/"
+    client.get(url)
+    with count_queries() as before:
+        client.get(url)
+    monkeypatch.setattr(overview, "COLUMNS", [*overview.COLUMNS, column])
+    monkeypatch.setattr("huiwu.dashboard.views.COLUMNS", overview.COLUMNS)
+    with count_queries() as after:
+        body = client.get(url).content.decode()
+    assert "<th>探针</th>" in body and 'data-label="探针">&lt;660000&gt;</td>' in body  # escaped
+    assert len(after) == len(before) + 1
+
+
+def test_names_are_escaped(client, organizer, demo_event):
+    demo_event.venues.filter(code="110000").update(name="<b>北京</b>")
+    client.force_login(organizer)
+    body = client.get(f"/manage/{demo_event.slug}/").content.decode()
+    assert "&lt;b&gt;北京&lt;/b&gt;" in body and "<b>北京</b>" not in body

@@ -1,0 +1,55 @@
+"""The organizer's overview of every venue of an event, and the actions taken from it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from huiwu.accounts.tenancy import scoped
+from huiwu.events import services as event_services
+
+from .overview import COLUMNS, header, overview_rows, render_rows, summarise
+
+
+@scoped("event.manage")
+def overview(request, event):
+    """One row per venue: approval, receipt filed, attendees/capacity, tech contact, last change."""
+    rows = overview_rows(event, COLUMNS)
+    return render(request, "dashboard/overview.html", {
+        "event": event, "stats": summarise(rows, event.registration_deadline),
+        "table_head": header(COLUMNS), "table_rows": render_rows(rows, event, COLUMNS),
+    })
+
+
+@require_POST
+@scoped("event.manage")
+def remind(request, event):
+    """E-mail a reminder to every venue (every invited main-venue unit) that has not filed yet."""
+    from huiwu.receipts.services import remind_unfiled
+
+    out = remind_unfiled(event, actor=request.user)
+    messages.success(request, ngettext("已向 %(n)d 个未报会场（单位）发送提醒邮件。", "已向 %(n)d 个未报会场（单位）发送提醒邮件。",
+                                       out["sent"]) % {"n": out["sent"]})
+    if out["no_address"]:
+        messages.warning(request, _("以下会场没有联系人邮箱，未能提醒，请生成邀请链接或电话联系：%(names)s") % {
+            "names": _("、").join(out["no_address"])})
+    return redirect("dashboard:overview", event.slug)
+
+
+@require_POST
+@scoped("event.manage")
+def create_branches(request, event):
+    """Create the 37 branch venues (those missing) in the official order, in one action."""
+    try:
+        capacity = int(request.POST.get("capacity", "30"))
+    except ValueError:
+        capacity = 0
+    if capacity <= 0:
+        messages.error(request, _("每个分会场的人数上限必须是正整数，例如 30。"))
+    else:
+        created = event_services.create_branch_venues(event, capacity, actor=request.user)
+        messages.success(request, ngettext("已新建 %(n)d 个分会场。", "已新建 %(n)d 个分会场。", len(created)) % {"n": len(created)})
+    return redirect("dashboard:overview", event.slug)
