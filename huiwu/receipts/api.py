@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Router, Schema, Status
 
 from huiwu.accounts.tenancy import Access, resolve_venue
+from huiwu.core.api_types import choices
 from huiwu.core.errors import ApiError, Invalid
 
 from . import services
@@ -54,7 +55,7 @@ class AttendeeOut(Schema):
     unit: str
     position: str
     phone: str
-    category: str
+    category: choices(Attendee.Category)  # type: ignore[valid-type]
     filed_by_unit: str | None = None
     warnings: list[str] = []
 
@@ -75,8 +76,8 @@ class TechContactOut(Schema):
 class ReceiptOut(Schema):
     version: int
     unit: str | None
-    channel: str
-    status: str
+    channel: choices(Receipt.Channel)  # type: ignore[valid-type]
+    status: choices(Receipt.Status)  # type: ignore[valid-type]
     submitted_at: datetime
     attendees: int
     diff: dict
@@ -259,6 +260,8 @@ def _import_file(request, v):
     report = import_file(data, upload.name, event=v.event, venue=v, actor=request.auth, channel="upload",
                          dry_run=flag("dry_run"), accept_partial=flag("accept_partial"), unit=unit)
     status = 201 if report.get("status") == "accepted" else 422
+    if any(e.get("field") == "duplicate_person" for e in report.get("errors", [])):
+        status = 409  # the same person at another venue of the event: refused as over JSON
     return HttpResponse(json.dumps(report, ensure_ascii=False, default=str), status=status,
                         content_type="application/json")
 

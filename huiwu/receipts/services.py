@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, IntegerField, Max, Q, Value
+from django.db.models import Count, F, IntegerField, Max, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -26,15 +26,15 @@ from huiwu.accounts.models import Invitation, Membership, Role
 from huiwu.accounts.tenancy import Access
 from huiwu.audit.services import entry, record, record_many
 from huiwu.core.bulk import insert_objects, insert_rows, update_ids
-from huiwu.core.errors import ApiError, CapacityFull, DeadlinePassed, Invalid
+from huiwu.core.errors import ApiError, CapacityFull, DeadlinePassed, DuplicatePerson, Invalid
 from huiwu.core.mail import outbox_row, queue_mail, queue_mails
 from huiwu.core.text import PhoneError, clean_name, fold, mask_mobile, normalize_mobile
 from huiwu.events.models import Event, Unit
-from huiwu.events.services import effective_deadline
+from huiwu.events.services import check_filing_open, effective_deadline
 from huiwu.venues.locking import lock_venue, lock_venues
 from huiwu.venues.models import Venue, VenueUnit
 
-from .models import Attendee, Receipt, ReceiptDraft, TechContact
+from .models import Attendee, DuplicateCase, Receipt, ReceiptDraft, TechContact
 
 FIELDS = ("name", "unit", "position", "phone", "category")
 FIELD_LABELS = {"name": gettext_lazy("姓名"), "unit": gettext_lazy("单位"), "position": gettext_lazy("职务"),
@@ -148,8 +148,10 @@ def check_deadline(venue: Venue, actor: Any = None, *, what: str | None = None) 
     """Raise DeadlinePassed after the venue's effective deadline; organizers pass (returns True then).
 
     `what` names what is closed in the message (the receipt unless said). The caller records
-    the override in its audit entry.
+    the override in its audit entry. Before that, the event itself must be open for filing
+    (published: not a draft, not closed or archived), for organizers too (EventClosed).
     """
+    check_filing_open(venue.event)
     deadline = effective_deadline(venue)
     if deadline is None or timezone.now() <= deadline:
         return False
@@ -286,29 +288,123 @@ def attendee_dict(a: Attendee, *, show_phone: bool = True) -> dict:
             "phone": a.phone if show_phone else mask_mobile(a.phone), "category": a.category}
 
 
-def _duplicate_warnings(event: Event, venue: Venue, unit: Unit | None, rows: list[dict],
-                        seen: dict[tuple[str, str], str] | None = None) -> list[str]:
-    """People (same name and mobile) already filed at another venue, or by another unit, of the event.
+def duplicate_message(people: list[tuple[int | None, str, str]]) -> str:
+    """The refusal of people already on another list of the event: (row or None, name, mobile) each.
 
-    `seen` maps (name, mobile) of such people to their venue's name when the caller has read
-    them already (a batch of filings does: see _Book); otherwise one query
-    reads plain (name, phone, venue name) tuples.
-    """
-    with_phone = [r for r in rows if r["phone"]]
+    It names the filer's own people only (row, name, masked mobile), never who else stands on the
+    other list or which venue that is, and says what to do."""
+    who = _("、").join((row_ref(i) + " " if i else "") + _("%(name)s（%(phone)s）")
+                       % {"name": name, "phone": mask_mobile(phone)} for i, name, phone in people)
+    return ngettext(
+        "%(who)s已在本次会议的其他会场（或由其他单位）报名，同一人只能在一个会场参会。请从名单中删去此人后重新提交；"
+        "如确需在本会场参会，请联系主办方核实放行。",
+        "%(who)s已在本次会议的其他会场（或由其他单位）报名，同一人只能在一个会场参会。请从名单中删去这些人后重新提交；"
+        "如确需在本会场参会，请联系主办方核实放行。", len(people)) % {"who": who}
+
+
+def allowed_people(event_ids: set[int], venue_ids: set[int], names: set[str]) -> set[tuple[int, str, str]]:
+    """(venue id, name, mobile) of the people the organizer allowed at a second venue."""
+    if not names:
+        return set()
+    return set(DuplicateCase.objects.filter(event_id__in=event_ids, venue_id__in=venue_ids, name__in=names,
+                                            allowed_at__isnull=False).values_list("venue_id", "name", "phone"))
+
+
+def record_refusals(venue: Venue, unit: Unit | None, people: list[tuple[str, str, int | None]], actor: Any) -> None:
+    """Keep each refused (name, mobile, venue id where they stand) for the organizer's duplicates report."""
+    now = timezone.now()
+    for name, phone, first_venue_id in people:
+        case, created = DuplicateCase.objects.get_or_create(
+            event_id=venue.event_id, name=name, phone=phone, venue=venue,
+            defaults={"unit": unit, "first_venue_id": first_venue_id, "last_refused_at": now})
+        if not created:
+            DuplicateCase.objects.filter(pk=case.pk).update(attempts=F("attempts") + 1, last_refused_at=now,
+                                                            first_venue_id=first_venue_id)
+    record("attendee.duplicate_refused", actor=actor, event=venue.event, venue=venue,
+           after={"people": [{"name": n, "phone": mask_mobile(p)} for n, p, _v in people]})
+
+
+def check_not_elsewhere(venue: Venue, unit: Unit | None, people: list[dict], *, actor: Any = None,
+                        exclude_ids: tuple[int, ...] = ()) -> None:
+    """Refuse (409 duplicate_person) people who stand on another list of the event: another venue,
+    or another unit's list at the main venue. The one-person paths (API, editing) call this; whole
+    lists are checked by the batch (_Book) with what it has read already."""
+    clash = clashes(venue, unit, people, exclude_ids=exclude_ids)
+    if clash:
+        record_refusals(venue, unit, [(r["name"], r["phone"], v) for _i, r, v in clash], actor)
+        raise DuplicatePerson(duplicate_message([(None, r["name"], r["phone"]) for _i, r, _v in clash]),
+                              {"name": [_("此人已在本次会议的其他会场报名。")]})
+
+
+def clashes(venue: Venue, unit: Unit | None, people: list[dict], *,
+            exclude_ids: tuple[int, ...] = ()) -> list[tuple[int, dict, int]]:
+    """(1-based row, row, venue id where they stand) of the people already on another list of the
+    event and not allowed here by the organizer; one query (two when someone is found)."""
+    with_phone = [p for p in people if p.get("phone")]
     if not with_phone:
         return []
-    if seen is None:
-        names = {r["name"] for r in with_phone}
-        elsewhere = Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE, name__in=names)
-        elsewhere = elsewhere.exclude(pk__in=unit_queryset(venue, unit).values("pk"))
-        seen = {(name, phone): where for name, phone, where in elsewhere.values_list("name", "phone", "venue__name")}
-    out = []
-    for i, r in enumerate(rows, start=1):
-        where = seen.get((r["name"], r["phone"]))
-        if where:
-            out.append(_("%(row)s %(name)s（%(phone)s）已在%(venue)s报名，同一人不能重复参会，请核实。")
-                       % {"row": row_ref(i), "name": r["name"], "phone": mask_mobile(r["phone"]), "venue": where})
-    return out
+    names = {p["name"] for p in with_phone}
+    found = {(n, ph): v for n, ph, v in Attendee.objects.filter(
+        event_id=venue.event_id, status=Attendee.Status.ACTIVE, name__in=names)
+        .exclude(pk__in=unit_queryset(venue, unit).values("pk")).exclude(pk__in=exclude_ids)
+        .values_list("name", "phone", "venue_id")}
+    if not found:
+        return []
+    allowed = allowed_people({venue.event_id}, {venue.pk}, names)
+    return [(i, p, found[person_key(p)]) for i, p in enumerate(people, start=1)
+            if p.get("phone") and person_key(p) in found and (venue.pk, p["name"], p["phone"]) not in allowed]
+
+
+def allow_duplicate(case: DuplicateCase, *, actor: Any = None, note: str = "") -> DuplicateCase:
+    """The organizer checked the case and lets this person stand on this venue's list too (audited)."""
+    case.allowed_at, case.allowed_by, case.note = timezone.now(), actor, (note or "")[:200]
+    case.save(update_fields=["allowed_at", "allowed_by", "note"])
+    record("attendee.duplicate_allowed", actor=actor, event=case.event, venue=case.venue, obj=case,
+           after={"name": case.name, "phone": mask_mobile(case.phone), "note": case.note})
+    return case
+
+
+def revoke_duplicate(case: DuplicateCase, *, actor: Any = None) -> DuplicateCase:
+    """Take an allowance back; people already filed stay, the next filing is judged again (audited)."""
+    before = case.allowed_at
+    case.allowed_at, case.allowed_by = None, None
+    case.save(update_fields=["allowed_at", "allowed_by"])
+    record("attendee.duplicate_revoked", actor=actor, event=case.event, venue=case.venue, obj=case,
+           before={"allowed_at": before.isoformat() if before else None},
+           after={"name": case.name, "phone": mask_mobile(case.phone)})
+    return case
+
+
+def duplicates_report(event: Event) -> dict[str, list]:
+    """For the organizer: refused cases (with the venue they stand on) and people standing on two
+    lists now (allowed, or filed before the rule); plain dicts, full names and mobiles."""
+    cases = list(DuplicateCase.objects.filter(event=event).select_related("venue", "first_venue", "unit", "allowed_by")
+                 .order_by("allowed_at", "-last_refused_at", "-id"))
+    rows = (Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE).exclude(phone="")
+            .values("name", "phone").annotate(n=Count("id")).filter(n__gt=1).order_by("name", "phone"))
+    keys = [(r["name"], r["phone"]) for r in rows]
+    standing: dict[tuple[str, str], list[str]] = {}
+    if keys:
+        q = Q()
+        for name, phone in keys:
+            q |= Q(name=name, phone=phone)
+        for a in (Attendee.objects.filter(q, event=event, status=Attendee.Status.ACTIVE)
+                  .select_related("venue", "filed_by_unit").order_by("venue__order", "id")):
+            where = a.venue.name + (f"·{a.filed_by_unit.name}" if a.venue.kind == Venue.Kind.MAIN and a.filed_by_unit else "")
+            standing.setdefault(person_key({"name": a.name, "phone": a.phone}), []).append(where)
+    return {"cases": cases, "standing": [{"name": n, "phone": p, "where": standing.get((n, p), [])} for n, p in keys]}
+
+
+def _combined(problems: list[ApiError]) -> ApiError:
+    """Several reasons to refuse one filing, said together (the first one's code)."""
+    if len(problems) == 1:
+        return problems[0]
+    first = problems[0]
+    fields: dict[str, list[str]] = {}
+    for p in problems:
+        for k, v in p.fields.items():
+            fields.setdefault(k, []).extend(v)
+    return ApiError(first.code, "".join(p.message for p in problems), first.status, fields)
 
 
 # -- filing a whole receipt -------------------------------------------------------------------------
@@ -340,9 +436,9 @@ def _validate_rows(attendees: list[dict], checked: list | None = None) -> tuple[
     return clean_rows, errors
 
 
-def _no_contact() -> dict:
-    """The error of a branch's filing without a rehearsal contact (said in the caller's language)."""
-    return {"row": None, "field": "tech_contact", "message": _("请填写会场视频调试负责人的姓名和手机。")}
+def missing_contact_note() -> str:
+    """What a branch's filing without a rehearsal contact is told: the list is kept, the contact is still due."""
+    return _("缺视频调试负责人：名单已收下，请尽快补报本会场视频调试负责人的姓名和手机（网页、接口或回复邮件均可）。")
 
 
 @dataclass
@@ -414,15 +510,35 @@ def prepare_filing(
     if tech_contact and any(fold(v) for v in tech_contact.values()):
         tc_clean, tc_errors = validate_tech_contact(tech_contact)
         errors.extend({"row": None, "field": f"tech_contact.{e['field']}", "message": e["message"]} for e in tc_errors)
-    elif venue.kind == Venue.Kind.BRANCH and not TechContact.objects.filter(venue=venue).exists():
-        errors.append(_no_contact())
     result = SubmitResult("rejected", errors=errors, attendees=clean_rows, tech_contact=tc_clean)
+    if errors:  # say every problem at once: the contact still due, a list too long for the venue
+        if tc_clean is None and venue.kind == Venue.Kind.BRANCH and not TechContact.objects.filter(venue=venue).exists():
+            result.warnings.append(missing_contact_note())
+        room = _room_problem(venue, unit, len(clean_rows))
+        if room:
+            errors.append({"row": None, "field": "attendees", "message": room})
+        bad = {e["row"] for e in errors if e.get("row")}
+        errors.extend({"row": i, "field": "name", "message": duplicate_message([(i, r["name"], r["phone"])])}
+                      for i, r, _v in clashes(venue, unit, clean_rows) if i not in bad)
     try:
         override = check_deadline(venue, actor)
     except DeadlinePassed as exc:
         return done(result, error=exc)
     return Filing(venue, unit, clean_rows, tc_clean, channel, actor, result, override=override,
                   source_file=source_file, source_sha256=source_sha256, dry_run=dry_run, pending=not errors)
+
+
+def _room_problem(venue: Venue, unit: Unit | None, n: int) -> str:
+    """The capacity rule without the lock, for a filing refused already (so it is said with the rest)."""
+    if n <= 0:
+        return ""
+    others = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE).exclude(
+        pk__in=unit_queryset(venue, unit).values("pk")).count() if venue.kind == Venue.Kind.MAIN else 0
+    try:
+        _check_room(venue, unit, others, n, _quota(venue, unit))
+    except CapacityFull as exc:
+        return exc.message
+    return ""
 
 
 def submit_receipt(venue: Venue, **options: Any) -> SubmitResult:
@@ -497,6 +613,8 @@ class _Book:
         self.stored_contacts = {c["venue_id"]: c for c in TechContact.objects.filter(venue_id__in=venues)
                                 .values("id", "venue_id", "name", "phone", "email")}
         self.contacts = dict(self.stored_contacts)
+        self.allowed = allowed_people({v.event_id for v in venues.values()}, set(venues), names)
+        self.refused: list[tuple[Filing, list[tuple[str, str, int | None]]]] = []
         mains = [pk for pk, v in venues.items() if v.kind == Venue.Kind.MAIN]
         self.quotas = {(v, u): q for v, u, q in VenueUnit.objects.filter(venue_id__in=mains, quota__gt=0)
                        .values_list("venue_id", "unit_id", "quota")} if mains else {}
@@ -514,20 +632,29 @@ class _Book:
         contact = f.tech_contact
         if contact is None:
             have = self.contacts.get(venue.pk)
-            if have is None and venue.kind == Venue.Kind.BRANCH:
-                result.errors.append(_no_contact())
-                return
             contact = {"name": have["name"], "phone": have["phone"]} if have else None
+        if contact is None and venue.kind == Venue.Kind.BRANCH:
+            result.warnings.append(missing_contact_note())  # kept as filed; the venue shows what is missing
         own = self.lists.get(key, [])
         others = sum(len(people) for k, people in self.lists.items() if k[0] == venue.pk and k != key)
-        _check_room(venue, unit, others, len(rows), self.quotas.get(key, 0))
-        seen = {}
-        for r in rows:
-            for k, venue_name in self.where.get(person_key(r), {}).items():
-                if k != key:
-                    seen[person_key(r)] = venue_name
-                    break
-        result.warnings = _duplicate_warnings(venue.event, venue, unit, rows, seen)
+        problems: list[ApiError] = []
+        try:
+            _check_room(venue, unit, others, len(rows), self.quotas.get(key, 0))
+        except CapacityFull as exc:
+            problems.append(exc)
+        clash: list[tuple[int, dict, int]] = []
+        for i, r in enumerate(rows, start=1):
+            if r["phone"] and (venue.pk, r["name"], r["phone"]) not in self.allowed:
+                elsewhere = next((k for k in self.where.get(person_key(r), {}) if k != key), None)
+                if elsewhere is not None:
+                    clash.append((i, r, elsewhere[0]))
+        if clash:
+            problems.append(DuplicatePerson(duplicate_message([(i, r["name"], r["phone"]) for i, r, _v in clash]),
+                                            {"attendees": [_("有人已在本次会议的其他会场报名。")]}))
+            if not f.dry_run:
+                self.refused.append((f, [(r["name"], r["phone"], v) for _i, r, v in clash]))
+        if problems:
+            raise _combined(problems)
         result.diff = compute_diff(own, rows)
         if f.dry_run:
             result.status = "accepted"
@@ -581,6 +708,8 @@ class _Book:
 
     def write(self) -> None:
         """The batch's changes in a handful of statements, whatever the number of filings."""
+        for f, people in self.refused:
+            record_refusals(f.venue, f.unit, people, f.actor)
         if self.updates:
             Attendee.objects.bulk_update(list(self.updates.values()), ["unit", "position", "category", "order", "updated_at"])
         if self.gone:
@@ -680,6 +809,7 @@ def add_attendee(venue: Venue, data: dict, *, unit: Unit | None = None, actor: A
         raise _invalid(errors)
     unit = filing_unit(venue, unit)
     override = check_deadline(venue, actor)
+    check_not_elsewhere(venue, unit, [clean], actor=actor)
     if getattr(settings, "HUIWU_CAPACITY_LOCK", True):
         with transaction.atomic():
             lock_venue(venue.pk)
@@ -692,7 +822,7 @@ def add_attendee(venue: Venue, data: dict, *, unit: Unit | None = None, actor: A
         with transaction.atomic():
             attendee = _insert_attendee(venue, unit, clean, check_room=False)
             _after_change("attendee.create", attendee, actor, override, after=attendee_dict(attendee), channel=channel)
-    attendee.warnings = _duplicate_warnings(venue.event, venue, unit, [clean])
+    attendee.warnings = []
     return attendee
 
 
@@ -705,6 +835,9 @@ def update_attendee(attendee: Attendee, data: dict, *, actor: Any = None) -> Att
     if errors:
         raise _invalid(errors)
     override = check_deadline(venue, actor)
+    if person_key(clean) != person_key(before):
+        check_not_elsewhere(venue, attendee.filed_by_unit if venue.kind == Venue.Kind.MAIN else None, [clean],
+                            actor=actor, exclude_ids=(attendee.pk,))
     with transaction.atomic():
         lock_venue(venue.pk)
         if person_key(clean) != person_key(before) and Attendee.objects.filter(

@@ -23,13 +23,13 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from huiwu.core.files.safety import UnsafeFile
 from huiwu.core.text import fold
 from huiwu.events.models import Event, Unit
 from huiwu.venues.models import Venue, VenueUnit
 
 from .extract import Extracted, extract
 from .reader import read_document
-from .safety import UnsafeFile
 
 _REGION_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|省|市)$")
 _CODE_LINE = re.compile(r"会场代码\s*[:：]\s*(main|\d{6})", re.I)
@@ -331,8 +331,9 @@ def _file_chunk(event: Event, jobs: list[_Job], seen: dict) -> None:
 def _convert_old(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, Any]]:
     """(name, bytes, converted): the batch's old binary files (.doc, .xls, .wps, .et) converted by
     one LibreOffice run per target format when there are several (legacy.convert_many)."""
+    from huiwu.core.files.safety import check_file
+
     from . import legacy
-    from .safety import check_file
 
     old: list[tuple[int, str]] = []
     for i, (name, data) in enumerate(files):
@@ -526,8 +527,7 @@ class _Job:
                 fold(event.rehearsal_contact_phone).replace("-", ""):
             self.warnings.append(_("文件中的“%(name)s”是主办方的技术联系人，不是本会场的视频调试负责人，已忽略。") % {"name": tech["name"]})
             tech = None
-        if tech is None and target.kind == Venue.Kind.BRANCH:
-            self.warnings.append(_("文件中没有找到视频调试负责人（姓名和手机）。"))
+        # a branch without a contact: the service says so once (the list is kept, the contact asked for)
         if not rows:
             return self.done("rejected", venue=target, errors=self.errors or [_file_error(
                 _("文件中没有参会人员。"), "attendees")])
@@ -584,10 +584,13 @@ class _Job:
                              tech_contact=first["tech_contact"], version=version, unchanged=True,
                              warnings=[*self.warnings, _("此文件已于之前导入（第%(v)d版），本次未作任何更改。") % {"v": version}])
         target, filing, several = self.target, self.filing, self.read.extracted.several_tables
-        if filing.error is not None:  # deadline passed, venue full
-            field = {"deadline_passed": "deadline", "capacity_full": "capacity"}.get(filing.error.code, "file")
+        if filing.error is not None:  # deadline passed, venue full, someone filed at another venue
+            field = {"deadline_passed": "deadline", "capacity_full": "capacity",
+                     "duplicate_person": "duplicate_person"}.get(filing.error.code, "file")
+            message = _rewrite_row_refs(filing.error.message, self.row_of, several)
             return self.done("rejected", venue=target, attendees=self.rows, tech_contact=self.tech,
-                             errors=_public([*self.errors, _file_error(filing.error.message, field)]))
+                             errors=_public([*self.errors, _file_error(message, field)]),
+                             warnings=[*self.warnings, *filing.result.warnings])
         result = filing.result
         found = self._row_errors()
         errors = self.errors + found

@@ -44,9 +44,11 @@ def test_a_batch_files_like_one_by_one(venues, count_queries):
     assert len(q) <= 16, "\n".join(x["sql"] for x in q)  # a handful of statements, not one set per filing
 
     # the same steps filed one at a time, at two other venues, give the same lists and versions
+    # (other mobiles: one person may stand at one venue of the event only)
     sh, cq = bj.event.venues.get(code="310000"), bj.event.venues.get(code="500000")
     for v, rows in steps:
-        services.submit_receipt({bj: sh, tj: cq}[v], attendees=rows, tech_contact=TECH, channel="upload")
+        services.submit_receipt({bj: sh, tj: cq}[v], attendees=[{**r, "phone": "137" + r["phone"][3:]} for r in rows],
+                                tech_contact=TECH, channel="upload")
     assert state(bj) == state(sh) and state(tj) == state(cq)
     assert [n for n, _p, _o in state(bj)] == ["孙七", "张三"]
     assert list(Receipt.objects.filter(venue=bj).order_by("version").values_list("version", flat=True)) == [1, 2, 3, 4]
@@ -80,12 +82,14 @@ def test_one_refusal_does_not_hold_back_the_others(venues):
     assert state(bj) == [("王一", "处长", 1)] and Receipt.objects.get(venue=bj).version == 1
 
 
-def test_duplicates_across_venues_of_one_batch_are_warned(venues):
+def test_duplicates_across_venues_of_one_batch_are_refused(venues):
     bj, tj = venues
-    filings = [prepare(bj, people(["王一"])), prepare(tj, people(["王一"]))]
+    filings = [prepare(bj, people(["王一"])), prepare(tj, people(["王一", "李二"]))]
     services.file_receipts(filings)
-    assert filings[0].result.warnings == []
-    assert any("王一" in w and bj.name in w for w in filings[1].result.warnings)
+    assert filings[0].result.status == "accepted" and filings[0].result.warnings == []
+    assert filings[1].error.code == "duplicate_person" and "王一" in filings[1].error.message
+    assert bj.name not in filings[1].error.message and "李二" not in filings[1].error.message
+    assert state(tj) == []
 
 
 def test_dry_run_in_a_batch_changes_nothing(venues):

@@ -226,10 +226,17 @@ def test_venue_from_the_unit_named_in_the_file(demo_event, declared, code):
 def test_import_files_many_at_once(demo_event):
     from huiwu.receipts.documents.importer import import_files
 
+    tianjin = [("霍  光", "天津市教育委员会", "处长", "13600136222")]
     out = import_files([("京.docx", simple_docx()), ("坏.xlsx", b"not a workbook"),
-                        ("津.docx", simple_docx(unit_line="填报单位：天津市教育委员会"))], event=demo_event)
+                        ("津.docx", simple_docx(tianjin, unit_line="填报单位：天津市教育委员会")),
+                        ("津又.docx", simple_docx(unit_line="填报单位：天津市教育委员会"))], event=demo_event)
     assert [(f["file"], f["status"], f["venue"]) for f in out["files"]] == [
-        ("京.docx", "accepted", "110000"), ("坏.xlsx", "rejected", None), ("津.docx", "accepted", "120000")]
+        ("京.docx", "accepted", "110000"), ("坏.xlsx", "rejected", None), ("津.docx", "accepted", "120000"),
+        ("津又.docx", "rejected", "120000")]
+    # Beijing's people in a Tianjin file: refused, naming the file's own rows and nobody of Beijing's but them
+    refused = out["files"][3]["errors"]
+    assert [e["field"] for e in refused] == ["duplicate_person"] and "北京" not in refused[0]["message"]
+    assert "第2行" in refused[0]["message"], refused  # the row as the file has it (row 1 is the header)
 
 
 def test_main_venue_file_without_its_unit(demo_event, make_user, organizer):

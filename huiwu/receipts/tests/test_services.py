@@ -92,7 +92,8 @@ def test_duplicate_rows_and_missing_tech_contact(bj):
     assert res.status == "rejected"
     msgs = {(e["row"], e["field"]): e["message"] for e in res.errors}
     assert "与第1行重复" in msgs[(3, "name")]
-    assert "视频调试负责人" in msgs[(None, "tech_contact")]
+    # no contact is not a refusal of its own, but it is said with the other problems, once
+    assert [w for w in res.warnings if "缺视频调试负责人" in w] and not any("视频调试" in m for m in msgs.values())
 
 
 def test_same_file_twice_is_a_no_op(bj):
@@ -160,16 +161,23 @@ def test_main_venue_units_share_capacity(demo_event):
     assert "不在主会场的受邀单位中" in res.errors[0]["message"]
 
 
-def test_same_person_at_two_venues_is_flagged(bj, demo_event):
+def test_same_person_at_two_venues_is_refused(bj, demo_event):
+    from huiwu.core.errors import DuplicatePerson
+
     services.submit_receipt(bj, attendees=people(2), tech_contact=TECH, channel="web")
     sh = demo_event.venues.get(code="310000")
-    res = services.submit_receipt(sh, attendees=people(1), tech_contact=TECH, channel="web")
-    assert res.status == "accepted"
-    assert "已在北京市分会场报名" in res.warnings[0]
-    a = services.add_attendee(sh, people(2)[1])
-    assert a.warnings and "北京市分会场" in a.warnings[0]
-
-
+    with pytest.raises(DuplicatePerson) as exc:
+        services.submit_receipt(sh, attendees=people(1) + people(1, start=7), tech_contact=TECH, channel="web")
+    assert exc.value.status == 409 and exc.value.code == "duplicate_person"
+    first = people(1)[0]
+    assert first["name"] in exc.value.message and "第1行" in exc.value.message
+    # it names the filer's own person only: not the other venue, nor anyone else on its list
+    assert "北京" not in exc.value.message and people(2)[1]["name"] not in exc.value.message
+    assert not Attendee.objects.filter(venue=sh).exists() and not Receipt.objects.filter(venue=sh).exists()
+    with pytest.raises(DuplicatePerson):
+        services.add_attendee(sh, people(2)[1])
+    assert not Attendee.objects.filter(venue=sh).exists()
+    assert AuditEntry.objects.filter(action="attendee.duplicate_refused", venue=sh).count() == 2
 def test_single_attendee_services(bj, coordinator):
     a = services.add_attendee(bj, {"name": "李 四", "unit": "x", "phone": "13800138000"}, actor=coordinator)
     assert a.name == "李四" and a.filed_by_unit == bj.host_unit
