@@ -1,0 +1,645 @@
+"""Check-in: signed codes, the door's scan (one short transaction), offline batches, attendance.
+
+Codes are laid out like pretix's signed offline tickets, smaller: a 17-byte payload — version byte,
+event id, venue id, attendee id (each uint32), valid-until (uint32 Unix seconds) — followed by its
+64-byte Ed25519 signature, written in base32 without padding (130 characters of A–Z2–7, which a QR
+code stores in alphanumeric mode: a version-7 code at level M). Anyone with the event's public key
+(in every roster) can check a code offline; only the server can make one. A code stops working when
+its attendee is no longer active (replaced, withdrawn, removed): the roster lists those ids as
+revocations, and the server answers `revoked`.
+
+The scan is idempotent under concurrency: `CheckIn.attendee` is unique, so of two doors inserting
+the same arrival at once one insert wins and the other reads it back as `already`; a scan's nonce
+(offline queue, retries) is unique per event, so sending it again returns the first answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import segno
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huiwu.admission import engine
+from huiwu.admission import services as admission
+from huiwu.audit.services import entry, record, record_many
+from huiwu.events.models import Event
+from huiwu.receipts.models import Attendee
+from huiwu.venues.models import Venue
+
+from .models import CheckIn, EventKey, Scan
+
+VERSION = 1
+PAYLOAD = struct.Struct(">BIIII")  # version, event, venue, attendee, valid until (Unix seconds)
+SIGNATURE_BYTES = 64
+CODE_BYTES = PAYLOAD.size + SIGNATURE_BYTES
+#: a code works until this long after the event's end
+VALID_AFTER_END = timedelta(days=1)
+#: most scans one batch may carry (a day's offline queue of a very large venue)
+BATCH_LIMIT = 20000
+
+OK, ALREADY, INVALID, REVOKED, WRONG_VENUE, NOT_ELIGIBLE = (
+    "ok", "already", "invalid", "revoked", "wrong_venue", "not_eligible")
+HTTP_STATUS = {OK: 201, ALREADY: 200, INVALID: 422, REVOKED: 409, WRONG_VENUE: 409, NOT_ELIGIBLE: 409}
+
+
+# -- keys -----------------------------------------------------------------------------------------
+_KEYS: dict[int, tuple[Ed25519PrivateKey, Ed25519PublicKey, bytes]] = {}
+_KEYS_LOCK = threading.Lock()
+
+
+def _load_key(event_id: int) -> tuple[Ed25519PrivateKey, Ed25519PublicKey, bytes]:
+    """The event's key pair, made on first use and kept in memory (a scan verifies without a query)."""
+    found = _KEYS.get(event_id)
+    if found is not None:
+        return found
+    with _KEYS_LOCK:
+        row = EventKey.objects.filter(event_id=event_id).first()
+        if row is None:
+            private = Ed25519PrivateKey.generate()
+            raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+            public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+            try:
+                with transaction.atomic():
+                    row = EventKey.objects.create(event_id=event_id, private_key=raw, public_key=public)
+                    record("checkin.key_create", event=Event(pk=event_id), note="ed25519")
+            except IntegrityError:  # another process made it first: use theirs
+                row = EventKey.objects.get(event_id=event_id)
+        private = Ed25519PrivateKey.from_private_bytes(bytes(row.private_key))
+        pair = (private, private.public_key(), bytes(row.public_key))
+        _KEYS[event_id] = pair
+        return pair
+
+
+def public_key(event: Event) -> str:
+    """The event's public key, raw 32 bytes in base64url (what the door page imports into WebCrypto)."""
+    return base64.urlsafe_b64encode(_load_key(event.pk)[2]).decode().rstrip("=")
+
+
+# -- codes ----------------------------------------------------------------------------------------
+def valid_until(event: Event) -> int:
+    return int((event.ends_at + VALID_AFTER_END).timestamp())
+
+
+def code_for(attendee: Attendee, event: Event | None = None) -> str:
+    """The attendee's check-in code (deterministic: Ed25519 signatures are)."""
+    event = event or attendee.event
+    payload = PAYLOAD.pack(VERSION, event.pk, attendee.venue_id, attendee.pk, valid_until(event))
+    signature = _load_key(event.pk)[0].sign(payload)
+    return base64.b32encode(payload + signature).decode().rstrip("=")
+
+
+def qr_svg(code: str) -> str:
+    """The code as an inline SVG QR code (alphanumeric mode)."""
+    return segno.make(code, error="m", mode="alphanumeric").svg_inline(scale=4, border=4)
+
+
+@dataclass(frozen=True)
+class Code:
+    event_id: int
+    venue_id: int
+    attendee_id: int
+    valid_until: int
+
+
+class CodeInvalid(Exception):
+    """Not a code of ours: unreadable, altered, of another event, or expired."""
+
+
+def read_code(event: Event, text: str, now: datetime | None = None) -> Code:
+    """Check the signature with the event's public key and unpack; CodeInvalid with a plain reason."""
+    clean = "".join((text or "").split()).upper()
+    if len(clean) > 200 or not clean:
+        raise CodeInvalid(_("不是本系统的签到码。"))
+    try:
+        raw = base64.b32decode(clean + "=" * (-len(clean) % 8))
+    except (binascii.Error, ValueError) as exc:
+        raise CodeInvalid(_("不是本系统的签到码。")) from exc
+    if len(raw) != CODE_BYTES or raw[0] != VERSION:
+        raise CodeInvalid(_("不是本系统的签到码。"))
+    payload, signature = raw[:PAYLOAD.size], raw[PAYLOAD.size:]
+    _v, event_id, venue_id, attendee_id, until = PAYLOAD.unpack(payload)
+    if event_id != event.pk:
+        raise CodeInvalid(_("这是其他会议的签到码，不能用于本次会议。"))
+    try:
+        _load_key(event.pk)[1].verify(signature, payload)
+    except InvalidSignature as exc:
+        raise CodeInvalid(_("签到码签名不符（可能被篡改或伪造），请核对本人身份后用姓名查找。")) from exc
+    if (now or timezone.now()).timestamp() > until:
+        raise CodeInvalid(_("签到码已过期（会议已结束）。"))
+    return Code(event_id, venue_id, attendee_id, until)
+
+
+# -- helpers shared by the door page, the API and the board -------------------------------------------
+def late_after(event: Event) -> datetime:
+    """After this moment an arrival is late: the start minus the arrive-before minutes."""
+    return event.starts_at - timedelta(minutes=event.arrive_before_minutes or 0)
+
+
+def local_hm(moment: datetime | None, event: Event) -> str:
+    if moment is None:
+        return ""
+    return f"{moment.astimezone(admission.event_tz(event)):%H:%M}"
+
+
+_SEATS: dict[int, tuple[float, dict[int, str]]] = {}
+SEAT_TTL = 30.0
+
+
+def seat_labels(venue: Venue) -> dict[int, str]:
+    """Seats from the seating plan (`huiwu.seating.services.seat_labels`), kept 30 s per process."""
+    hit = _SEATS.get(venue.pk)
+    if hit is not None and time.monotonic() - hit[0] < SEAT_TTL:
+        return hit[1]
+    from huiwu.seating.services import seat_labels as plan_labels
+
+    labels = dict(plan_labels(venue))
+    _SEATS[venue.pk] = (time.monotonic(), labels)
+    return labels
+
+
+def person(attendee: Attendee, seat: str = "") -> dict:
+    """What the door shows of a person: no phone, no health detail."""
+    return {"id": attendee.pk, "name": attendee.name, "unit": attendee.unit, "position": attendee.position,
+            "seat": seat, "venue": attendee.venue.code, "venue_name": attendee.venue.name}
+
+
+def verdict_dict(dv: admission.DoorVerdict) -> dict:
+    return {"verdict": dv.verdict, "label": dv.label, "rules": dv.rules if dv.verdict != engine.ELIGIBLE else []}
+
+
+# -- the scan ---------------------------------------------------------------------------------------------
+@dataclass
+class Result:
+    """One scan's answer; `body()` is the API's JSON, `http` its status."""
+
+    status: str
+    message: str = ""
+    attendee: dict | None = None
+    verdict: dict | None = None
+    late: bool = False
+    checked_in_at: datetime | None = None
+    checked_in_hm: str = ""
+    venue: dict | None = None
+    nonce: str = ""
+    duplicate: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def http(self) -> int:
+        return HTTP_STATUS[self.status]
+
+    def body(self) -> dict:
+        out: dict[str, Any] = {"status": self.status, "attendee": self.attendee, "verdict": self.verdict,
+                               "late": self.late, "checked_in_at": self.checked_in_at.isoformat() if self.checked_in_at else None,
+                               "checked_in_hm": self.checked_in_hm, "message": self.message}
+        if self.venue is not None:
+            out["venue"] = self.venue
+        if self.nonce:
+            out["nonce"] = self.nonce
+        if self.duplicate:
+            out["duplicate"] = True
+        return out
+
+    def error_body(self) -> dict:
+        """The PRODUCT.md error shape for invalid / revoked / wrong_venue / not_eligible, with the details."""
+        return {"error": {"code": self.status, "message": self.message, "fields": {}, **self.body()}}
+
+    def response(self) -> tuple[int, dict]:
+        return self.http, (self.body() if self.http < 400 else self.error_body())
+
+
+def _at(at: datetime | None, now: datetime) -> datetime:
+    """The scan's moment: the scanner's clock for an offline scan, never in the future."""
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return min(at, now)
+
+
+def _already(ci: CheckIn, att: dict, event: Event, nonce: str = "") -> Result:
+    hm = local_hm(ci.at, event)
+    return Result(ALREADY, _("已签到 %(time)s") % {"time": hm}, att, {"verdict": ci.verdict} if ci.verdict else None,
+                  ci.late, ci.at, hm, nonce=nonce)
+
+
+def _judge(event: Event, code: Code | None, attendee: Attendee | None, venue: Venue | None,
+           dv: admission.DoorVerdict | None, seat: str) -> Result | None:
+    """The checks before an arrival is recorded; None when the person may be checked in."""
+    if attendee is None or attendee.status != Attendee.Status.ACTIVE or attendee.venue_id != code.venue_id:
+        who = attendee.name if attendee is not None else ""
+        msg = (_("%(name)s的签到码已作废（人员已更换或撤回），请勿放行，并联系本会场联系人。") % {"name": who} if who
+               else _("该签到码已作废（人员已更换或撤回），请勿放行。"))
+        return Result(REVOKED, msg, person(attendee, seat) if attendee is not None else None)
+    att = person(attendee, seat)
+    if venue is not None and attendee.venue_id != venue.pk:
+        right = attendee.venue
+        return Result(WRONG_VENUE, _("走错会场：%(name)s应到“%(venue)s”签到。") % {"name": attendee.name, "venue": right.name},
+                      att, venue={"code": right.code, "name": right.name, "address": right.address})
+    existing = getattr(attendee, "checkin", None) if _has_checkin(attendee) else None
+    if existing is not None:
+        return _already(existing, att, event)
+    if dv is not None and dv.verdict == engine.NOT_ELIGIBLE:
+        return Result(NOT_ELIGIBLE, _("不符合入场条件：%(rules)s。请勿放行，并联系本会场联系人安排替换。") % {
+            "rules": _("；").join(dv.rules)}, att, verdict_dict(dv))
+    return None
+
+
+def _has_checkin(attendee: Attendee) -> bool:
+    try:
+        attendee.checkin  # noqa: B018 - select_related filled it, or it raises
+    except CheckIn.DoesNotExist:
+        return False
+    return True
+
+
+def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any = None, nonce: str = "",
+         at: datetime | None = None, device: str = "", offline: bool = False) -> Result:
+    """Check one person in by their code at `venue` (None: wherever their code says).
+
+    Reads (nonce, person with their arrival, verdict) happen before the one short write
+    transaction: the arrival, its audit entry and the nonce's answer. Two doors at the same
+    instant: the unique arrival makes the second one `already`.
+    """
+    now = timezone.now()
+    nonce = (nonce or "")[:64]
+    if nonce:
+        seen = Scan.objects.filter(event=event, nonce=nonce).values_list("status", "result").first()
+        if seen is not None:
+            return _replay(seen[0], seen[1], nonce)
+    try:
+        code = read_code(event, code_text, now)
+    except CodeInvalid as exc:
+        result = Result(INVALID, str(exc), nonce=nonce)
+        _remember(event, venue, None, nonce, device, result, now, offline, user)
+        return result
+    attendee = (Attendee.objects.select_related("venue", "checkin").filter(pk=code.attendee_id, event=event).first())
+    seat = seat_labels(attendee.venue).get(attendee.pk, "") if attendee is not None else ""
+    early = _judge(event, code, attendee, venue, None, seat)
+    if early is not None:
+        early.nonce = nonce
+        _remember(event, venue, attendee, nonce, device, early, now, offline, user)
+        return early
+    attendee.event = event
+    attendee.venue.event = event
+    dv = admission.door_verdict(attendee)
+    refused = _judge(event, code, attendee, venue, dv, seat)
+    if refused is not None:
+        refused.nonce = nonce
+        _remember(event, venue, attendee, nonce, device, refused, now, offline, user)
+        return refused
+    moment = _at(at, now)
+    late = moment > late_after(event)
+    att = person(attendee, seat)
+    try:
+        with transaction.atomic():
+            ci = CheckIn.objects.create(event=event, venue_id=attendee.venue_id, attendee=attendee, at=moment,
+                                        late=late, verdict=dv.verdict, device=device[:40], nonce=nonce,
+                                        offline=offline, by=user if getattr(user, "is_authenticated", False) else None)
+            hm = local_hm(moment, event)
+            result = Result(OK, _("签到成功 %(time)s") % {"time": hm}, att, verdict_dict(dv), late, moment, hm,
+                            nonce=nonce)
+            if late:
+                result.message = _("迟到 %(time)s（应于%(due)s前到场）") % {"time": hm, "due": local_hm(late_after(event), event)}
+            record("checkin.scan", actor=user, event=event, venue=attendee.venue, obj=ci,
+                   after={"attendee": attendee.pk, "late": late, "offline": offline, "device": device[:40]})
+            if nonce:
+                Scan.objects.create(event=event, venue=venue, attendee=attendee, nonce=nonce, device=device[:40],
+                                    status=OK, result=result.body(), at=moment, offline=offline,
+                                    by=ci.by)
+    except IntegrityError:
+        # another door (or the same nonce) won the race: read the winner back
+        if nonce:
+            seen = Scan.objects.filter(event=event, nonce=nonce).values_list("status", "result").first()
+            if seen is not None:
+                return _replay(seen[0], seen[1], nonce)
+        ci = CheckIn.objects.get(attendee_id=attendee.pk)
+        result = _already(ci, att, event, nonce)
+        result.duplicate = offline and ci.device != device
+        _remember(event, venue, attendee, nonce, device, result, now, offline, user)
+        return result
+    return result
+
+
+def _replay(status: str, body: dict, nonce: str) -> Result:
+    """The answer stored for a nonce, given again (a retry changes nothing)."""
+    body = dict(body or {})
+    r = Result(status, body.get("message", ""), body.get("attendee"), body.get("verdict"), bool(body.get("late")),
+               None, body.get("checked_in_hm", ""), body.get("venue"), nonce, bool(body.get("duplicate")))
+    if body.get("checked_in_at"):
+        r.checked_in_at = datetime.fromisoformat(body["checked_in_at"])
+    return r
+
+
+def _remember(event: Event, venue: Venue | None, attendee: Attendee | None, nonce: str, device: str,
+              result: Result, now: datetime, offline: bool, user: Any) -> None:
+    """Keep a refused or repeated scan's answer under its nonce (only scans that carry one)."""
+    if not nonce:
+        return
+    Scan.objects.bulk_create([Scan(event=event, venue=venue, attendee=attendee, nonce=nonce, device=device[:40],
+                                   status=result.status, result=result.body(), at=now, offline=offline,
+                                   duplicate=result.duplicate,
+                                   by=user if getattr(user, "is_authenticated", False) else None)],
+                             ignore_conflicts=True)
+
+
+# -- offline batches ---------------------------------------------------------------------------------------
+def _chunks(items: list, size: int = 900):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, user: Any = None,
+               device: str = "") -> list[Result]:
+    """Many scans made offline (`{"code", "nonce", "at"}` each), one answer each, in their order.
+
+    Earlier scans win (sorted by their moment); a nonce seen before gives its first answer again;
+    a person another door already checked in is `already`, and marked a duplicate when that door
+    was another device (shown to the organizer; counted once). Reads happen in bulk, then one
+    transaction inserts the arrivals, the nonces' answers and the audit entries.
+    """
+    if len(items) > BATCH_LIMIT:
+        from huiwu.core.errors import Invalid
+
+        raise Invalid(_("一次最多同步%(n)s条扫码记录，请分批提交。") % {"n": BATCH_LIMIT})
+    now = timezone.now()
+    device = (device or "")[:40]
+    by = user if getattr(user, "is_authenticated", False) else None
+    results: list[Result | None] = [None] * len(items)
+    nonces = [str(it.get("nonce") or "")[:64] for it in items]
+    seen: dict[str, tuple[str, dict]] = {}
+    for chunk in _chunks([n for n in nonces if n]):
+        seen.update({n: (s, r) for n, s, r in Scan.objects.filter(event=event, nonce__in=chunk)
+                     .values_list("nonce", "status", "result")})
+    codes: dict[int, Code] = {}
+    first_of_nonce: dict[str, int] = {}
+    for i, it in enumerate(items):
+        n = nonces[i]
+        if n in seen:
+            results[i] = _replay(*seen[n], n)
+            continue
+        if n and n in first_of_nonce:
+            continue  # the same nonce twice in one batch: answered like its first
+        if n:
+            first_of_nonce[n] = i
+        try:
+            codes[i] = read_code(event, str(it.get("code") or ""), now)
+        except CodeInvalid as exc:
+            results[i] = Result(INVALID, str(exc), nonce=n)
+    ids = sorted({c.attendee_id for c in codes.values()})
+    people: dict[int, Attendee] = {}
+    for chunk in _chunks(ids):
+        for a in Attendee.objects.select_related("venue", "checkin").filter(event=event, pk__in=chunk):
+            a.event = event
+            a.venue.event = event
+            people[a.pk] = a
+    seats: dict[int, dict[int, str]] = {}
+
+    def seat(a: Attendee) -> str:
+        if a.venue_id not in seats:
+            seats[a.venue_id] = seat_labels(a.venue)
+        return seats[a.venue_id].get(a.pk, "")
+
+    pending: list[int] = []
+    for i, code in codes.items():
+        a = people.get(code.attendee_id)
+        early = _judge(event, code, a, venue, None, seat(a) if a is not None else "")
+        if early is not None:
+            early.nonce = nonces[i]
+            if early.status == ALREADY and early.checked_in_at is not None:
+                early.duplicate = a.checkin.device != device
+            results[i] = early
+        else:
+            pending.append(i)
+    judged = {codes[i].attendee_id: people[codes[i].attendee_id] for i in pending}
+    verdicts = dict(admission._verdicts(list(judged.values()), event))
+    winners: dict[int, int] = {}  # attendee -> index of the earliest scan of them in this batch
+    cutoff = late_after(event)
+    for i in sorted(pending, key=lambda j: (_at(_parse_at(items[j].get("at")), now), j)):
+        a = people[codes[i].attendee_id]
+        dv = verdicts[a]
+        refused = _judge(event, codes[i], a, venue, dv, seat(a))
+        if refused is not None:
+            refused.nonce = nonces[i]
+            results[i] = refused
+        elif a.pk in winners:
+            first = results[winners[a.pk]]
+            results[i] = Result(ALREADY, _("已签到 %(time)s") % {"time": first.checked_in_hm}, first.attendee,
+                                first.verdict, first.late, first.checked_in_at, first.checked_in_hm, nonce=nonces[i])
+        else:
+            moment = _at(_parse_at(items[i].get("at")), now)
+            hm = local_hm(moment, event)
+            late = moment > cutoff
+            winners[a.pk] = i
+            results[i] = Result(OK, _("签到成功 %(time)s") % {"time": hm}, person(a, seat(a)), verdict_dict(dv),
+                                late, moment, hm, nonce=nonces[i])
+    with transaction.atomic():
+        new = [CheckIn(event=event, venue_id=people[aid].venue_id, attendee_id=aid, at=results[i].checked_in_at,
+                       late=results[i].late, verdict=results[i].verdict["verdict"], device=device,
+                       nonce=nonces[i], offline=True, by=by) for aid, i in winners.items()]
+        CheckIn.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+        stored: dict[int, CheckIn] = {}
+        for chunk in _chunks(list(winners)):
+            stored.update({c.attendee_id: c for c in CheckIn.objects.filter(attendee_id__in=chunk)})
+        audits = []
+        for aid, i in winners.items():
+            ci = stored[aid]
+            if ci.nonce != nonces[i] or ci.device != device:  # another door got there first, meanwhile
+                lost = results[i]
+                results[i] = _already(ci, lost.attendee, event, nonces[i])
+                results[i].duplicate = ci.device != device
+            else:
+                audits.append(entry("checkin.scan", actor=user, event=event, venue=people[aid].venue, obj=ci,
+                                    after={"attendee": aid, "late": ci.late, "offline": True, "device": device}))
+        for i, n in enumerate(nonces):
+            if results[i] is None and n in first_of_nonce:
+                results[i] = results[first_of_nonce[n]]
+        dupes = [r for r in results if r is not None and r.duplicate and r.nonce not in seen]
+        if dupes:
+            audits.append(entry("checkin.duplicate", actor=user, event=event,
+                                after={"attendees": sorted({r.attendee["id"] for r in dupes}), "device": device}))
+        record_many(audits)
+        rows = [Scan(event=event, venue=venue, attendee_id=(r.attendee or {}).get("id"), nonce=n, device=device,
+                     status=r.status, result=r.body(), at=r.checked_in_at or now, offline=True,
+                     duplicate=r.duplicate, by=by)
+                for i, (n, r) in enumerate(zip(nonces, results, strict=True))
+                if n and r is not None and first_of_nonce.get(n) == i]
+        Scan.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return [r for r in results if r is not None]
+
+
+def _parse_at(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+# -- the roster -------------------------------------------------------------------------------------------
+def roster(venue: Venue) -> dict:
+    """Everything a door needs to work offline: people with codes and verdicts, key, revocations.
+
+    No phone numbers (only the last four digits, for the search), no health answers.
+    """
+    event = venue.event
+    rows = admission.venue_verdicts(venue)
+    arrivals = {c.attendee_id: c for c in CheckIn.objects.filter(venue=venue)}
+    seats = seat_labels(venue)
+    people = []
+    for a, dv in rows:
+        ci = arrivals.get(a.pk)
+        people.append({
+            "id": a.pk, "name": a.name, "unit": a.unit, "position": a.position, "seat": seats.get(a.pk, ""),
+            "code": code_for(a, event), "verdict": dv.verdict, "verdict_label": dv.label,
+            "rules": dv.rules if dv.verdict != engine.ELIGIBLE else [],
+            "phone_last4": a.phone[-4:] if a.phone else "",
+            "checked_in_at": ci.at.isoformat() if ci else None, "checked_in_hm": local_hm(ci.at, event) if ci else "",
+            "late": ci.late if ci else False,
+        })
+    revoked = list(Attendee.objects.filter(event=event).exclude(status=Attendee.Status.ACTIVE)
+                   .values_list("pk", flat=True))
+    venues = {str(v["id"]): {"code": v["code"], "name": v["name"]}
+              for v in Venue.objects.filter(event=event).values("id", "code", "name")}
+    return {
+        "event": event.slug, "event_id": event.pk, "venue": {"id": venue.pk, "code": venue.code, "name": venue.name},
+        "public_key": public_key(event), "key_algorithm": "Ed25519", "code_version": VERSION,
+        "late_after": late_after(event).isoformat(), "time_zone": event.time_zone,
+        "generated_at": timezone.now().isoformat(), "venues": venues,
+        "attendees": people, "revocations": revoked,
+    }
+
+
+# -- attendance -------------------------------------------------------------------------------------------
+ATTENDANCE_TTL = 10
+
+
+def _stamp(event: Event) -> str:
+    """What the not-eligible counts depend on: declarations, rules and the attendee lists."""
+    from huiwu.admission.models import AdmissionRule, Declaration
+
+    d = Declaration.objects.filter(event=event).aggregate(n=Count("id"), m=Max("id"))
+    r = AdmissionRule.objects.filter(event=event).aggregate(n=Count("id"), m=Max("updated_at"))
+    a = Attendee.objects.filter(event=event).aggregate(n=Count("id"), m=Max("updated_at"))
+    return f"{d['n']}.{d['m']}.{r['n']}.{r['m']}.{a['n']}.{a['m']}"
+
+
+def not_eligible_counts(event: Event) -> dict[int, int]:
+    """Per venue id: active attendees judged not eligible (cached until a declaration, rule or list changes)."""
+    key = f"checkin:ne:{event.pk}:" + hashlib.sha256(_stamp(event).encode()).hexdigest()[:32]
+    counts = cache.get(key)
+    if counts is None:
+        counts = {}
+        for a, dv in admission.event_verdicts(event):
+            if dv.verdict == engine.NOT_ELIGIBLE:
+                counts[a.venue_id] = counts.get(a.venue_id, 0) + 1
+        cache.set(key, counts, 3600)
+    return counts
+
+
+def attendance(event: Event) -> dict:
+    """Per venue: expected (active attendees), checked in, late, not eligible, replaced; and totals.
+
+    The shape of `GET /api/v1/events/{event}/attendance`; the attendance report uses it too.
+    """
+    venues = list(Venue.objects.filter(event=event).order_by("order", "id").values("id", "code", "name", "kind"))
+    by_status: dict[tuple[int, str], int] = {
+        (row["venue_id"], row["status"]): row["n"]
+        for row in Attendee.objects.filter(event=event).values("venue_id", "status").annotate(n=Count("id"))}
+    arrived = {row["venue_id"]: row for row in CheckIn.objects.filter(event=event).values("venue_id")
+               .annotate(n=Count("id"), late=Sum("late", filter=Q(late=True)), last=Max("at"))}
+    dupes = dict(Scan.objects.filter(event=event, duplicate=True).values_list("venue_id").annotate(n=Count("id")))
+    ne = not_eligible_counts(event)
+    rows = []
+    keys = ("expected", "checked_in", "late", "not_eligible", "replaced", "withdrawn", "duplicates")
+    totals = {k: 0 for k in keys}
+    for v in venues:
+        got = arrived.get(v["id"]) or {}
+        row = {
+            "venue": v["code"], "name": v["name"], "kind": v["kind"],
+            "expected": by_status.get((v["id"], Attendee.Status.ACTIVE), 0),
+            "checked_in": got.get("n", 0), "late": int(got.get("late") or 0),
+            "not_eligible": ne.get(v["id"], 0),
+            "replaced": by_status.get((v["id"], Attendee.Status.REPLACED), 0),
+            "withdrawn": by_status.get((v["id"], Attendee.Status.WITHDRAWN), 0),
+            "duplicates": dupes.get(v["id"], 0),
+            "last_at": got["last"].isoformat() if got.get("last") else None,
+        }
+        for k in keys:
+            totals[k] += row[k]
+        rows.append(row)
+    return {"event": event.slug, "venues": rows, "totals": totals, "late_after": late_after(event).isoformat(),
+            "version": board_version(event), "at": timezone.now().isoformat()}
+
+
+def board_version(event: Event) -> str:
+    """Changes with every arrival (a cheap indexed count): what open boards poll for."""
+    agg = CheckIn.objects.filter(event=event).aggregate(n=Count("id"), m=Max("id"))
+    d = Scan.objects.filter(event=event, duplicate=True).count()
+    return f"{agg['n']}.{agg['m'] or 0}.{d}"
+
+
+def duplicates(event: Event) -> list[dict]:
+    """Offline scans of a person another door had already let in (for the organizer)."""
+    out = []
+    rows = (Scan.objects.filter(event=event, duplicate=True).select_related("attendee", "venue")
+            .order_by("-received_at")[:200])
+    first = {c.attendee_id: c for c in CheckIn.objects.filter(attendee_id__in=[s.attendee_id for s in rows])}
+    for s in rows:
+        ci = first.get(s.attendee_id)
+        out.append({"name": s.attendee.name if s.attendee else "", "venue": s.venue.name if s.venue else "",
+                    "device": s.device, "at": local_hm(s.at, event),
+                    "first_at": local_hm(ci.at, event) if ci else "", "first_device": ci.device if ci else ""})
+    return out
+
+
+def security_list(event: Event) -> list[dict]:
+    """The main venue's people for the security desk: name, unit, position, seat, verdict, arrival."""
+    main = Venue.objects.filter(event=event, kind=Venue.Kind.MAIN).first()
+    if main is None:
+        return []
+    seats = seat_labels(main)
+    arrivals = {c.attendee_id: c for c in CheckIn.objects.filter(venue=main)}
+    out = []
+    for a, dv in admission.venue_verdicts(main):
+        ci = arrivals.get(a.pk)
+        out.append({"name": a.name, "unit": a.unit, "position": a.position, "seat": seats.get(a.pk, ""),
+                    "verdict": dv.verdict, "verdict_label": dv.label,
+                    "rules": _("；").join(dv.rules) if dv.verdict != engine.ELIGIBLE else "",
+                    "checked_in": local_hm(ci.at, event) if ci else "", "late": bool(ci and ci.late)})
+    return out
+
+
+def door_venue(user: Any, event: Event) -> Venue | None:
+    """The venue a door account is bound to on this event (None for organizers)."""
+    from huiwu.accounts.models import Membership, Role
+
+    m = (Membership.objects.filter(user=user, event=event, role=Role.DOOR).select_related("venue__event")
+         .order_by("id").first())
+    return m.venue if m is not None else None
+
+
+def purge_keys_for_tests() -> None:
+    """Forget the keys kept in memory (a test that empties the database made new ones)."""
+    _KEYS.clear()
+    _SEATS.clear()
