@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -567,7 +567,7 @@ def attendance(event: Event) -> dict:
         (row["venue_id"], row["status"]): row["n"]
         for row in Attendee.objects.filter(event=event).values("venue_id", "status").annotate(n=Count("id"))}
     arrived = {row["venue_id"]: row for row in CheckIn.objects.filter(event=event).values("venue_id")
-               .annotate(n=Count("id"), late=Sum("late", filter=Q(late=True)), last=Max("at"))}
+               .annotate(n=Count("id"), late=Count("id", filter=Q(late=True)), last=Max("at"))}
     dupes = dict(Scan.objects.filter(event=event, duplicate=True).values_list("venue_id").annotate(n=Count("id")))
     ne = not_eligible_counts(event)
     rows = []
