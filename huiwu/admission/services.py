@@ -530,6 +530,10 @@ def replace_attendee(attendee: Attendee, data: dict, *, actor: Any = None) -> At
             fields.setdefault(e["field"], []).append(e["message"])
         raise Invalid("".join(e["message"] for e in errors), fields)
     venue = attendee.venue
+    from huiwu.receipts.services import check_not_elsewhere
+
+    # one person, one venue: the replacement may not stand on another list of the event (409)
+    check_not_elsewhere(venue, attendee.filed_by_unit if venue.kind == venue.Kind.MAIN else None, [clean], actor=actor)
     with transaction.atomic():
         lock_venue(venue.pk)
         fresh = Attendee.objects.select_related("event", "venue").get(pk=attendee.pk)

@@ -17,4 +17,6 @@ urlpatterns += [
     path("manage/<slug:event>/receipts/import/<int:batch>/commit/", views.bulk_commit, name="bulk_commit"),
     path("manage/<slug:event>/receipts/import/files/<int:item>/rerun/", views.bulk_rerun, name="bulk_rerun"),
     path("manage/<slug:event>/receipts/import/files/<int:item>/download/", views.bulk_file, name="bulk_file"),
+    path("manage/<slug:event>/duplicates/", views.duplicates, name="duplicates"),
+    path("manage/<slug:event>/duplicates/<int:case>/", views.duplicate_decide, name="duplicate_decide"),
 ]

@@ -343,3 +343,36 @@ def bulk_file(request, event, item):
     if not item.file:
         raise Http404("no file")
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.filename)
+
+
+# -- one person, one venue: the organizer's duplicates report ----------------------------------------
+@scoped("event.manage")
+def duplicates(request, event):
+    """People refused at a second venue (with where they stand) and people on two lists now; each
+    refused case can be allowed explicitly, which is audited."""
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    return render(request, "receipts/duplicates.html", {"event": event, **services.duplicates_report(event)})
+
+
+@require_POST
+@scoped("event.manage")
+def duplicate_decide(request, event, case):
+    """Allow one refused case (the next filing then keeps the person), or take the allowance back."""
+    from .models import DuplicateCase
+
+    found = DuplicateCase.objects.filter(pk=case, event=event).select_related("event", "venue").first()
+    if found is None:
+        raise Http404("duplicate case")
+    if request.POST.get("action") == "revoke":
+        services.revoke_duplicate(found, actor=request.user)
+        messages.success(request, _("已撤销对%(name)s的放行。") % {"name": found.name})
+    else:
+        note = request.POST.get("note", "").strip()
+        if not note:
+            messages.error(request, _("放行前请写明理由（例如：经核实确需在两个会场参会）。"))
+            return redirect("receipts:duplicates", event.slug)
+        services.allow_duplicate(found, actor=request.user, note=note)
+        messages.success(request, _("已放行：%(name)s可在%(venue)s参会。请通知该会场重新提交回执。")
+                         % {"name": found.name, "venue": found.venue.name})
+    return redirect("receipts:duplicates", event.slug)
