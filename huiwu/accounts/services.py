@@ -103,7 +103,11 @@ def create_invitation(venue: Venue, *, actor: Any = None, email: str = "", role:
     """A signed, expiring, revocable link that lets one person set a password for this venue.
 
     With an e-mail address and the site's base URL, the link is mailed through the queue.
+    Only a published event invites (a draft does not exist for coordinators yet).
     """
+    from huiwu.events.services import check_published
+
+    check_published(venue.event, _("生成邀请链接"))
     days = days or settings.HUIWU_INVITATION_DAYS
     inv = Invitation.objects.create(
         venue=venue, role=role, unit=unit, email=email, created_by=actor,

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from huiwu.events.models import Event
@@ -38,6 +38,27 @@ PERMS: dict[str, set[str]] = {
 
 class Denied(Http404):
     """Outside the user's scope: shown as 404 Not Found."""
+
+
+class ReadOnly(PermissionDenied):
+    """A change to an archived event: pages answer 403, the API 409 `event_archived`."""
+
+
+#: methods that change nothing; anything else on an archived event is refused here, in one place
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def public_events() -> QuerySet[Event]:
+    """Events anyone may see without an account (the public notice): every one but drafts."""
+    return Event.objects.exclude(status=Event.Status.DRAFT)
+
+
+def check_method(event: Event, request: Any) -> None:
+    """An archived event is read-only for everyone: refuse any request that could change it."""
+    if request is not None and event.status == Event.Status.ARCHIVED and getattr(request, "method", "GET") not in SAFE_METHODS:
+        from django.utils.translation import gettext as _
+
+        raise ReadOnly(_("“%(title)s”已归档，只能查看，不能再修改。") % {"title": event.title})
 
 
 @dataclass
@@ -92,11 +113,15 @@ class Access:
 
     # -- querysets ----------------------------------------------------------------------------
     def events(self) -> QuerySet[Event]:
+        """Events the user may see; a draft exists only for its organizers (not for coordinators,
+        main-venue units, door or health staff) until it is published."""
         if not self.memberships:
             return Event.objects.none()
         if any(m.role == Role.ORGANIZER and m.event_id is None for m in self.memberships):
             return Event.objects.all()
-        return Event.objects.filter(pk__in={m.event_id for m in self.memberships})
+        organized = {m.event_id for m in self.memberships if m.role == Role.ORGANIZER}
+        others = {m.event_id for m in self.memberships} - organized
+        return Event.objects.filter(Q(pk__in=organized) | (Q(pk__in=others) & ~Q(status=Event.Status.DRAFT)))
 
     def venues(self, event: Event) -> QuerySet[Venue]:
         qs = Venue.objects.filter(event=event)
@@ -127,6 +152,7 @@ def resolve_event(user: Any, slug: str, perm: str = "event.view", request: Any =
         raise _deny(user, f"event:{slug}", request)
     if not access.can(perm, event):
         raise PermissionDenied(perm)
+    check_method(event, request)
     return event
 
 

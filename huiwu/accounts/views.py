@@ -85,8 +85,14 @@ def invitations(request, event, venue):
                 services.revoke_invitation(inv, actor=request.user)
                 messages.success(request, _("邀请链接已撤销。"))
             return redirect("accounts_manage:invitations", event.slug, venue.code)
-        _inv, token = services.create_invitation(venue, actor=request.user, email=request.POST.get("email", "").strip(),
-                                                 base_url=urls_abs.base_url())
+        from huiwu.core.errors import ApiError
+
+        try:
+            _inv, token = services.create_invitation(venue, actor=request.user, base_url=urls_abs.base_url(),
+                                                     email=request.POST.get("email", "").strip())
+        except ApiError as exc:
+            messages.error(request, exc.message)
+            return redirect("accounts_manage:invitations", event.slug, venue.code)
         link = urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))
     rows = Invitation.objects.filter(venue=venue).select_related("used_by").order_by("-created_at")
     return render(request, "accounts/invitations.html", {

@@ -20,7 +20,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from huiwu.accounts.services import user_for_token
-from huiwu.accounts.tenancy import resolve_event, resolve_venue
+from huiwu.accounts.tenancy import ReadOnly, resolve_event, resolve_venue
 
 from .errors import ApiError
 
@@ -71,6 +71,11 @@ def _api_error(request, exc: ApiError):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return error(request, "not_found", _("找不到该资源，或您无权访问。请检查地址中的会议标识和会场代码。"), 404)
+
+
+@api.exception_handler(ReadOnly)
+def _read_only(request, exc: ReadOnly):
+    return error(request, "event_archived", str(exc), 409)
 
 
 @api.exception_handler(PermissionDenied)

@@ -34,3 +34,14 @@ class DuplicatePerson(ApiError):
 
     def __init__(self, message: str, fields: dict | None = None):
         super().__init__("duplicate_person", message, 409, fields)
+
+
+class EventClosed(DeadlinePassed):
+    """Filing is closed for the whole event (not published yet, closed or archived): 409 event_closed.
+
+    A kind of DeadlinePassed so every filing path that already says "too late" says this too.
+    """
+
+    def __init__(self, message: str, code: str = "event_closed"):
+        super().__init__(message)
+        self.code = code

@@ -20,8 +20,20 @@ def overview(request, event):
     rows = overview_rows(event, COLUMNS)
     return render(request, "dashboard/overview.html", {
         "event": event, "stats": summarise(rows, event.registration_deadline),
+        "lifecycle": lifecycle_buttons(event), "warnings": event_services.date_warnings(event),
         "table_head": header(COLUMNS), "table_rows": render_rows(rows, event, COLUMNS),
     })
+
+
+def lifecycle_buttons(event) -> list[dict]:
+    """The status changes open to the event now, each with the question asked before it."""
+    words = {
+        "publish": (_("发布会议"), _("发布后公开通知页、邀请链接和回执填报即开放，分会场联系人可以看到本会议。确定发布？"), ""),
+        "close": (_("结束会议"), _("结束后各会场不能再提交或修改回执。确定结束？"), "secondary"),
+        "archive": (_("归档"), _("归档后会议只能查看，任何人都不能再修改，且不能撤销。确定归档？"), "secondary"),
+    }
+    return [{"action": a, "label": words[a][0], "confirm": words[a][1], "css": words[a][2]}
+            for a, (sources, _target) in event_services.TRANSITIONS.items() if event.status in sources]
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""Events: creation, the 37 branch venues in one action, and the demo event."""
+"""Events: creation, the 37 branch venues in one action, the demo event, the lifecycle and edits."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from huiwu.audit.services import record
 from huiwu.venues.models import Venue
@@ -111,7 +112,7 @@ def load_demo_event(historical: bool = False) -> Event:
         status=Event.Status.PUBLISHED,
         **dates,
     )
-    organizer_unit, _ = Unit.objects.get_or_create(  # i18n: data
+    organizer_unit, _created = Unit.objects.get_or_create(  # i18n: data
         name="教育部职业教育与成人教育司", defaults={"kind": Unit.Kind.MINISTRY, "order": 1000}
     )
     Venue.objects.create(  # i18n: data
@@ -128,7 +129,7 @@ def load_demo_event(historical: bool = False) -> Event:
         ("中国成人教育协会", Unit.Kind.ASSOCIATION),
         ("联合国教科文组织北京办事处", Unit.Kind.INTERNATIONAL),
     ]):
-        unit, _ = Unit.objects.get_or_create(name=name, defaults={"kind": kind, "order": 1000 + i})
+        unit, _created = Unit.objects.get_or_create(name=name, defaults={"kind": kind, "order": 1000 + i})
         VenueUnit.objects.get_or_create(venue=main, unit=unit)
     # i18n: data
     EventContact.objects.create(event=event, name="王立", org="教育部职业教育与成人教育司",
@@ -153,3 +154,273 @@ def closing_time(deadline: datetime | None, extended_to: datetime | None) -> dat
 def effective_deadline(venue: Venue) -> datetime | None:
     """The moment receipts close for this venue: the event's deadline or the venue's extension."""
     return closing_time(venue.event.registration_deadline, venue.deadline_extended_to)
+
+
+# -- lifecycle: draft → published → closed → archived --------------------------------------------
+#: action → (states it may start from, state it leads to). A closed event may be published again
+#: (reopened) until it is archived; an archived event is read-only for good.
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "publish": ({Event.Status.DRAFT, Event.Status.CLOSED}, Event.Status.PUBLISHED),
+    "close": ({Event.Status.PUBLISHED}, Event.Status.CLOSED),
+    "archive": ({Event.Status.CLOSED}, Event.Status.ARCHIVED),
+}
+
+
+def _conflict(code: str, message: str) -> Exception:
+    from huiwu.core.errors import ApiError
+
+    return ApiError(code, message, 409)
+
+
+def status_label(status: str) -> str:
+    return str(dict(Event.Status.choices).get(status, status))
+
+
+def check_writable(event: Event) -> None:
+    """An archived event is read-only: every change to it is refused with a plain reason."""
+    if event.status == Event.Status.ARCHIVED:
+        raise _conflict("event_archived", _("“%(title)s”已归档，只能查看，不能再修改。") % {"title": event.title})
+
+
+def check_filing_open(event: Event) -> None:
+    """Receipts are filed only while the event is published: not before, not after it is closed."""
+    from huiwu.core.errors import EventClosed
+
+    if event.status == Event.Status.PUBLISHED:
+        return
+    if event.status == Event.Status.DRAFT:
+        raise EventClosed(_("“%(title)s”尚未发布，暂不能填报回执。请等待主办方发布会议通知。") % {"title": event.title},
+                          code="event_not_published")
+    raise EventClosed(_("“%(title)s”已%(status)s，回执填报已关闭，不能再提交或修改。如确需更改，请联系主办方。")
+                      % {"title": event.title, "status": status_label(event.status)})
+
+
+def check_published(event: Event, what: str) -> None:
+    """Invitations and similar outward steps wait for the event to be published."""
+    if event.status == Event.Status.DRAFT:
+        raise _conflict("event_not_published", _("会议尚未发布，不能%(what)s。请先在会场总览中发布会议。") % {"what": what})
+    check_writable(event)
+    if event.status == Event.Status.CLOSED:
+        raise _conflict("event_closed", _("会议已结束，不能%(what)s。") % {"what": what})
+
+
+@transaction.atomic
+def change_status(event: Event, action: str, *, actor: Any = None) -> tuple[Event, list[str]]:
+    """Move the event along its lifecycle (audited); returns the event and warnings worth reading.
+
+    Publishing needs a main venue; it opens the public notice, invitations and filing. Closing stops
+    filing; archiving makes everything read-only.
+    """
+    if action not in TRANSITIONS:
+        from huiwu.core.errors import Invalid
+
+        raise Invalid(_("未知的操作“%(a)s”，可用：publish、close、archive。") % {"a": action}, {"action": [action]})
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    sources, target = TRANSITIONS[action]
+    if event.status not in sources:
+        raise _conflict("invalid_transition", _("会议当前为“%(now)s”，不能%(what)s。%(hint)s") % {
+            "now": status_label(event.status), "what": ACTION_WORDS[action](),
+            "hint": TRANSITION_HINTS[action](),
+        })
+    if target == Event.Status.PUBLISHED and not event.venues.filter(kind=Venue.Kind.MAIN).exists():
+        raise _conflict("invalid_transition", _("会议还没有主会场，不能发布。请先设置主会场。"))
+    before = event.status
+    event.status = target
+    event.save(update_fields=["status", "updated_at"])
+    record(f"event.{action}", actor=actor, event=event, obj=event, before={"status": before}, after={"status": target})
+    return event, date_warnings(event) if target == Event.Status.PUBLISHED else []
+
+
+ACTION_WORDS = {"publish": lambda: _("发布"), "close": lambda: _("结束"), "archive": lambda: _("归档")}
+TRANSITION_HINTS = {
+    "publish": lambda: _("只有草稿或已结束的会议可以发布。"),
+    "close": lambda: _("只有已发布的会议可以结束。"),
+    "archive": lambda: _("请先结束会议，再归档。"),
+}
+
+
+def _fmt(moment: datetime, event: Event) -> str:
+    local = moment.astimezone(ZoneInfo(event.time_zone or "Asia/Shanghai"))
+    return _("%(m)d月%(d)d日 %(t)s") % {"m": local.month, "d": local.day, "t": f"{local:%H:%M}"}
+
+
+def date_warnings(event: Event, *, now: datetime | None = None) -> list[str]:
+    """Dates that make no sense together, said plainly (the organizer may still keep them)."""
+    now = now or timezone.now()
+    out: list[str] = []
+    start = event.starts_at
+    deadline = event.registration_deadline
+    if start and start < now and event.status in (Event.Status.DRAFT, Event.Status.PUBLISHED):
+        out.append(_("会议开始时间（%(t)s）已经过去，请检查日期是否写错。") % {"t": _fmt(start, event)})
+    if deadline and start and deadline >= start:
+        out.append(_("回执截止时间（%(d)s）不早于会议开始（%(t)s），各会场来不及准备，请提前截止时间。")
+                   % {"d": _fmt(deadline, event), "t": _fmt(start, event)})
+    if event.rehearsal_starts_at and start and event.rehearsal_starts_at >= start:
+        out.append(_("视频调试（%(r)s）安排在会议开始之后，请改到会前。") % {"r": _fmt(event.rehearsal_starts_at, event)})
+    if deadline and event.rehearsal_starts_at and deadline > event.rehearsal_starts_at:
+        out.append(_("回执截止时间（%(d)s）晚于视频调试开始（%(r)s），调试时可能还不知道各会场的负责人。")
+                   % {"d": _fmt(deadline, event), "r": _fmt(event.rehearsal_starts_at, event)})
+    if event.issued_on and start and event.issued_on > timezone.localtime(start).date():
+        out.append(_("发文日期晚于会议日期，请检查。"))
+    limit = event.rehearsal_starts_at or start
+    if limit:
+        late = list(event.venues.filter(deadline_extended_to__gt=limit).order_by("order").values_list("name", flat=True)[:10])
+        if late:
+            what = _("视频调试") if event.rehearsal_starts_at else _("会议")
+            out.append(_("这些会场的回执延期晚于%(what)s开始（%(t)s）：%(names)s。") % {
+                "what": what, "t": _fmt(limit, event), "names": _("、").join(late)})
+    return out
+
+
+#: what the organizer may change on an event, by the notice's words
+EDITABLE_FIELDS = (
+    "title", "doc_number", "issuer", "issued_on", "theme", "notice_text", "addressees", "starts_at", "ends_at",
+    "registration_deadline", "registration_email", "rehearsal_starts_at", "rehearsal_ends_at",
+    "rehearsal_contact_name", "rehearsal_contact_phone", "arrive_before_minutes", "approval_required",
+)
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+@transaction.atomic
+def update_event(event: Event, changes: dict[str, Any], *, actor: Any = None) -> tuple[Event, list[str]]:
+    """Change what the notice gave (only EDITABLE_FIELDS); audited with before/after of what changed.
+
+    Impossible values are refused (Invalid with the field); dates that merely look wrong come back
+    as warnings, so the organizer sees them and decides.
+    """
+    from huiwu.core.errors import Invalid
+
+    check_writable(event)
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise Invalid(_("这些字段不能修改：%(names)s。") % {"names": "、".join(unknown)}, {k: [_("不能修改")] for k in unknown})
+    before = {k: getattr(event, k) for k in changes}
+    for key, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if key in ("title",) and not value:
+            raise Invalid(_("会议名称不能为空。"), {key: [_("请填写会议名称。")]})
+        if key in ("starts_at", "ends_at") and value is None:
+            raise Invalid(_("请填写会议的开始和结束时间。"), {key: [_("必填")]})
+        setattr(event, key, value)
+    if event.ends_at <= event.starts_at:
+        raise Invalid(_("会议结束时间必须晚于开始时间。"), {"ends_at": [_("请填写晚于开始时间的结束时间。")]})
+    if bool(event.rehearsal_starts_at) != bool(event.rehearsal_ends_at):
+        raise Invalid(_("视频调试的开始和结束时间须同时填写（或都不填）。"),
+                      {"rehearsal_ends_at": [_("请同时填写开始和结束时间。")]})
+    if event.rehearsal_starts_at and event.rehearsal_ends_at <= event.rehearsal_starts_at:
+        raise Invalid(_("视频调试的结束时间必须晚于开始时间。"), {"rehearsal_ends_at": [_("请填写晚于开始时间的结束时间。")]})
+    changed = {k for k in changes if before[k] != getattr(event, k)}
+    if changed:
+        event.full_clean(exclude=["slug"], validate_constraints=False)
+        event.save()
+        record("event.update", actor=actor, event=event, obj=event,
+               before={k: _json_value(before[k]) for k in sorted(changed)},
+               after={k: _json_value(getattr(event, k)) for k in sorted(changed)})
+    return event, date_warnings(event)
+
+
+@transaction.atomic
+def set_capacities(event: Event, *, main: int | None = None, branch: int | None = None,
+                   actor: Any = None) -> int:
+    """Set the main venue's capacity and/or every branch venue's at once (the notice gives one
+    number for all branches); audited. Returns how many venues changed."""
+    from huiwu.core.errors import Invalid
+
+    check_writable(event)
+    n = 0
+    for kind, value in ((Venue.Kind.MAIN, main), (Venue.Kind.BRANCH, branch)):
+        if value is None:
+            continue
+        if int(value) <= 0:
+            raise Invalid(_("人数上限必须是正整数，例如 30。"), {f"{kind}_capacity": [_("请填写正整数。")]})
+        qs = event.venues.filter(kind=kind).exclude(capacity=value)
+        changed = qs.update(capacity=value, updated_at=timezone.now())
+        if changed:
+            record("venue.capacity", actor=actor, event=event, after={"kind": kind, "capacity": value, "venues": changed})
+        n += changed
+    return n
+
+
+# -- contacts and attachments -------------------------------------------------------------------
+def _contact_dict(c: EventContact) -> dict[str, Any]:
+    return {"name": c.name, "org": c.org, "phones": list(c.phones or []), "fax": c.fax}
+
+
+@transaction.atomic
+def set_contacts(event: Event, contacts: list[dict[str, Any]], *, actor: Any = None) -> list[EventContact]:
+    """Replace the notice's contact people with `contacts` (in this order); audited when changed."""
+    from huiwu.core.errors import Invalid
+
+    check_writable(event)
+    clean = []
+    for i, c in enumerate(contacts, start=1):
+        name = (c.get("name") or "").strip()
+        phones = [p.strip() for p in (c.get("phones") or []) if p and p.strip()]
+        if not name:
+            if phones or (c.get("org") or "").strip():
+                raise Invalid(_("第%(n)d位联系人缺少姓名。") % {"n": i}, {f"contacts.{i}.name": [_("请填写姓名。")]})
+            continue
+        clean.append({"name": name[:40], "org": (c.get("org") or "").strip()[:120], "phones": phones[:5],
+                      "fax": (c.get("fax") or "").strip()[:40]})
+    before = [_contact_dict(c) for c in event.contacts.all()]
+    if before == clean:
+        return list(event.contacts.all())
+    event.contacts.all().delete()
+    made = EventContact.objects.bulk_create([EventContact(event=event, order=i, **c) for i, c in enumerate(clean)])
+    record("event.contacts", actor=actor, event=event, obj=event, before={"contacts": before}, after={"contacts": clean})
+    return made
+
+
+#: what an attachment file may be: its first bytes decide (Word/Excel/WPS, PDF, images)
+ATTACHMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _check_attachment_file(upload: Any) -> None:
+    from huiwu.core.errors import Invalid
+
+    if upload.size > ATTACHMENT_MAX_BYTES or upload.size == 0:
+        raise Invalid(_("附件须为 1 字节到 20 MB 之间的文件。"), {"file": [_("文件大小不合适。")]})
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(ATTACHMENT_MAGIC):
+        raise Invalid(_("附件须为 Word、Excel、WPS、PDF 或图片文件。"), {"file": [_("文件类型不支持。")]})
+
+
+@transaction.atomic
+def save_attachment(event: Event, *, title: str, template_kind: str = "", upload: Any = None,
+                    attachment: EventAttachment | None = None, actor: Any = None) -> EventAttachment:
+    """Add an attachment of the notice, or change one (title, which receipt form it stands for, file)."""
+    from huiwu.core.errors import Invalid
+
+    check_writable(event)
+    title = (title or "").strip()[:200]
+    if not title:
+        raise Invalid(_("请填写附件名称。"), {"title": [_("请填写附件名称。")]})
+    if template_kind not in ("", "main", "branch"):
+        raise Invalid(_("附件类别无效。"), {"template_kind": [_("可选：主会场回执、分会场回执或其他。")]})
+    if upload is not None:
+        _check_attachment_file(upload)
+    att = attachment or EventAttachment(event=event, order=event.attachments.count() + 1)
+    before = {"title": att.title, "template_kind": att.template_kind, "file": att.file.name or ""} if att.pk else None
+    att.title, att.template_kind = title, template_kind
+    if upload is not None:
+        ext = upload.name.rsplit(".", 1)[-1].lower()[:5] if "." in upload.name else "bin"
+        att.file.save(f"{event.pk}-{att.order}.{ext}", upload, save=False)
+    att.save()
+    record("event.attachment", actor=actor, event=event, obj=att, before=before,
+           after={"title": att.title, "template_kind": att.template_kind, "file": att.file.name or ""})
+    return att
+
+
+@transaction.atomic
+def remove_attachment(attachment: EventAttachment, *, actor: Any = None) -> None:
+    check_writable(attachment.event)
+    record("event.attachment_remove", actor=actor, event=attachment.event, obj=attachment,
+           before={"title": attachment.title, "file": attachment.file.name or ""})
+    attachment.delete()

@@ -395,6 +395,28 @@ def duplicates_report(event: Event) -> dict[str, list]:
     return {"cases": cases, "standing": [{"name": n, "phone": p, "where": standing.get((n, p), [])} for n, p in keys]}
 
 
+def shared_people(event: Event) -> dict[int, int]:
+    """Per venue, how many of its people (name + mobile) stand on an earlier list of the event (in
+    the official order; at the main venue, another unit's list): a total that subtracts these
+    counts each person once. One grouped query, and a second only when someone is on two lists."""
+    active = Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE).exclude(phone="")
+    twice = list(active.order_by().values("name", "phone").annotate(n=Count("id")).filter(n__gt=1)
+                 .values_list("name", "phone"))
+    if not twice:
+        return {}
+    q = Q()
+    for name, phone in twice:
+        q |= Q(name=name, phone=phone)
+    seen: set[tuple[str, str]] = set()
+    out: dict[int, int] = {}
+    for venue_id, name, phone in active.filter(q).order_by("venue__order", "venue_id", "id").values_list(
+            "venue_id", "name", "phone"):
+        if (name, phone) in seen:
+            out[venue_id] = out.get(venue_id, 0) + 1
+        seen.add((name, phone))
+    return out
+
+
 def _combined(problems: list[ApiError]) -> ApiError:
     """Several reasons to refuse one filing, said together (the first one's code)."""
     if len(problems) == 1:

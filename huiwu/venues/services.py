@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from huiwu.core.text import fold
 from huiwu.events.models import Event
 from huiwu.receipts.models import Attendee
 
-from .models import Venue
+from .models import Venue, VenueUnit
 
 
 def active_counts(event: Event, venue_ids: list[int] | None = None) -> dict[int, int]:
@@ -163,3 +164,140 @@ def is_effectively_open(venue: Venue) -> bool:
     if venue.event.approval_required and venue.approval_status != Venue.Approval.APPROVED:
         return False
     return venue.is_open
+
+
+# -- the main venue's units ---------------------------------------------------------------------
+_MAIN_LIST = re.compile(r"主会场[:：]\s*([^。\n]+)")  # i18n: data (the notice's grammar)
+_ROLE_TAIL = re.compile(  # i18n: data
+    r"(?:[（(][^）)]*[）)])?\s*(?:等)?\s*$|(?:主要|有关|相关)?(?:负责同志|负责人|领导|代表|同志|参会人员|人员)(?:[（(][^）)]*[）)])?\s*(?:等)?\s*$")
+
+
+def suggest_main_units(event: Event) -> list[str]:
+    """Units the notice names as sitting at the main venue (主会场：X负责人；Y负责人…), not yet confirmed.
+
+    Only a suggestion: the organizer confirms, renames or drops each on the main-units page.
+    """
+    main = event.venues.filter(kind=Venue.Kind.MAIN).first()
+    have = set(VenueUnit.objects.filter(venue=main).values_list("unit__name", flat=True)) if main else set()
+    out: list[str] = []
+    for m in _MAIN_LIST.finditer(event.notice_text or ""):
+        for part in re.split(r"[；;]", m.group(1)):
+            name = part.strip()
+            for _i in range(3):  # 负责人(视频致辞)等 peels in a few steps
+                name = _ROLE_TAIL.sub("", name).strip()
+            if 2 <= len(name) <= 60 and not re.search(r"总人数|人以内|提前|入位", name) and name not in have | set(out):
+                out.append(name)
+    return out
+
+
+def _unit_kind(name: str) -> str:
+    from huiwu.events.models import Unit
+
+    if re.search(r"协会|学会|研究会|联合会", name):  # i18n: data
+        return Unit.Kind.ASSOCIATION
+    if re.search(r"联合国|国际|组织.*办事处", name):  # i18n: data
+        return Unit.Kind.INTERNATIONAL
+    if re.search(r"部|司|局|厅|委员会|办公室", name):  # i18n: data
+        return Unit.Kind.MINISTRY
+    return Unit.Kind.OTHER
+
+
+@transaction.atomic
+def add_main_unit(event: Event, name: str, *, quota: int = 0, actor: Any = None) -> VenueUnit:
+    """Confirm a unit at the main venue: it gets its own invitation and files its own list."""
+    from huiwu.events.models import Unit
+    from huiwu.events.services import check_writable
+
+    check_writable(event)
+    name = fold(name).strip()[:120]
+    if len(name) < 2:
+        raise _invalid("name", _("请填写参会单位的全称，例如“中国成人教育协会”。"))
+    if quota < 0:
+        raise _invalid("quota", _("名额不能为负数（0 表示不单独限额）。"))
+    main = event.venues.filter(kind=Venue.Kind.MAIN).first()
+    if main is None:
+        raise _invalid("venue", _("会议还没有主会场，请先设置主会场。"))
+    unit = Unit.objects.filter(name=name).order_by("id").first() or Unit.objects.create(
+        name=name, kind=_unit_kind(name), order=2000)
+    vu, created = VenueUnit.objects.get_or_create(venue=main, unit=unit, defaults={"quota": quota})
+    if not created and vu.quota != quota:
+        vu.quota = quota
+        vu.save(update_fields=["quota"])
+    record("venue.main_unit_add", actor=actor, venue=main, obj=vu, after={"unit": name, "quota": quota})
+    return vu
+
+
+@transaction.atomic
+def remove_main_unit(vu: VenueUnit, *, actor: Any = None) -> None:
+    """Drop a unit from the main venue, unless it has already filed people (they would be orphaned)."""
+    from huiwu.core.errors import ApiError
+    from huiwu.events.services import check_writable
+
+    check_writable(vu.venue.event)
+    if Attendee.objects.filter(venue=vu.venue, filed_by_unit=vu.unit, status=Attendee.Status.ACTIVE).exists():
+        raise ApiError("conflict", _("%(unit)s已填报参会人员，不能移除。如确需移除，请先让该单位撤回名单。")
+                       % {"unit": vu.unit.name}, 409)
+    record("venue.main_unit_remove", actor=actor, venue=vu.venue, obj=vu, before={"unit": vu.unit.name})
+    vu.delete()
+
+
+def main_unit_rows(event: Event) -> list[dict[str, Any]]:
+    """Each confirmed main-venue unit with its invitations and filing, for the page and the API."""
+    from huiwu.accounts.models import Invitation
+
+    main = event.venues.filter(kind=Venue.Kind.MAIN).first()
+    if main is None:
+        return []
+    units = list(VenueUnit.objects.filter(venue=main).select_related("unit").order_by("unit__order", "id"))
+    invited: dict[int, dict[str, int]] = {}
+    for unit_id, used in Invitation.objects.filter(venue=main, revoked_at__isnull=True).values_list("unit_id", "used_at"):
+        d = invited.setdefault(unit_id, {"sent": 0, "used": 0})
+        d["sent"] += 1
+        d["used"] += used is not None
+    filed = dict(Attendee.objects.filter(venue=main, status=Attendee.Status.ACTIVE).order_by()
+                 .values("filed_by_unit_id").annotate(n=Count("id")).values_list("filed_by_unit_id", "n"))
+    return [{"id": vu.pk, "unit_id": vu.unit_id, "name": vu.unit.name, "quota": vu.quota,
+             "invitations": invited.get(vu.unit_id, {}).get("sent", 0),
+             "accepted": invited.get(vu.unit_id, {}).get("used", 0), "attendees": filed.get(vu.unit_id, 0)}
+            for vu in units]
+
+
+#: what the organizer may change on a venue (the API's PATCH)
+VENUE_FIELDS = ("name", "address", "room", "capacity")
+
+
+@transaction.atomic
+def update_venue(venue: Venue, changes: dict[str, Any], *, actor: Any = None) -> Venue:
+    """The organizer changes a venue's name, address, room or capacity (audited).
+
+    A capacity below the people already filed is refused: nobody is silently dropped.
+    """
+    from huiwu.events.services import check_writable
+
+    check_writable(venue.event)
+    unknown = sorted(set(changes) - set(VENUE_FIELDS))
+    if unknown:
+        raise _invalid(unknown[0], _("这些字段不能修改：%(names)s。") % {"names": "、".join(unknown)})
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "capacity":
+            if not isinstance(value, int) or value <= 0:
+                raise _invalid("capacity", _("人数上限必须是正整数，例如 30。"))
+            have = active_counts(venue.event, [venue.pk]).get(venue.pk, 0)
+            if value < have:
+                raise _invalid("capacity", _("%(venue)s已有 %(n)d 人报名，人数上限不能低于 %(n)d。")
+                               % {"venue": venue.name, "n": have})
+        else:
+            value = fold(str(value or "")).strip()[: Venue._meta.get_field(key).max_length]
+            if key == "name" and not value:
+                raise _invalid("name", _("会场名称不能为空。"))
+        clean[key] = value
+    before = {k: getattr(venue, k) for k in clean}
+    changed = {k: v for k, v in clean.items() if before[k] != v}
+    if changed:
+        for k, v in changed.items():
+            setattr(venue, k, v)
+        venue.save(update_fields=[*changed, "updated_at"])
+        record("venue.update", actor=actor, venue=venue, obj=venue,
+               before={k: before[k] for k in changed}, after=changed)
+    return venue

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "venues"
 urlpatterns = [
+    path("manage/<slug:event>/main-units/", views.main_units, name="main_units"),
     path("manage/<slug:event>/venues/<str:venue>/", views.detail, name="detail"),
     path("manage/<slug:event>/venues/<str:venue>/invite/", views.invite, name="invite"),
     path("manage/<slug:event>/venues/<str:venue>/approval/document/", views.approval_document, name="approval_document"),

@@ -86,8 +86,12 @@ def invite(request, event, venue):
             messages.error(request, _("请选择要邀请的参会单位。"))
             return redirect("venues:detail", event.slug, venue.code)
         kwargs = {"role": Role.MAIN_UNIT, "unit": vu.unit}
-    _inv, token = account_services.create_invitation(venue, actor=request.user, email=request.POST.get("email", "").strip(),
-                                                     base_url=urls_abs.base_url(), **kwargs)
+    try:
+        _inv, token = account_services.create_invitation(venue, actor=request.user, base_url=urls_abs.base_url(),
+                                                         email=request.POST.get("email", "").strip(), **kwargs)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+        return redirect("venues:detail", event.slug, venue.code)
     link = urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))
     days = settings.HUIWU_INVITATION_DAYS
     messages.success(request, ngettext("邀请链接（%(days)s 天内有效，仅可使用一次）：%(link)s",
@@ -156,3 +160,33 @@ def extend(request, event, venue):
             messages.success(request, _("已延期至 %(t)s。") % {"t": receipt_services.format_deadline(venue, until)}
                              if until else _("已取消延期。"))
     return redirect("venues:detail", event.slug, venue.code)
+
+
+@scoped("event.manage")
+def main_units(request, event):
+    """The units that sit at the main venue: confirm the notice's list, add, drop; each one is
+    invited on its own and files its own list."""
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                vu = VenueUnit.objects.filter(venue__event=event, pk=request.POST["remove"]).select_related("unit", "venue").first()
+                if vu is not None:
+                    services.remove_main_unit(vu, actor=request.user)
+                    messages.success(request, _("已移除：%(name)s。") % {"name": vu.unit.name})
+            else:
+                names = [n for n in request.POST.getlist("name") if n.strip()]
+                for name in names:
+                    services.add_main_unit(event, name, actor=request.user)
+                if names:
+                    messages.success(request, ngettext("已确认 %(n)d 个主会场参会单位。", "已确认 %(n)d 个主会场参会单位。",
+                                                       len(names)) % {"n": len(names)})
+                else:
+                    messages.error(request, _("请勾选或填写要确认的单位。"))
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        return redirect("venues:main_units", event.slug)
+    main = event.venues.filter(kind=Venue.Kind.MAIN).first()
+    return render(request, "venues/main_units.html", {
+        "event": event, "main": main, "rows": services.main_unit_rows(event),
+        "suggestions": services.suggest_main_units(event),
+    })
