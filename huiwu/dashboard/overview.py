@@ -17,7 +17,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from huiwu.events.models import Event
 from huiwu.events.services import closing_time
 from huiwu.receipts.models import Receipt, TechContact
-from huiwu.venues.models import Venue
+from huiwu.receipts.services import shared_people
+from huiwu.venues.models import Venue, VenueUnit
 from huiwu.venues.services import active_counts
 
 
@@ -108,9 +109,14 @@ def base_rows(event: Event) -> dict[int, VenueRow]:
 
 # -- loaders: one grouped query each ------------------------------------------------------------
 def load_counts(event: Event, rows: dict[int, VenueRow]) -> None:
+    """Each venue's list, and how many of its people stand on an earlier list too (`extra["shared"]`,
+    so the total counts them once); the second query runs only when someone is on two lists."""
     for venue_id, n in active_counts(event).items():
         if venue_id in rows:
             rows[venue_id].count = n
+    for venue_id, n in shared_people(event).items():
+        if venue_id in rows:
+            rows[venue_id].extra["shared"] = n
 
 
 def load_tech(event: Event, rows: dict[int, VenueRow]) -> None:
@@ -120,13 +126,24 @@ def load_tech(event: Event, rows: dict[int, VenueRow]) -> None:
 
 
 def load_receipts(event: Event, rows: dict[int, VenueRow]) -> None:
+    """A branch is filed with its first receipt; the main venue only when every unit invited to it
+    has filed its own list (one unit's receipt does not file the others'): one query each."""
     receipts = (
         Receipt.objects.filter(venue__event=event).values("venue_id")
-        .annotate(v=Max("version"), at=Max("submitted_at")).values_list("venue_id", "v", "at")
+        .annotate(v=Max("version"), at=Max("submitted_at"), units=Count("unit_id", distinct=True))
+        .values_list("venue_id", "v", "at", "units")
     )
-    for venue_id, version, at in receipts:
-        if venue_id in rows:
-            rows[venue_id].filed_version, rows[venue_id].filed_at = version, at
+    invited = dict(VenueUnit.objects.filter(venue__event=event, venue__kind=Venue.Kind.MAIN).order_by()
+                   .values("venue_id").annotate(n=Count("id")).values_list("venue_id", "n"))
+    for venue_id, version, at, units in receipts:
+        row = rows.get(venue_id)
+        if row is None:
+            continue
+        row.filed_at = at
+        if row.kind == Venue.Kind.MAIN and units < invited.get(venue_id, 0):
+            row.extra["units_filed"] = (units, invited[venue_id])
+            continue
+        row.filed_version = version
 
 
 # -- cells --------------------------------------------------------------------------------------
@@ -144,11 +161,20 @@ def _approval_cell(r: VenueRow, ctx: Context) -> str:
 
 
 def _receipt_cell(r: VenueRow, ctx: Context) -> str:
+    if "units_filed" in r.extra:  # the main venue: some invited units have not filed yet
+        done, of = r.extra["units_filed"]
+        return SafeString(f'<span class="warn">{ctx.word("部分单位已报")} {done}/{of}</span>')
     if r.filed_version:
         return SafeString(f'<span class="ok">{ctx.word("已报")} v{r.filed_version}</span>')
     if is_late(r, ctx.now, ctx.event.registration_deadline):
         return SafeString(f'<span class="bad">{ctx.word("逾期未报")}</span>')
     return SafeString(f'<span class="muted">{ctx.word("未报")}</span>')
+
+
+def _tech_cell(r: VenueRow, ctx: Context) -> str:
+    if r.tech or r.kind != Venue.Kind.BRANCH:
+        return r.tech or "—"
+    return SafeString(f'<span class="warn">{ctx.word("缺视频调试负责人")}</span>')
 
 
 def _venue_cell(r: VenueRow, ctx: Context) -> str:
@@ -169,7 +195,7 @@ COLUMNS: list[Column] = [
     Column("receipt", lambda: _("回执"), _receipt_cell, load=load_receipts),
     Column("count", lambda: _("人数/上限"), lambda r, c: f"{r.count}/{r.capacity}", load=load_counts,
            css=lambda r: "warn" if r.count >= r.capacity else ""),
-    Column("tech", lambda: _("技术联系人"), lambda r, c: r.tech or "—", load=load_tech),
+    Column("tech", lambda: _("技术联系人"), _tech_cell, load=load_tech),
     Column("changed", lambda: _("最后变更"), _changed_cell),
 ]
 
@@ -184,11 +210,13 @@ def overview_rows(event: Event, columns: list[Column] | None = None) -> list[Ven
 
 
 def summarise(rows: list[VenueRow], deadline: datetime | None) -> dict[str, int]:
+    """The figures above the table; attendees are people: one person on two lists (allowed by the
+    organizer, or filed before the rule) is counted once (see load_counts)."""
     now = timezone.now()
     return {
         "venues": len(rows),
         "filed": sum(1 for r in rows if r.filed_version),
-        "attendees": sum(r.count for r in rows),
+        "attendees": sum(r.count - r.extra.get("shared", 0) for r in rows),
         "approved": sum(1 for r in rows if r.kind == "branch" and r.approval_status == Venue.Approval.APPROVED),
         "late": sum(1 for r in rows if is_late(r, now, deadline)),
     }
