@@ -134,10 +134,12 @@ def seats(layout: dict) -> list[Seat]:
 
 def generate(*, rows: int | list[int], seat_pitch: float = 0.6, row_pitch: float = 1.0,
              aisles: list[int] | None = None, rostrum_seats: int = 0, rostrum_gap: float = 3.0,
+             rostrum_pitch: float = 1.2,
              name: str = "") -> dict:
     """A rectangular room: `rows` × seats (an int per row for rows of different lengths, centred),
     seats numbered 1… from the audience's left; `aisles` are seat numbers removed in every row;
-    an optional rostrum of `rostrum_seats` seats `rostrum_gap` metres before the first row."""
+    an optional rostrum of `rostrum_seats` seats `rostrum_pitch` apart (a table each), `rostrum_gap`
+    metres before the first row."""
     lengths = rows if isinstance(rows, list) else [10] * int(rows)
     if not lengths or len(lengths) > MAX_ROWS:
         raise Invalid(_("排数应在 1 到 %(max)d 之间。") % {"max": MAX_ROWS})
@@ -159,9 +161,11 @@ def generate(*, rows: int | list[int], seat_pitch: float = 0.6, row_pitch: float
     if rostrum_seats:
         if rostrum_seats > min(widest * 2, MAX_SEATS_PER_ROW):
             raise Invalid(_("主席台座位数过多。"))
-        start = -(rostrum_seats - 1) * max(seat_pitch, 0.8) / 2
+        if not (0.4 <= rostrum_pitch <= 5) or not (0.5 <= rostrum_gap <= 30):
+            raise Invalid(_("主席台座位间距应在 0.4–5 米之间，与第一排的距离应在 0.5–30 米之间。"))
+        start = -(rostrum_seats - 1) * rostrum_pitch / 2
         rostrum = {"label": _("主席台"), "y": -round(rostrum_gap, 3), "seats": [
-            {"label": str(j + 1), "x": round(start + j * max(seat_pitch, 0.8), 3)} for j in range(rostrum_seats)]}
+            {"label": str(j + 1), "x": round(start + j * rostrum_pitch, 3)} for j in range(rostrum_seats)]}
     return clean_layout({"name": name, "rows": out_rows, "rostrum": rostrum})
 
 
