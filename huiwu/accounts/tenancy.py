@@ -27,9 +27,9 @@ from .models import Membership, Role
 PERMS: dict[str, set[str]] = {
     Role.ORGANIZER: {
         "event.view", "event.manage", "venue.view", "venue.edit", "venue.approve",
-        "attendee.phone", "checkin.scan", "admission.verdict",
+        "attendee.phone", "checkin.scan", "admission.verdict", "seating.edit",
     },
-    Role.COORDINATOR: {"event.view", "venue.view", "venue.edit", "attendee.phone", "admission.verdict"},
+    Role.COORDINATOR: {"event.view", "venue.view", "venue.edit", "attendee.phone", "admission.verdict", "seating.edit"},
     Role.MAIN_UNIT: {"event.view", "venue.view", "venue.edit", "attendee.phone", "admission.verdict"},
     Role.DOOR: {"event.view", "venue.view", "checkin.scan", "admission.verdict"},
     Role.HEALTH: {"event.view", "venue.view", "declaration.view", "admission.verdict"},
