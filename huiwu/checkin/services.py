@@ -298,7 +298,7 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
         return early
     attendee.event = event
     attendee.venue.event = event
-    dv = admission.door_verdict(attendee)
+    dv = admission._verdicts([attendee], event)[0][1]  # door_verdict's rules, in two queries
     refused = _judge(event, code, attendee, venue, dv, seat)
     if refused is not None:
         refused.nonce = nonce
