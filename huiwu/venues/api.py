@@ -48,3 +48,164 @@ def list_venues(request, event: str):
 def get_venue(request, event: str, venue: str):
     v = resolve_venue(request.auth, event, venue, "venue.view", request)
     return with_counts(v.event, type(v).objects.filter(pk=v.pk))[0]
+
+
+# -- the organizer's routes: venue details, main-venue units, invitations -------------------------
+class VenuePatch(Schema):
+    """Any of these; `approval_required` is the event's rule for all branch venues (PATCH the event),
+    a venue's own approval is decided with `approval_status` here."""
+
+    name: str | None = None
+    address: str | None = None
+    room: str | None = None
+    capacity: int | None = None
+    approval_status: str | None = None
+    approval_note: str | None = None
+    is_open: bool | None = None
+
+
+@router.patch("/events/{event}/venues/{venue}", response=VenueOut, summary=gettext_lazy("修改会场（主办方）：容量、审批、信息"))
+def patch_venue(request, event: str, venue: str, payload: VenuePatch):
+    from django.db import transaction
+
+    from . import services
+
+    v = resolve_venue(request.auth, event, venue, "event.manage", request)
+    data = payload.dict(exclude_unset=True)
+    status, note, is_open = data.pop("approval_status", None), data.pop("approval_note", None), data.pop("is_open", None)
+    with transaction.atomic():
+        services.update_venue(v, data, actor=request.auth)
+        if status is not None:
+            services.decide_approval(v, status=status, note=note or "", actor=request.auth)
+        if is_open is not None:
+            services.set_open(v, is_open, actor=request.auth)
+    return with_counts(v.event, type(v).objects.filter(pk=v.pk))[0]
+
+
+class MainUnitOut(Schema):
+    id: int
+    unit_id: int
+    name: str
+    quota: int
+    invitations: int
+    accepted: int
+    attendees: int
+
+
+class MainUnitIn(Schema):
+    name: str
+    quota: int = 0
+
+
+class MainUnits(Schema):
+    units: list[MainUnitOut]
+    suggested: list[str]
+
+
+def _organizer_event(request, event: str):
+    return resolve_event(request.auth, event, "event.manage", request)
+
+
+@router.get("/events/{event}/main-units", response=MainUnits, summary=gettext_lazy("主会场参会单位（已确认的与通知中建议的）"))
+def list_main_units(request, event: str):
+    from . import services
+
+    ev = _organizer_event(request, event)
+    return {"units": services.main_unit_rows(ev), "suggested": services.suggest_main_units(ev)}
+
+
+@router.post("/events/{event}/main-units", response={201: MainUnitOut}, summary=gettext_lazy("确认一个主会场参会单位"))
+def add_main_unit(request, event: str, payload: MainUnitIn):
+    from . import services
+
+    ev = _organizer_event(request, event)
+    vu = services.add_main_unit(ev, payload.name, quota=payload.quota, actor=request.auth)
+    return 201, next(r for r in services.main_unit_rows(ev) if r["id"] == vu.pk)
+
+
+@router.delete("/events/{event}/main-units/{unit_id}", response={204: None}, summary=gettext_lazy("移除主会场参会单位"))
+def remove_main_unit(request, event: str, unit_id: int):
+    from django.shortcuts import get_object_or_404
+
+    from . import services
+    from .models import VenueUnit
+
+    ev = _organizer_event(request, event)
+    vu = get_object_or_404(VenueUnit.objects.select_related("unit", "venue__event"), venue__event=ev, pk=unit_id)
+    services.remove_main_unit(vu, actor=request.auth)
+    return 204, None
+
+
+class InvitationOut(Schema):
+    id: int
+    role: str
+    unit: str | None
+    email: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name if obj.unit_id else None
+
+
+class InvitationCreated(InvitationOut):
+    link: str
+
+
+class InvitationIn(Schema):
+    email: str = ""
+    #: at the main venue: the invited unit (a main-units `unit_id`)
+    unit_id: int | None = None
+
+
+@router.get("/events/{event}/venues/{venue}/invitations", response=list[InvitationOut],
+            summary=gettext_lazy("会场的邀请链接（主办方）"))
+def list_invitations(request, event: str, venue: str):
+    from huiwu.accounts.models import Invitation
+
+    v = resolve_venue(request.auth, event, venue, "event.manage", request)
+    return list(Invitation.objects.filter(venue=v).select_related("unit").order_by("-created_at"))
+
+
+@router.post("/events/{event}/venues/{venue}/invitations", response={201: InvitationCreated},
+             summary=gettext_lazy("生成邀请链接（主会场须指定参会单位）；填写邮箱时同时发送邮件"))
+def create_invitation(request, event: str, venue: str, payload: InvitationIn):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from huiwu.accounts import services as account_services
+    from huiwu.accounts.models import Role
+    from huiwu.core import urls_abs
+    from huiwu.core.errors import Invalid
+
+    from .models import Venue, VenueUnit
+
+    v = resolve_venue(request.auth, event, venue, "event.manage", request)
+    kwargs: dict = {}
+    if v.kind == Venue.Kind.MAIN:
+        vu = VenueUnit.objects.filter(venue=v, unit_id=payload.unit_id or 0).select_related("unit").first()
+        if vu is None:
+            raise Invalid(_("主会场的邀请须指定已确认的参会单位（unit_id，见 main-units）。"), {"unit_id": [_("请指定参会单位")]})
+        kwargs = {"role": Role.MAIN_UNIT, "unit": vu.unit}
+    inv, token = account_services.create_invitation(v, actor=request.auth, email=payload.email.strip(),
+                                                    base_url=urls_abs.base_url(), **kwargs)
+    inv.link = urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))
+    return 201, inv
+
+
+@router.delete("/events/{event}/venues/{venue}/invitations/{invitation_id}", response={204: None},
+               summary=gettext_lazy("撤销邀请链接"))
+def revoke_invitation(request, event: str, venue: str, invitation_id: int):
+    from django.shortcuts import get_object_or_404
+
+    from huiwu.accounts import services as account_services
+    from huiwu.accounts.models import Invitation
+
+    v = resolve_venue(request.auth, event, venue, "event.manage", request)
+    inv = get_object_or_404(Invitation, venue=v, pk=invitation_id)
+    if inv.revoked_at is None:
+        account_services.revoke_invitation(inv, actor=request.auth)
+    return 204, None
