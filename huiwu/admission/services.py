@@ -349,9 +349,13 @@ class DoorVerdict:
     rule_kinds: list[str]
     declared_at: datetime | None
     declaration: Declaration | None = None
+    #: no admission rule holds at the venue: "eligible" then only means nothing was checked
+    unruled: bool = False
 
     @property
     def label(self) -> str:
+        if self.unruled:
+            return _("未设置规则")
         return str(dict(Declaration.Verdict.choices)[self.verdict])
 
 
@@ -367,6 +371,8 @@ def door_verdict(attendee: Attendee) -> DoorVerdict:
 
     After the purge the stored verdict stands; no declaration at all is pending.
     """
+    if not rules_for(attendee.venue):
+        return DoorVerdict(engine.ELIGIBLE, [], [], None, current_declaration(attendee), unruled=True)
     decl = current_declaration(attendee)
     if decl is None:
         return _undeclared(judge(attendee, {}))
@@ -395,9 +401,14 @@ def _verdicts(attendees: list[Attendee], event: Event) -> list[tuple[Attendee, D
         titles.setdefault(r.kind, r.title)
     tz = event_tz(event)
     out = []
+    unruled: dict[int, bool] = {}
     for a in attendees:
         d = decls.get(a.pk)
-        if d is None:
+        if a.venue_id not in unruled:
+            unruled[a.venue_id] = not engine.rules_at(as_dicts, a.venue.kind, a.venue.code)
+        if unruled[a.venue_id]:
+            out.append((a, DoorVerdict(engine.ELIGIBLE, [], [], d.submitted_at if d else None, d, unruled=True)))
+        elif d is None:
             venue = a.venue
             out.append((a, _undeclared(engine.evaluate(as_dicts, {}, event.starts_at, venue.kind, venue.code, tz=tz))))
         elif d.answers is None:
@@ -410,6 +421,13 @@ def _verdicts(attendees: list[Attendee], event: Event) -> list[tuple[Attendee, D
             out.append((a, DoorVerdict(v.verdict, v.rule_titles, v.rule_kinds,
                                        d.submitted_at, d)))
     return out
+
+
+def has_rules(event: Event, venue: Venue | None = None) -> bool:
+    """Whether any enabled admission rule holds (at the venue, or anywhere in the event): without one,
+    pages that show verdicts say so instead of calling everyone eligible."""
+    rules = event_rules(event)
+    return bool(engine.rules_at(rules, venue.kind, venue.code) if venue is not None else rules)
 
 
 def venue_verdicts(venue: Venue, unit_ids: set[int] | None = None) -> list[tuple[Attendee, DoorVerdict]]:
@@ -432,10 +450,13 @@ def verdict_summary(event: Event) -> list[dict]:
     by_venue: dict[int, dict] = {}
     for v in Venue.objects.filter(event=event).order_by("order", "id"):
         by_venue[v.pk] = {"venue": v, engine.ELIGIBLE: 0, engine.NOT_ELIGIBLE: 0, engine.PENDING: 0, "total": 0}
+    for row in by_venue.values():
+        row["unruled"] = False
     for a, dv in event_verdicts(event):
         row = by_venue[a.venue_id]
         row[dv.verdict] += 1
         row["total"] += 1
+        row["unruled"] = row["unruled"] or dv.unruled
     return list(by_venue.values())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -183,6 +184,33 @@ def create_event_from_notice(parsed: dict[str, Any], actor: Any, *, notice_text:
         "doc_number": event.doc_number,
     })
     return event
+
+
+#: the demo event's notice, in our words with the seed's facts; its rules are the seed's six
+DEMO_NOTICE = Path(__file__).resolve().parents[1] / "events" / "data" / "demo_notice.txt"
+
+
+def demo_rules() -> list[dict[str, Any]]:
+    """The demo notice's admission rules as the notice parser reads them (not a hand-made list)."""
+    from .parser import parse
+
+    return parse(DEMO_NOTICE.read_text(encoding="utf-8"))["admission_rules"]
+
+
+def adopt_demo_rules(event: Event, actor: Any = None) -> int:
+    """Give the demo event its notice's rules, once: not when it has rules, nor when an organizer
+    has adopted or cleared rules before (an empty list is a choice too)."""
+    from huiwu.audit.models import AuditEntry
+
+    if AuditEntry.objects.filter(event=event, action="admission.rules_adopt").exists():
+        return 0
+    try:
+        from huiwu.admission.models import AdmissionRule
+    except ImportError:
+        return 0
+    if AdmissionRule.objects.filter(event=event).exists():
+        return 0
+    return _adopt_rules(event, demo_rules(), actor)
 
 
 def _adopt_rules(event: Event, rules: list[dict[str, Any]], actor: Any) -> int:

@@ -27,6 +27,14 @@ class Command(BaseCommand):
             self.stdout.write(ngettext("已载入演示会议：%(title)s（%(slug)s），%(n)s 个会场。",
                                        "已载入演示会议：%(title)s（%(slug)s），%(n)s 个会场。", n)
                               % {"title": event.title, "slug": DEMO_SLUG, "n": n})
+        demo = Event.objects.filter(slug=DEMO_SLUG).first()
+        if demo is not None:  # the notice's six admission rules, also for a demo loaded before they came
+            from huiwu.notices.services import adopt_demo_rules
+
+            rules = adopt_demo_rules(demo)
+            if rules:
+                self.stdout.write(ngettext("演示会议已采用通知中的 %(n)d 条入场规则。", "演示会议已采用通知中的 %(n)d 条入场规则。",
+                                           rules) % {"n": rules})
         if not Membership.objects.filter(role=Role.ORGANIZER).exists():
             password = secrets.token_urlsafe(12)
             add_user("organizer", Role.ORGANIZER, password, display_name=_("主办方"))
