@@ -21,3 +21,7 @@ urlpatterns = [
     path("", include("huiwu.dashboard.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "huiwu.core.views.bad_request"
+handler404 = "huiwu.core.views.not_found"
+handler500 = "huiwu.core.views.server_error"

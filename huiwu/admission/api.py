@@ -13,12 +13,15 @@ from django.utils.translation import gettext_lazy
 from ninja import Router, Schema, Status
 
 from huiwu.accounts.tenancy import resolve_event, resolve_venue
+from huiwu.core.api_types import choices
 from huiwu.core.errors import Invalid
 from huiwu.receipts.api import PersonIn
 from huiwu.receipts.models import Attendee
 from huiwu.receipts.services import own_unit_ids
+from huiwu.venues.models import Venue
 
 from . import engine, services
+from .models import Declaration
 
 router = Router(tags=["admission"])
 
@@ -41,7 +44,7 @@ class VerdictOut(Schema):
     attendee_id: int
     name: str
     unit: str
-    verdict: str
+    verdict: choices(Declaration.Verdict)  # type: ignore[valid-type]
     #: names of the rules behind the verdict (never a health detail)
     rules: list[str]
     declared_at: datetime | None = None
@@ -68,13 +71,13 @@ class EvaluateIn(Schema):
     rules: list[dict[str, Any]]
     declaration: dict[str, Any]
     event_start: datetime
-    venue_kind: str
+    venue_kind: choices(Venue.Kind)  # type: ignore[valid-type]
     venue_code: str | None = None
     time_zone: str | None = None
 
 
 class EvaluateOut(Schema):
-    verdict: str
+    verdict: choices(Declaration.Verdict)  # type: ignore[valid-type]
     reasons: list[dict[str, str]]
 
 

@@ -7,6 +7,7 @@ OpenAPI document (/api/v1/openapi.json) lists every route in one place.
 from __future__ import annotations
 
 import importlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,10 @@ from ninja.security import HttpBearer
 from huiwu.accounts.services import user_for_token
 from huiwu.accounts.tenancy import ReadOnly, resolve_event, resolve_venue
 
+from .api_types import ErrorBody, ErrorOut
 from .errors import ApiError
+
+logger = logging.getLogger("huiwu.api")
 
 
 class BearerToken(HttpBearer):
@@ -47,7 +51,47 @@ class Utf8Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+#: the error answers every operation may give; declared centrally so no route can forget one
+ERROR_RESPONSES = {
+    401: gettext_lazy("缺少或无效的访问令牌"),
+    403: gettext_lazy("角色无权进行此操作"),
+    404: gettext_lazy("资源不存在或不在权限范围内"),
+    409: gettext_lazy("与当前状态冲突（名额已满、截止时间已过、重复人员等）"),
+    422: gettext_lazy("请求内容有误（字段名见 fields）"),
+    500: gettext_lazy("服务器内部错误"),
+}
+
+
+class HuiwuApi(NinjaAPI):
+    """NinjaAPI whose OpenAPI document gives every operation the error responses it may answer."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorBody"] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        components["Error"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components["Error"].pop("$defs", None)
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in ERROR_RESPONSES.items():
+                    own = responses.get(status) or responses.get(str(status))
+                    if own is None:
+                        responses[status] = {"description": str(text), **ref}
+                        continue
+                    # the route answers its own body on this status (a refused receipt's report):
+                    # the error JSON (a body that fails validation) is still a possible answer
+                    content = own.setdefault("content", {}).setdefault("application/json", {})
+                    mine = content.get("schema")
+                    if mine and mine != ref["content"]["application/json"]["schema"]:
+                        content["schema"] = {"anyOf": [mine, {"$ref": "#/components/schemas/Error"}]}
+                    elif not mine:
+                        content["schema"] = {"$ref": "#/components/schemas/Error"}
+        return schema
+
+
+api = HuiwuApi(
     renderer=Utf8Renderer(),
     title=gettext_lazy("huiwu 会务 API"),
     version="1",
@@ -107,8 +151,21 @@ def _invalid(request, exc: NinjaValidationError):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code >= 500:
+        return server_error(request, exc)
+    if exc.status_code == 400:  # ninja: "Cannot parse request body"
+        return error(request, "invalid", _("请求体不是有效的 JSON。请发送一个 JSON 对象，例如 {\"name\": \"张三\"}。"), 422,
+                     {"body": [_("无法解析的 JSON")]})
     code = {404: "not_found", 403: "forbidden", 409: "conflict", 401: "unauthorized"}.get(exc.status_code, "invalid")
     return error(request, code, str(exc.message), exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """Anything unforeseen: logged with its traceback and request id, answered as error JSON (never HTML)."""
+    logger.error("API error: %s %s", request.method, request.path, exc_info=exc)
+    return error(request, "server_error", _("服务器内部错误，请稍后重试；如仍失败，请联系主办方并提供请求编号 %(rid)s。")
+                 % {"rid": getattr(request, "request_id", "")}, 500)
 
 
 for _app in settings.INSTALLED_APPS:

@@ -29,3 +29,45 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _api_error(request, code: str, message: str, status: int):
+    from django.http import JsonResponse
+
+    return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    """Django's 400 (a forged Host, a malformed request): error JSON under /api/, the page elsewhere."""
+    from django.utils.translation import gettext as _
+    from django.views import defaults
+
+    if _is_api(request):
+        return _api_error(request, "invalid", _("请求无法处理，请检查请求的地址和内容。"), 400)
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request, exception=None):
+    """A path no route knows: error JSON under /api/, the page elsewhere."""
+    from django.utils.translation import gettext as _
+    from django.views import defaults
+
+    if _is_api(request):
+        return _api_error(request, "not_found", _("找不到该资源，或您无权访问。请检查地址中的会议标识和会场代码。"), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """An error outside the API's own handlers (a middleware, the URL resolver): still error JSON under /api/."""
+    from django.utils.translation import gettext as _
+    from django.views import defaults
+
+    if _is_api(request):
+        return _api_error(request, "server_error", _("服务器内部错误，请稍后重试；如仍失败，请联系主办方并提供请求编号 %(rid)s。")
+                          % {"rid": getattr(request, "request_id", "")}, 500)
+    return defaults.server_error(request)

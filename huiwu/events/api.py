@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from huiwu.accounts.tenancy import Access, resolve_event
+from huiwu.core.api_types import choices
+
+from .models import Event
 
 router = Router(tags=["events"])
 
@@ -19,7 +22,7 @@ class EventOut(Schema):
     issuer: str
     issued_on: date | None
     theme: str
-    status: str
+    status: choices(Event.Status)  # type: ignore[valid-type]
     starts_at: datetime
     ends_at: datetime
     time_zone: str

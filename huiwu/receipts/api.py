@@ -91,6 +91,16 @@ class SubmitOut(Schema):
     diff: dict
 
 
+class ImportFileOut(Schema):
+    file: str
+    status: str
+    venue: str | None
+    attendees: list[dict]
+    tech_contact: dict | None
+    errors: list[dict]
+    warnings: list[str]
+
+
 def _venue(request, event: str, venue: str, perm: str = "venue.view"):
     """The venue in scope; reuses the one the authentication step resolved when it left it on the request."""
     cached = getattr(request, "huiwu_venue", None)
@@ -218,7 +228,8 @@ _RECEIPT_BODY = {
 }
 
 
-@router.post(BASE + "/receipts", response={201: SubmitOut, 200: SubmitOut, 422: SubmitOut},
+@router.post(BASE + "/receipts", response={201: SubmitOut | ImportFileOut, 200: SubmitOut, 409: ImportFileOut,
+                                               422: SubmitOut | ImportFileOut},
              summary=gettext_lazy("提交回执：上传文件（multipart 的 file）或 JSON 全量名单"), openapi_extra=_RECEIPT_BODY)
 def post_receipt(request, event: str, venue: str):
     v = _venue(request, event, venue, "venue.edit")
@@ -278,16 +289,6 @@ _BULK_BODY = {
             "required": ["files"]}},
     }},
 }
-
-
-class ImportFileOut(Schema):
-    file: str
-    status: str
-    venue: str | None
-    attendees: list[dict]
-    tech_contact: dict | None
-    errors: list[dict]
-    warnings: list[str]
 
 
 class ImportOut(Schema):

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from huiwu.accounts.tenancy import Access, resolve_event, resolve_venue
+from huiwu.core.api_types import choices
 
+from .models import Venue
 from .services import with_counts
 
 router = Router(tags=["venues"])
@@ -16,14 +18,14 @@ router = Router(tags=["venues"])
 
 class VenueOut(Schema):
     code: str
-    kind: str
+    kind: choices(Venue.Kind)  # type: ignore[valid-type]
     name: str
     host_unit: str | None
     address: str
     room: str
     capacity: int
     attendees: int
-    approval_status: str
+    approval_status: choices(Venue.Approval)  # type: ignore[valid-type]
     approving_body: str
     decided_at: datetime | None
     is_open: bool
