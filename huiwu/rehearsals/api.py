@@ -43,6 +43,8 @@ class SlotOut(Schema):
     contact: Contact | None
     result: ResultOut | None
     selftest: dict[str, Any] | None
+    #: the technical contact's personal self-test link (only for those who may edit the venue)
+    selftest_link: str | None = None
 
 
 class Window(Schema):
@@ -115,7 +117,8 @@ class SelfTestOut(Schema):
     via: str
 
 
-def _slots(event, venues) -> list[dict[str, Any]]:
+def _slots(event, venues, user: Any = None) -> list[dict[str, Any]]:
+    access = Access.for_user(user) if user is not None else None
     venues = list(venues.filter(kind=Venue.Kind.BRANCH).select_related("tech_contact").order_by("order", "id"))
     ids = [v.pk for v in venues]
     attempts = dict(Attempt.objects.filter(rehearsal__venue_id__in=ids).values("rehearsal__venue_id")
@@ -134,6 +137,7 @@ def _slots(event, venues) -> list[dict[str, Any]]:
             "result": {"status": r.status, "video": r.video, "audio": r.audio, "notes": r.notes,
                        "marked_at": r.marked_at, "attempts": attempts.get(v.pk, 0)} if r else None,
             "selftest": services.selftest_json(tests.get(v.pk)),
+            "selftest_link": services.personal_link(v) if access and access.can("venue.edit", event, v) else None,
         })
     out.sort(key=lambda s: (s["starts_at"] is None, s["starts_at"].timestamp() if s["starts_at"] else 0.0))
     return out
@@ -144,13 +148,13 @@ def _slots(event, venues) -> list[dict[str, Any]]:
 def get_rehearsal(request, event: str):
     ev = resolve_event(request.auth, event, "event.view", request)
     return {"event": ev.slug, "window": {"starts_at": ev.rehearsal_starts_at, "ends_at": ev.rehearsal_ends_at},
-            "hotline": services.hotline(ev), "slots": _slots(ev, Access.for_user(request.auth).venues(ev))}
+            "hotline": services.hotline(ev), "slots": _slots(ev, Access.for_user(request.auth).venues(ev), request.auth)}
 
 
 @router.get("/events/{event}/venues/{venue}/rehearsal", response=SlotOut, summary=gettext_lazy("会场的调试时段和检查结果"))
 def get_venue_rehearsal(request, event: str, venue: str):
     v = resolve_venue(request.auth, event, venue, "venue.view", request)
-    slots = _slots(v.event, Venue.objects.filter(pk=v.pk))
+    slots = _slots(v.event, Venue.objects.filter(pk=v.pk), request.auth)
     if not slots:
         raise ApiError("not_found", _("主会场没有视频调试时段。"), 404)
     return slots[0]
@@ -172,7 +176,7 @@ def put_venue_rehearsal(request, event: str, venue: str, payload: ResultIn):
     if data:
         services.mark(r, status=data.get("status"), video=data.get("video", ""), audio=data.get("audio", ""),
                       notes=data.get("notes"), by=request.auth)
-    return _slots(v.event, Venue.objects.filter(pk=v.pk))[0]
+    return _slots(v.event, Venue.objects.filter(pk=v.pk), request.auth)[0]
 
 
 @router.get("/events/{event}/venues/{venue}/selftests", response=list[SelfTestOut], summary=gettext_lazy("会场的自测记录（最新在前）"))

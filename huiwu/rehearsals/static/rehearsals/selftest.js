@@ -10,7 +10,7 @@
   if (!root || !startBtn) return;
   var S = document.getElementById("st-strings").dataset;
   var NET = root.dataset.net;
-  var CAMERA_MS = 5000, MIC_MS = 2500, DOWN_MS = 6000, UP_MS = 6000, GRACE_MS = 1500;
+  var CAMERA_MS = 5000, MIC_MS = 2500, DOWN_MS = 6000, UP_MS = 7000, GRACE_MS = 1500, WINDOW_MS = 2000;
   var DOWN_STREAMS = 4, UP_STREAMS = 3, PINGS = 12;
 
   function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
@@ -141,7 +141,7 @@
     for (var j = 1; j < rtts.length; j++) jit += Math.abs(rtts[j] - rtts[j - 1]);
     return { rtt_ms: round(median(rtts), 1), jitter_ms: round(jit / (rtts.length - 1), 1), samples: rtts.length };
   }
-  // throughput from a byte counter sampled every 200 ms: rates over 1 s windows after the grace period
+  // throughput from a byte counter sampled every 200 ms: rates over 2 s windows after the grace period
   function sampler(counter) {
     var samples = [], t0 = now();
     var id = setInterval(function () { samples.push([now() - t0, counter.bytes]); }, 200);
@@ -152,7 +152,7 @@
       for (var i = 0; i < samples.length; i++) {
         if (samples[i][0] < GRACE_MS) continue;
         for (var k = i + 1; k < samples.length; k++) {
-          if (samples[k][0] - samples[i][0] >= 1000) {
+          if (samples[k][0] - samples[i][0] >= WINDOW_MS) {
             rates.push((samples[k][1] - samples[i][1]) * 8 / ((samples[k][0] - samples[i][0]) / 1000) / 1e6);
             break;
           }
