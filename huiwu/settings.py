@@ -183,6 +183,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_HTTPONLY = True
 HUIWU_LOGIN_MAX_FAILURES = 5  # per username+address within the window below
 HUIWU_LOGIN_WINDOW_SECONDS = 15 * 60
+HUIWU_IDEMPOTENCY_HOURS = int(os.environ.get("HUIWU_IDEMPOTENCY_HOURS", "24"))
 HUIWU_INVITATION_DAYS = 14
 HUIWU_PURGE_AFTER_DAYS = int(os.environ.get("HUIWU_PURGE_AFTER_DAYS", "14"))
 # Test-only switch used by the concurrency tests to show the race the venue lock removes.

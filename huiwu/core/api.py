@@ -62,6 +62,14 @@ ERROR_RESPONSES = {
 }
 
 
+IDEMPOTENCY_PARAMETER = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "description": gettext_lazy("可选。重试时带上与第一次相同的值（如一个 UUID）：同一请求只执行一次，重试得到第一次的应答；"
+                                "同一个值用于不同的请求会得到 422。24 小时内有效。"),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+
+
 class HuiwuApi(NinjaAPI):
     """NinjaAPI whose OpenAPI document gives every operation the error responses it may answer."""
 
@@ -73,7 +81,11 @@ class HuiwuApi(NinjaAPI):
         components["Error"].pop("$defs", None)
         ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
+                if method.upper() in ("POST", "PUT", "PATCH"):
+                    params = operation.setdefault("parameters", [])
+                    if not any(p.get("name") == "Idempotency-Key" for p in params):
+                        params.append(IDEMPOTENCY_PARAMETER)
                 responses = operation.setdefault("responses", {})
                 for status, text in ERROR_RESPONSES.items():
                     own = responses.get(status) or responses.get(str(status))
@@ -167,6 +179,15 @@ def server_error(request, exc: Exception):
     return error(request, "server_error", _("服务器内部错误，请稍后重试；如仍失败，请联系主办方并提供请求编号 %(rid)s。")
                  % {"rid": getattr(request, "request_id", "")}, 500)
 
+
+def _idempotent(run):
+    from .idempotency import idempotent
+
+    return idempotent(run, error=error)
+
+
+# every POST/PUT/PATCH: a retry with the same Idempotency-Key gets the first answer (core/idempotency.py)
+api.add_decorator(_idempotent, mode="view")
 
 for _app in settings.INSTALLED_APPS:
     if not _app.startswith("huiwu."):
