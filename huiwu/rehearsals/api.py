@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from huiwu.accounts.tenancy import Access, resolve_event, resolve_venue
 from huiwu.core.errors import ApiError
@@ -191,4 +191,4 @@ def post_selftest(request, event: str, venue: str, payload: SelfTestIn):
     v = resolve_venue(request.auth, event, venue, "venue.edit", request)
     t = services.record_selftest(v, payload.dict(), via="api", by=request.auth,
                                  user_agent=request.headers.get("User-Agent", ""))
-    return 201, services.selftest_json(t)
+    return Status(201, services.selftest_json(t))

@@ -499,10 +499,7 @@ def results_by_venue(event: Event) -> dict[int, dict[str, Any]]:
 
 def board_version(event: Event) -> str:
     """Changes on any board (marks, notes, moves, self-tests) change this string (one query)."""
-    agg = Rehearsal.objects.filter(venue__event=event).aggregate(
-        u=Max("updated_at"), n=Count("id"),
-        t=Subquery(SelfTest.objects.filter(venue__event=event).order_by().values("venue__event")
-                   .annotate(m=Max("id")).values("m")[:1]),
-    )
+    agg = Venue.objects.filter(event=event).aggregate(
+        u=Max("rehearsal__updated_at"), n=Count("rehearsal", distinct=True), t=Max("selftests__id"))
     return f"{agg['u'].timestamp() if agg['u'] else 0}:{agg['n']}:{agg['t'] or 0}"
 
