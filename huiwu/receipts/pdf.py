@@ -78,12 +78,20 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
     story.append(_p(ngettext("参会人员（%(n)d 人）", "参会人员（%(n)d 人）", len(attendees)) % {"n": len(attendees)}))
     story.append(Spacer(1, 2 * mm))
     head = [_("序号"), _("姓名"), _("单位"), _("职务"), _("手机"), _("类别")]
+    from huiwu.seating.services import seat_labels  # the venue's current seating plan, if any
+
+    seats = seat_labels(venue)
+    widths = [11 * mm, 22 * mm, 52 * mm, 30 * mm, 26 * mm, 37 * mm]
+    if seats:
+        head.append(_("座位"))
+        widths = [11 * mm, 22 * mm, 40 * mm, 30 * mm, 26 * mm, 29 * mm, 20 * mm]
     data = [[_p(h, _cell) for h in head]]
     for i, a in enumerate(attendees, start=1):
         data.append([_p(str(i), _cell), _p(a.get("name", ""), _cell), _p(a.get("unit", ""), _cell),
                      _p(a.get("position", ""), _cell), _p(phone(a.get("phone", "")), _cell),
-                     _p(cats.get(a.get("category", ""), ""), _cell)])
-    table = Table(data, colWidths=[11 * mm, 22 * mm, 52 * mm, 30 * mm, 26 * mm, 37 * mm], repeatRows=1)
+                     _p(cats.get(a.get("category", ""), ""), _cell)]
+                    + ([_p(seats.get(a.get("id"), "—"), _cell)] if seats else []))
+    table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
