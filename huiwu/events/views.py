@@ -73,9 +73,8 @@ def edit(request, event):
             except ApiError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("会议信息已保存。"))
-                for w in warnings:
-                    messages.warning(request, w)
+                # the page lists the date warnings that still hold (warnings), so none are repeated here
+                messages.success(request, _("会议信息已保存。") if not warnings else _("会议信息已保存，请看下面的提醒。"))
                 return redirect("events:edit", event.slug)
         status = 422
     else:
