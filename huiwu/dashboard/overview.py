@@ -187,6 +187,33 @@ def _changed_cell(r: VenueRow, ctx: Context) -> str:
     return f"{d.month}月{d.day}日 {d:%H:%M}"  # i18n: data (the one date style; date_format is 10x slower)
 
 
+def load_rehearsal(event: Event, rows: dict[int, VenueRow]) -> None:
+    """The rehearsal slot, checklist status and latest self-test grade of each branch (three queries)."""
+    from huiwu.rehearsals.services import results_by_venue
+
+    for venue_id, res in results_by_venue(event).items():
+        if venue_id in rows:
+            rows[venue_id].extra["rehearsal"] = res
+
+
+def _rehearsal_cell(r: VenueRow, ctx: Context) -> str:
+    if r.kind != Venue.Kind.BRANCH:
+        return "—"
+    from django.utils.translation import gettext_noop
+
+    from huiwu.rehearsals.models import Grade, Status
+
+    res = r.extra.get("rehearsal")
+    if not res or not res["starts_at"]:
+        return SafeString(f'<span class="muted">{ctx.word(gettext_noop("未排时段"))}</span>')
+    css = {"passed": "ok", "failed": "bad", "retest": "warn"}.get(res["status"], "muted")
+    out = f'{res["starts_at"].astimezone(ctx.tz):%H:%M} <span class="{css}">{ctx.choice(Status, res["status"])}</span>'
+    if res["selftest_grade"]:
+        gcss = {"good": "ok", "fair": "warn", "poor": "bad"}[res["selftest_grade"]]
+        out += f' · {ctx.word(gettext_noop("自测"))}<span class="{gcss}">{ctx.choice(Grade, res["selftest_grade"])}</span>'
+    return SafeString(out)
+
+
 COLUMNS: list[Column] = [
     Column("code", lambda: _("代码"), lambda r, c: r.code),
     Column("venue", lambda: _("会场"), _venue_cell),
@@ -196,6 +223,7 @@ COLUMNS: list[Column] = [
     Column("count", lambda: _("人数/上限"), lambda r, c: f"{r.count}/{r.capacity}", load=load_counts,
            css=lambda r: "warn" if r.count >= r.capacity else ""),
     Column("tech", lambda: _("技术联系人"), _tech_cell, load=load_tech),
+    Column("rehearsal", lambda: _("视频调试"), _rehearsal_cell, load=load_rehearsal),
     Column("changed", lambda: _("最后变更"), _changed_cell),
 ]
 

@@ -160,3 +160,34 @@ def test_webrtc_loopback_through_turn(turn_server, media_chromium):
     assert rtc["relay"] is True and rtc["packets"] > 0, rtc
     assert 0 <= rtc["loss_pct"] < 1 and 0 <= rtc["rtt_ms"] < 100 and rtc["out_kbps"] > 0, rtc
     assert t["network"]["loss_pct"] == rtc["loss_pct"]
+
+
+def test_two_boards_stay_in_sync_within_two_seconds(live_app, reh_token, browser, phone, login):
+    """A mark on the desktop board shows on the tablet/phone board within 2 s; the next slot is highlighted."""
+    desk, mobile = browser.new_page(), phone.new_page()
+    for page in (desk, mobile):
+        login(page, live_app.url, "reh_org", "reh-org-pass-1")
+        page.goto(f"{live_app.url}/manage/{SLUG}/rehearsal/")
+    row = '.rb-row[data-code="120000"]'
+    assert desk.locator(".rb-row").count() == 37
+    assert desk.locator(".rb-row.next").count() == 1  # the rehearsal is ahead: its first slot is next
+    assert desk.locator(f'{row} a[href^="tel:"]').count() == 0  # Tianjin named no contact yet
+    mobile.locator(f"{row} .seg-retest").wait_for()
+    started = time.monotonic()
+    desk.click(f"{row} .seg-retest")
+    mobile.wait_for_selector(f'{row} .seg-retest[aria-pressed="true"]', timeout=2000)
+    assert time.monotonic() - started < 2.0
+    mobile.wait_for_selector('#rb-queue li[data-code="120000"]', timeout=2000)
+    mobile.fill(f"{row} input[name=notes]", "声音断续，11:05 复测")
+    mobile.click(f"{row} button[name=save_notes]")
+    desk.wait_for_function(
+        "document.querySelector('.rb-row[data-code=\"120000\"] input[name=notes]').value.includes('复测')", timeout=2000)
+    desk.click(f"{row} .seg-ok >> nth=0")
+    mobile.wait_for_selector(f'{row} .seg-ok[aria-pressed="true"]', timeout=2000)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    desk.screenshot(path=str(SCREENSHOT_DIR / "rehearsal-board-1280.png"))
+    mobile.screenshot(path=str(SCREENSHOT_DIR / "rehearsal-board-390.png"))
+    overflow = mobile.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow
+    data = _call("GET", f"{live_app.url}/api/v1/events/{SLUG}/venues/120000/rehearsal", reh_token)
+    assert data["result"]["status"] == "retest" and data["result"]["video"] == "ok" and data["result"]["attempts"] == 3

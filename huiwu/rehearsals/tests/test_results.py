@@ -258,3 +258,14 @@ def test_venue_page_shows_slot_hotline_and_link(client, scheduled, coordinator):
     body = client.get(f"/manage/{scheduled.slug}/venues/110000/").content.decode()
     assert 'id="rehearsal-card"' in body and "09:30–09:33" in body and "18500219116" in body
     assert "/t/" in body and "rehearsal.ics" in body and "良好" in body
+
+
+def test_overview_has_a_rehearsal_column(client, scheduled, organizer):
+    bj = _bj(scheduled)
+    services.mark(bj, status="retest", by=organizer)
+    services.record_selftest(bj.venue, GOOD)
+    client.force_login(organizer)
+    body = client.get(f"/manage/{scheduled.slug}/").content.decode()
+    row = body.split('data-code="110000"', 1)[1].split("</tr>", 1)[0]
+    assert "<th>视频调试</th>" in body
+    assert "09:30" in row and "需复测" in row and "自测" in row and "良好" in row

@@ -20,7 +20,7 @@
 
   function highlight() {
     var t = Date.now() + offset, next = null;
-    clock.textContent = new Date(t).toLocaleTimeString("zh-CN", { hour12: false });
+    clock.textContent = new Date(t).toLocaleTimeString("zh-CN", { hour12: false, timeZone: rows.dataset.tz || undefined });
     rows.querySelectorAll(".rb-row").forEach(function (row) {
       var s = Number(row.dataset.start), e = Number(row.dataset.end);
       row.classList.toggle("current", !!s && s <= t && t < e);
