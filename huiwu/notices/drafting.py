@@ -529,7 +529,7 @@ def draft_html(event: Event) -> str:
         if block.kind == "blank":
             out.append('<p class="gw-blank">&nbsp;</p>')
             continue
-        runs = "".join(f'<span class="gw-{role}">{escape(text)}</span>' for text, role in block.runs)
+        runs = "".join(f'<span class="gw-r-{role}">{escape(text)}</span>' for text, role in block.runs)
         out.append(f'<p class="gw-{block.kind}">{runs}</p>')
     return "\n".join(out)
 
