@@ -458,9 +458,12 @@ def _validate_rows(attendees: list[dict], checked: list | None = None) -> tuple[
     return clean_rows, errors
 
 
-def missing_contact_note() -> str:
-    """What a branch's filing without a rehearsal contact is told: the list is kept, the contact is still due."""
-    return _("缺视频调试负责人：名单已收下，请尽快补报本会场视频调试负责人的姓名和手机（网页、接口或回复邮件均可）。")
+def missing_contact_note(*, kept: bool = True) -> str:
+    """What a branch's filing without a rehearsal contact is told, once: the list is kept and the
+    contact still due, or (the filing refused for something else) to add the contact when filing again."""
+    if kept:
+        return _("缺视频调试负责人：名单已收下，请尽快补报其姓名和手机（网页、接口或回复邮件均可）。")
+    return _("缺视频调试负责人：重新提交时请一并填写其姓名和手机。")
 
 
 @dataclass
@@ -535,7 +538,7 @@ def prepare_filing(
     result = SubmitResult("rejected", errors=errors, attendees=clean_rows, tech_contact=tc_clean)
     if errors:  # say every problem at once: the contact still due, a list too long for the venue
         if tc_clean is None and venue.kind == Venue.Kind.BRANCH and not TechContact.objects.filter(venue=venue).exists():
-            result.warnings.append(missing_contact_note())
+            result.warnings.append(missing_contact_note(kept=False))
         room = _room_problem(venue, unit, len(clean_rows))
         if room:
             errors.append({"row": None, "field": "attendees", "message": room})
@@ -655,8 +658,6 @@ class _Book:
         if contact is None:
             have = self.contacts.get(venue.pk)
             contact = {"name": have["name"], "phone": have["phone"]} if have else None
-        if contact is None and venue.kind == Venue.Kind.BRANCH:
-            result.warnings.append(missing_contact_note())  # kept as filed; the venue shows what is missing
         own = self.lists.get(key, [])
         others = sum(len(people) for k, people in self.lists.items() if k[0] == venue.pk and k != key)
         problems: list[ApiError] = []
@@ -675,6 +676,8 @@ class _Book:
                                             {"attendees": [_("有人已在本次会议的其他会场报名。")]}))
             if not f.dry_run:
                 self.refused.append((f, [(r["name"], r["phone"], v) for _i, r, v in clash]))
+        if contact is None and venue.kind == Venue.Kind.BRANCH:  # kept as filed; the venue shows what is missing
+            result.warnings.append(missing_contact_note(kept=not problems))
         if problems:
             raise _combined(problems)
         result.diff = compute_diff(own, rows)
