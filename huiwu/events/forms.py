@@ -53,6 +53,7 @@ class ContactForm(forms.Form):
 
     def as_contact(self) -> dict:
         d = self.cleaned_data
+        # i18n: data (the separators people type between numbers)
         phones = [p for p in d.get("phones", "").replace("，", ",").replace("、", ",").split(",") if p.strip()]
         return {"name": d.get("name", ""), "org": d.get("org", ""), "phones": phones, "fax": d.get("fax", "")}
 

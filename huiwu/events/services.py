@@ -296,7 +296,7 @@ def update_event(event: Event, changes: dict[str, Any], *, actor: Any = None) ->
     check_writable(event)
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
-        raise Invalid(_("这些字段不能修改：%(names)s。") % {"names": "、".join(unknown)}, {k: [_("不能修改")] for k in unknown})
+        raise Invalid(_("这些字段不能修改：%(names)s。") % {"names": _("、").join(unknown)}, {k: [_("不能修改")] for k in unknown})
     before = {k: getattr(event, k) for k in changes}
     for key, value in changes.items():
         if isinstance(value, str):

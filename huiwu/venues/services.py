@@ -277,7 +277,7 @@ def update_venue(venue: Venue, changes: dict[str, Any], *, actor: Any = None) ->
     check_writable(venue.event)
     unknown = sorted(set(changes) - set(VENUE_FIELDS))
     if unknown:
-        raise _invalid(unknown[0], _("这些字段不能修改：%(names)s。") % {"names": "、".join(unknown)})
+        raise _invalid(unknown[0], _("这些字段不能修改：%(names)s。") % {"names": _("、").join(unknown)})
     clean: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "capacity":
