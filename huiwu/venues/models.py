@@ -92,3 +92,33 @@ class VenueUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.venue} · {self.unit}"
+
+
+class ExtensionRequest(models.Model):
+    """A coordinator asks for a later receipt deadline from the venue page; the organizer grants or
+    refuses it in one click, and the coordinator is mailed either way."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        GRANTED = "granted", _("已同意")
+        REFUSED = "refused", _("未同意")
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="extension_requests")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    #: the deadline the venue asks for
+    until = models.DateTimeField(_("申请延期至"))
+    reason = models.CharField(_("理由"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("答复"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue"], condition=Q(status="pending"), name="extension_one_pending_per_venue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue} → {self.until:%Y-%m-%d %H:%M}"
