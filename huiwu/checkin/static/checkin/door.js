@@ -32,7 +32,7 @@
       if (!db) return null;
       return new Promise(function (resolve, reject) {
         var t = db.transaction(store, mode), s = t.objectStore(store), out = fn(s);
-        t.oncomplete = function () { resolve(out && out.result !== undefined ? out.result : out); };
+        t.oncomplete = function () { resolve(out ? out.result : undefined); };
         t.onerror = function () { reject(t.error); };
       });
     });
@@ -142,7 +142,7 @@
   // -- the answer ------------------------------------------------------------------------------------
   function render(res, note) {
     var kind = {ok: "ok", already: "warn", pending: "warn", unknown: "warn"}[res.status] || "bad";
-    if (res.status === "ok" && res.late) kind = "late";
+    if (res.status === "ok" && (res.late || (res.verdict && res.verdict.verdict === "pending"))) kind = "late";
     answer.className = "answer " + kind;
     answer.textContent = "";
     var titles = {ok: T.ok, already: T.already, invalid: T.invalid, revoked: T.revoked, wrong_venue: T.wrong,
