@@ -301,3 +301,68 @@ def update_venue(venue: Venue, changes: dict[str, Any], *, actor: Any = None) ->
         record("venue.update", actor=actor, venue=venue, obj=venue,
                before={k: before[k] for k in changed}, after=changed)
     return venue
+
+
+# -- extension requests ---------------------------------------------------------------------------
+@transaction.atomic
+def request_extension(venue: Venue, until: datetime | None, reason: str = "", *, actor: Any = None):
+    """A venue asks for a later receipt deadline; a new request replaces one still pending."""
+    from huiwu.events.services import check_filing_open, effective_deadline
+    from huiwu.receipts.services import format_deadline
+
+    from .models import ExtensionRequest
+
+    check_filing_open(venue.event)
+    if until is None:
+        raise _invalid("until", _("请填写希望延期到的时间，例如 2026-12-16 12:00。"))
+    current = effective_deadline(venue)
+    if current is not None and until <= current:
+        raise _invalid("until", _("申请的时间须晚于现在的截止时间（%(t)s）。") % {"t": format_deadline(venue, current)})
+    if until >= venue.event.starts_at:
+        raise _invalid("until", _("申请的时间须早于会议开始。"))
+    ExtensionRequest.objects.filter(venue=venue, status=ExtensionRequest.Status.PENDING).update(
+        status=ExtensionRequest.Status.REFUSED, note=_("已被新的申请取代"), decided_at=timezone.now())
+    req = ExtensionRequest.objects.create(venue=venue, requested_by=actor, until=until, reason=fold(reason)[:300])
+    record("venue.extension_requested", actor=actor, venue=venue, obj=req,
+           after={"until": until.isoformat(), "reason": req.reason})
+    return req
+
+
+@transaction.atomic
+def decide_extension(req: Any, grant: bool, *, note: str = "", actor: Any = None):
+    """The organizer grants (the venue's deadline moves) or refuses a request; the venue is mailed
+    either way, the person who asked included."""
+    from huiwu.core.errors import ApiError
+    from huiwu.core.mail import queue_mail
+    from huiwu.events.services import check_writable
+    from huiwu.receipts.services import coordinator_emails, format_deadline, grant_extension, notify_venue
+
+    from .models import ExtensionRequest
+
+    req = ExtensionRequest.objects.select_for_update().select_related("venue__event", "requested_by").get(pk=req.pk)
+    venue = req.venue
+    check_writable(venue.event)
+    if req.status != ExtensionRequest.Status.PENDING:
+        raise ApiError("conflict", _("这个延期申请已经处理过了（%(s)s）。") % {"s": req.get_status_display()}, 409)
+    req.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
+    req.decided_by, req.decided_at, req.note = actor, timezone.now(), fold(note)[:300]
+    req.save()
+    record("venue.extension_granted" if grant else "venue.extension_refused", actor=actor, venue=venue, obj=req,
+           after={"until": req.until.isoformat(), "note": req.note})
+    asker = [req.requested_by.email] if req.requested_by and req.requested_by.email else []
+    if grant:
+        grant_extension(venue, req.until, actor=actor)  # mails the venue's people that the deadline moved
+        missed = [a for a in asker if a.lower() not in {e.lower() for e in coordinator_emails(venue)}]
+        if missed:  # the person who asked, when the venue's mail did not reach them
+            queue_mail(missed, _("%(venue)s的延期申请已同意") % {"venue": venue.name},
+                       _("主办方已同意延期，%(venue)s的回执截止时间为%(until)s。") % {
+                           "venue": venue.name, "until": format_deadline(venue, req.until)},
+                       kind="extension.granted", event=venue.event, venue=venue)
+    else:
+        names = {"event": venue.event.title, "venue": venue.name, "until": format_deadline(venue, req.until)}
+        body = _("%(event)s\n\n主办方未同意%(venue)s延期至%(until)s的申请，截止时间不变。") % names
+        if req.note:
+            body += _("\n答复：%(note)s") % {"note": req.note}
+        body += _("\n如有特殊情况，请直接联系主办方。")
+        notify_venue(venue, _("%(venue)s的延期申请未获同意") % names, body, kind="extension.refused", extra=asker)
+    return req

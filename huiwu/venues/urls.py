@@ -11,4 +11,6 @@ urlpatterns = [
     path("manage/<slug:event>/venues/<str:venue>/approval/decide/", views.decide, name="decide"),
     path("manage/<slug:event>/venues/<str:venue>/open/", views.set_open, name="set_open"),
     path("manage/<slug:event>/venues/<str:venue>/extend/", views.extend, name="extend"),
+    path("manage/<slug:event>/venues/<str:venue>/extend/request/", views.extension_request, name="extension_request"),
+    path("manage/<slug:event>/extensions/<int:pk>/<str:decision>/", views.extension_decide, name="extension_decide"),
 ]

@@ -190,3 +190,41 @@ def main_units(request, event):
         "event": event, "main": main, "rows": services.main_unit_rows(event),
         "suggestions": services.suggest_main_units(event),
     })
+
+
+@require_POST
+@scoped("venue.edit")
+def extension_request(request, event, venue):
+    """The venue asks the organizer for a later deadline (from its own page)."""
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("；").join(form.errors.get("until", [_("时间格式不正确。")])))
+    else:
+        try:
+            services.request_extension(venue, form.cleaned_data["until"], request.POST.get("reason", ""), actor=request.user)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("延期申请已提交，主办方处理后会发邮件通知您。"))
+    return redirect("venues:detail", event.slug, venue.code)
+
+
+@require_POST
+@scoped("event.manage")
+def extension_decide(request, event, pk, decision):
+    """One click: grant or refuse a venue's extension request; the venue hears either way."""
+    from .models import ExtensionRequest
+
+    req = ExtensionRequest.objects.filter(venue__event=event, pk=pk).select_related("venue").first()
+    if req is None or decision not in ("grant", "refuse"):
+        raise Http404("no such request")
+    try:
+        services.decide_extension(req, decision == "grant", note=request.POST.get("note", ""), actor=request.user)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, (_("已同意%(venue)s延期，并已邮件通知。") if decision == "grant"
+                                   else _("已拒绝%(venue)s的延期申请，并已邮件通知。")) % {"venue": req.venue.name})
+    if request.POST.get("next") == "venue":
+        return redirect("venues:detail", event.slug, req.venue.code)
+    return redirect("dashboard:overview", event.slug)
