@@ -1,9 +1,10 @@
 """Turn an uploaded or given notice file (.txt, .docx, .html) into plain text, safely.
 
-Files come from strangers: sizes are capped before reading, a .docx goes through the receipts'
-zip checks (receipts/documents/safety.open_zip: members, sizes, ratios, compression kinds, a
-DOCTYPE in any part) before its XML is parsed with defusedxml (no DTDs, no entity expansion), and
-HTML loses scripts, styles and navigation before its text is taken.
+Files come from strangers: sizes are capped before reading, a .docx goes through the shared zip
+checks for files from outside (huiwu.core.files.safety.open_zip with the notice's limits:
+members, sizes, ratios, compression kinds, a DOCTYPE in any part) and its XML through the same
+hardened parser (no DTDs, no entity expansion), and HTML loses scripts, styles and navigation
+before its text is taken.
 """
 
 from __future__ import annotations
@@ -81,27 +82,21 @@ def decode_text(data: bytes, name: str = "") -> str:
 
 def docx_text(data: bytes, name: str = "") -> str:
     """Paragraphs (and table rows) of word/document.xml in order, one per line."""
-    from defusedxml import ElementTree as SafeET
-    from defusedxml.common import DefusedXmlException
-
-    from huiwu.receipts.documents.safety import UnsafeFile, open_zip
+    from huiwu.core.files.safety import OFFICE, UnsafeFile, open_zip, parse_xml
 
     bad = NoticeFileError(_("文件“%(name)s”不是有效的 Word (.docx) 文件，请用 Word 重新保存后上传。") % {"name": name})
-    # the same zip checks as receipts (members, sizes, ratios, compression kinds, overlaps, paths,
-    # macros, a DOCTYPE in any part), each refusal said in plain words
+    # the shared zip checks (members, sizes, ratios, compression kinds, overlaps, paths, macros, a
+    # DOCTYPE in any part) with a notice's limits, each refusal said in plain words
+    limits = OFFICE.but(max_bytes=MAX_FILE_BYTES, max_member_bytes=MAX_DOCX_XML_BYTES)
     try:
-        safe = open_zip(data, "docx")
+        safe = open_zip(data, "docx", limits=limits)
         if not safe.has("word/document.xml"):
             raise bad
         if safe.zf.getinfo("word/document.xml").file_size > MAX_DOCX_XML_BYTES:
             raise NoticeFileError(_("文件“%(name)s”解压后过大，无法读取。请只上传通知正文。") % {"name": name})
-        xml = safe.read("word/document.xml")
+        root = parse_xml(safe.read("word/document.xml"), "word/document.xml")
     except UnsafeFile as exc:
         raise NoticeFileError(_("文件“%(name)s”无法读取：%(why)s") % {"name": name, "why": exc.message}) from exc
-    try:
-        root = SafeET.fromstring(xml)
-    except (SafeET.ParseError, DefusedXmlException) as exc:
-        raise bad from exc
     body = root.find(f"{W}body")
     if body is None:
         raise bad

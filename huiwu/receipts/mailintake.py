@@ -29,11 +29,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from huiwu.accounts.models import Invitation, Membership, Role
+from huiwu.core.files.safety import MACRO_EXTENSIONS, SUPPORTED, extension
 from huiwu.events.models import Event, Unit
 from huiwu.venues.models import Venue
 
 from .documents.importer import import_file
-from .documents.safety import MACRO_EXTENSIONS, SUPPORTED, extension
 from .models import InboundMail, TechContact
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,9 @@ import re
 
 from django.utils.translation import gettext as _
 
+from huiwu.core.files.safety import UnsafeFile
+
 from .model import Grid, Marker, Parsed
-from .safety import UnsafeFile
 
 MAX_ROWS = 5000
 #: longest line read (a 60-column receipt row is a few hundred characters; a 10 MB line of

@@ -16,8 +16,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from .model import Grid, Marker, Parsed
-from .safety import UnsafeFile, parse_xml
+from huiwu.core.files.safety import UnsafeFile, parse_xml
+
+from .model import MERGE_BUDGET, Grid, Marker, Parsed, number_text
 
 MAX_ROWS = 5000
 MAX_COLS = 60
@@ -101,24 +102,6 @@ _ENTITY = re.compile(rb"<!\s*entity", re.I)
 _BREAKS = {"br", "p", "div", "li"}
 
 
-def sniff_text(data: bytes) -> str | None:
-    """What a text file named .xls/.doc really is: html, mht, spreadsheetml (Excel 2003 XML) or None."""
-    head = data[:4096]
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            head = data[:8192].decode("utf-16", "ignore").encode("utf-8")
-        except UnicodeError:
-            return None
-    low = head.lower()
-    if b"urn:schemas-microsoft-com:office:spreadsheet" in low:
-        return "spreadsheetml"
-    if low.lstrip().startswith(b"mime-version") or b"multipart/related" in low[:1024]:
-        return "mht"
-    if b"<html" in low or b"<table" in low or b"<!doctype html" in low:
-        return "html"
-    return None
-
-
 def _decode(data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16", "replace")
@@ -152,7 +135,7 @@ def _mht_html(data: bytes) -> list[bytes]:
     if not pages:
         raise UnsafeFile(_("这个网页格式的文件里没有表格内容。请用 Word 或 Excel 另存为 .docx / .xlsx 后重新提交。"))
     if sum(map(len, pages)) > MAX_TEXT_BYTES:
-        raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
+        raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB）。请删去无关内容后重新提交。")
                          % {"mb": MAX_TEXT_BYTES // 1048576})
     return pages
 
@@ -194,7 +177,7 @@ def html_grids(data: bytes, *, sheet: bool = False) -> tuple[list[Grid], list[st
     from lxml import html as lxml_html
 
     if len(data) > MAX_TEXT_BYTES:
-        raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
+        raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB）。请删去无关内容后重新提交。")
                          % {"mb": MAX_TEXT_BYTES // 1048576})
     if _ENTITY.search(data):
         raise UnsafeFile(_("网页文件中含有实体声明（<!ENTITY），出于安全原因拒收。请用 Word 或 Excel 另存为 .docx / .xlsx 后重新提交。"))
@@ -292,10 +275,8 @@ SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 
 def read_spreadsheetml(data: bytes) -> Parsed:
     """Excel 2003 XML (“XML 电子表格”), which many systems export under .xls: sheets, rows, merges."""
-    from .ooxml import MERGE_BUDGET, _number_text
-
     if len(data) > MAX_TEXT_BYTES:
-        raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
+        raise UnsafeFile(_("文件内容过多（超过 %(mb)d MB）。请删去无关内容后重新提交。")
                          % {"mb": MAX_TEXT_BYTES // 1048576})
     root = parse_xml(data, "XML")
     parsed = Parsed(kind="spreadsheetml")
@@ -318,7 +299,7 @@ def read_spreadsheetml(data: bytes) -> Parsed:
                     value = cell.find(SS + "Data")
                     text = "".join(value.itertext()).strip() if value is not None else ""
                     if text and value.get(SS + "Type") == "Number":
-                        text = _number_text(text)
+                        text = number_text(text)
                         numeric.add((rnum, col - 1))
                     if text and col <= MAX_COLS:
                         if budget <= 0:

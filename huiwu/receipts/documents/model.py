@@ -8,6 +8,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+#: most cells filled in from merged ranges in one sheet (.xlsx and Excel 2003 XML alike)
+MERGE_BUDGET = 200_000
+
+
+def number_text(raw: str) -> str:
+    """Excel's stored number as people typed it: 13800138000.0 / 1.3800138E10 → 13800138000."""
+    raw = raw.strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return raw
+    if value == value.to_integral_value() and abs(value) < Decimal(10) ** 18:
+        return str(int(value))
+    return format(value.normalize(), "f")
 
 #: the machine-readable marker the templates carry: event slug, venue code and optionally a unit id
 MARKER_RE = re.compile(r"huiwu-receipt:([a-z0-9][a-z0-9_-]{0,79}):(main|\d{6})(?::(\d{1,10}))?", re.I)

@@ -2,7 +2,7 @@
 
 A receipt is a few small XML parts; python-docx builds a whole object model (~12 ms a file)
 where walking `word/document.xml` with lxml takes well under a millisecond. Every part goes
-through `SafeZip.xml_bytes` and `parse_xml` (size-capped, DOCTYPE refused, hardened parser).
+through `SafeZip.xml_bytes` and `parse_xml` (huiwu.core.files.safety) (size-capped, DOCTYPE refused, hardened parser).
 
 What Word and WPS keep but do not show is dropped before reading (the fallback copy of text
 boxes, tracked moves, unfilled content-control prompts); text boxes, altChunk web pages and
@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from .model import Grid, Marker, Parsed
-from .safety import SafeZip, UnsafeFile, parse_xml
+from huiwu.core.files.safety import SafeZip, UnsafeFile, parse_xml
+
+from .legacy import html_grids
+from .model import MERGE_BUDGET, Grid, Marker, Parsed, number_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -34,8 +35,6 @@ MAX_COLS = 60
 #: most tables read from one document, and parts imported whole (w:altChunk) read
 MAX_TABLES = 200
 MAX_ALT_CHUNKS = 20
-#: most cells filled in from merged ranges in one sheet
-MERGE_BUDGET = 200_000
 
 
 # -- package-level parts -------------------------------------------------------------------
@@ -356,8 +355,6 @@ def _tab_grids(walker: _DocxWalker) -> list[Grid]:
 def _read_alt_chunks(zf: SafeZip, main: str, ids: list[str], parsed: Parsed) -> None:
     """Content a program imported as a whole (w:altChunk), which Word shows but keeps in a part of
     its own: web pages are read like the body; other kinds are said in a warning."""
-    from .legacy import html_grids
-
     rels = _rels(zf, main)
     targets = dict.fromkeys(rels.get(rid, ("", ""))[1] for rid in ids)  # each part once, however often used
     for target in list(targets)[:MAX_ALT_CHUNKS]:
@@ -433,18 +430,6 @@ def _ref(ref: str) -> tuple[int, int] | None:
     return int(m.group(2)), _col_index(m.group(1))
 
 
-def _number_text(raw: str) -> str:
-    """Excel's stored number as people typed it: 13800138000.0 / 1.3800138E10 → 13800138000."""
-    raw = raw.strip()
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        return raw
-    if value == value.to_integral_value() and abs(value) < Decimal(10) ** 18:
-        return str(int(value))
-    return format(value.normalize(), "f")
-
-
 def _shared_strings(zf: SafeZip, path: str | None) -> list[str]:
     if not path or not zf.has(path):
         return []
@@ -515,7 +500,7 @@ def _fast_cells(root, strings: list[str], cells: dict, numeric: set) -> bool:
             raw = v.text if v is not None and v.text else ""
             if not raw:
                 continue
-            text = _number_text(raw)
+            text = number_text(raw)
             numeric.add((rnum, col))
         else:
             text = _cell_text(c, t, strings)
@@ -581,7 +566,7 @@ def _sheet_grid(zf: SafeZip, path: str, name: str, strings: list[str]) -> Grid:
                     if t == "s":
                         text = _shared(strings, raw)
                     elif t == "n" and raw:
-                        text = _number_text(raw)
+                        text = number_text(raw)
                         numeric.add((rnum, col))
                     elif t == "b":
                         text = "TRUE" if raw == "1" else "FALSE"

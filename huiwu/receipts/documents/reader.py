@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from huiwu.core.files.safety import UnsafeFile, check_file, extension, open_zip
+
 from . import legacy
 from .csvfile import read_csv
 from .model import Parsed
 from .ooxml import read_docx, read_xlsx
-from .safety import UnsafeFile, check_file, extension, open_zip
 
 
 def read_document(data: bytes, filename: str) -> Parsed:

@@ -7,10 +7,10 @@ import subprocess
 
 import pytest
 
+from huiwu.core.files.safety import UnsafeFile
 from huiwu.receipts.documents import legacy
 from huiwu.receipts.documents.extract import extract
 from huiwu.receipts.documents.reader import read_document
-from huiwu.receipts.documents.safety import UnsafeFile
 
 from .files import simple_docx, simple_xlsx
 

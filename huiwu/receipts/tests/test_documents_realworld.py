@@ -13,9 +13,9 @@ import docx
 import openpyxl
 import pytest
 
+from huiwu.core.files.safety import UnsafeFile
 from huiwu.receipts.documents.extract import extract, parse_contact_line
 from huiwu.receipts.documents.reader import read_document
-from huiwu.receipts.documents.safety import UnsafeFile
 
 from .files import (
     add_table,

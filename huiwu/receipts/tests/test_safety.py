@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from huiwu.core.files.safety import MAX_MEMBERS, UnsafeFile, check_file, parse_xml
 from huiwu.receipts.documents.reader import read_document
-from huiwu.receipts.documents.safety import MAX_MEMBERS, UnsafeFile, check_file, parse_xml
 
 from .files import (
     BILLION_LAUGHS,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from huiwu.core.files.safety import UnsafeFile
 from huiwu.receipts.documents.extract import extract
 from huiwu.receipts.documents.reader import read_document
-from huiwu.receipts.documents.safety import UnsafeFile
 
 from .files import (
     _deflate,

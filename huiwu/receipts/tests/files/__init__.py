@@ -462,7 +462,7 @@ django.setup()
 from pathlib import Path
 from huiwu.receipts.documents.extract import extract
 from huiwu.receipts.documents.reader import read_document
-from huiwu.receipts.documents.safety import UnsafeFile
+from huiwu.core.files.safety import UnsafeFile
 out = {}
 for p in sorted(Path(sys.argv[1]).iterdir()):
     try:

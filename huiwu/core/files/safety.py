@@ -1,22 +1,28 @@
-"""Opening untrusted receipt files with limits, before any parser sees them.
+"""Opening untrusted files with limits, before any parser sees them (domain-neutral).
 
-People e-mail and upload whatever they have; some of it is broken, some hostile. Every file
-goes through `check_file` first: size, what its bytes say it is (not what its name says),
-macros, and for .docx/.xlsx the zip directory (member count, declared sizes, ratios,
-encryption) — all from the directory, before a single byte is decompressed. XML parts are
-read through `SafeZip.read`, which caps the bytes it inflates and refuses any `<!DOCTYPE`
-(the door for entity expansion and external entities), and then parsed with a hardened
-lxml parser. Each refusal is an `UnsafeFile` with a plain Chinese message, never a traceback.
+People e-mail and upload whatever they have; some of it is broken, some hostile. An Office-like
+document goes through `check_file` first: size, what its bytes say it is (not what its name
+says), macros, and for .docx/.xlsx the zip directory (`open_zip`: member count, declared sizes,
+ratios, encryption) — all from the directory, before a single byte is decompressed. XML parts
+are read through `SafeZip.read`, which caps the bytes it inflates and refuses any `<!DOCTYPE`
+(the door for entity expansion and external entities), and then parsed with a hardened lxml
+parser. Images and PDFs go through `check_upload` (first bytes, size, pixels; `check_pdf`),
+JSON through `read_json` (size, nesting, item count, no control characters).
+
+Each caller passes its own `Limits` (a notice is smaller than a receipt batch, a seating plan
+is JSON); `OFFICE` is the default for documents. Each refusal is an `UnsafeFile` with a plain
+Chinese message that names no domain, never a traceback.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import threading
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import openpyxl
 from django.conf import settings
@@ -30,7 +36,7 @@ from lxml import etree
 if not openpyxl.DEFUSEDXML:  # pragma: no cover - the dependency is pinned
     raise ImproperlyConfigured("defusedxml must be installed so openpyxl parses XML safely")
 
-#: most zip members a receipt may have (a real .docx has ~15, an .xlsx with a few sheets ~30)
+#: most zip members a document may have (a real .docx has ~15, an .xlsx with a few sheets ~30)
 MAX_MEMBERS = 1000
 #: most bytes one member may inflate to, and all members together
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
@@ -42,6 +48,49 @@ MAX_XML_BYTES = 4 * 1024 * 1024
 #: largest compression ratio allowed for a member bigger than RATIO_FLOOR bytes
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024
+#: a prolog (XML declaration, comments, processing instructions) longer than this is refused
+MAX_PROLOG_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one kind of caller accepts. `max_bytes=None` means the site's upload limit
+    (settings.HUIWU_MAX_UPLOAD_BYTES, read at call time so tests and deployments can change it)."""
+
+    max_bytes: int | None = None
+    # zip containers (.docx/.xlsx)
+    max_members: int = MAX_MEMBERS
+    max_member_bytes: int = MAX_MEMBER_BYTES
+    max_total_bytes: int = MAX_TOTAL_BYTES
+    max_xml_bytes: int = MAX_XML_BYTES
+    max_ratio: int = MAX_RATIO
+    ratio_floor: int = RATIO_FLOOR
+    max_prolog_bytes: int = MAX_PROLOG_BYTES
+    # images: most pixels (a 4000×3000 phone photo is 12 million; a decompression bomb is billions)
+    max_pixels: int = 40_000_000
+    # JSON (seating plans, API imports): nesting depth and values in all
+    max_depth: int = 20
+    max_items: int = 200_000
+    # PDF: most pages (counted from the page objects the file declares)
+    max_pages: int = 200
+
+    def byte_limit(self) -> int:
+        return self.max_bytes if self.max_bytes is not None else settings.HUIWU_MAX_UPLOAD_BYTES
+
+    def but(self, **changes) -> Limits:
+        """These limits with a few changed (`OFFICE.but(max_bytes=5 * MB)`)."""
+        return replace(self, **changes)
+
+
+MB = 1024 * 1024
+#: Office documents, CSV, web pages saved as documents (receipts, notices)
+OFFICE = Limits()
+#: scans and photos (approval documents, declaration proofs)
+IMAGE = Limits()
+#: JSON from outside (a seating plan of a 3,000-seat hall is ~300 KB)
+JSON = Limits(max_bytes=2 * MB)
+#: PDFs from outside (approval documents, wave-2 floor plans)
+PDF = Limits(max_bytes=20 * MB)
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -107,8 +156,6 @@ def _refuse_doctype(data: bytes, part: str) -> None:
 
 
 _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
-#: a prolog (XML declaration, comments, processing instructions) longer than this is refused
-MAX_PROLOG_BYTES = 64 * 1024
 
 
 def _quick_head(safe: SafeZip, info: zipfile.ZipInfo) -> bytes | None:
@@ -157,7 +204,7 @@ def _refuse_doctype_in_prolog(safe: SafeZip, name: str) -> None:
             buf = member.read(2048)
             while True:
                 if buf[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in buf[:64]:
-                    _refuse_doctype(buf + member.read(MAX_PROLOG_BYTES), name)  # UTF-16: decode and look
+                    _refuse_doctype(buf + member.read(safe.limits.max_prolog_bytes), name)  # UTF-16: decode and look
                     return
                 rest = buf[_prolog_end(buf):].lstrip()
                 if rest[:9].lower() == b"<!doctype" or rest[:8].lower() == b"<!entity":
@@ -170,7 +217,7 @@ def _refuse_doctype_in_prolog(safe: SafeZip, name: str) -> None:
                 if not more:
                     return  # nothing but a prolog: the parser (if any) will refuse it
                 buf += more
-                if len(buf) > MAX_PROLOG_BYTES:
+                if len(buf) > safe.limits.max_prolog_bytes:
                     raise UnsafeFile(_("文件内部的 %(part)s 开头异常（过长的声明或注释），已拒收。") % {"part": name})
     except zipfile.BadZipFile as exc:
         raise UnsafeFile(_("文件内部内容与其声明的大小或校验值不符（疑似压缩炸弹，或文件已损坏），已拒收。")) from exc
@@ -207,6 +254,7 @@ class SafeZip:
     kind: str = ""
     #: the archive's bytes (for reading the first bytes of a member without ZipFile.open)
     raw: bytes = b""
+    limits: Limits = OFFICE
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -217,22 +265,22 @@ class SafeZip:
         info = self.zf.getinfo(name)
         try:
             with self.zf.open(info) as member:
-                data = member.read(min(info.file_size, MAX_MEMBER_BYTES) + 1)
+                data = member.read(min(info.file_size, self.limits.max_member_bytes) + 1)
         except zipfile.BadZipFile as exc:
             if "CRC" in str(exc):
                 raise UnsafeFile(_("文件内部内容与其声明的大小或校验值不符（疑似压缩炸弹，或文件已损坏），已拒收。")) from exc
             raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
         except (EOFError, OSError, ValueError, RuntimeError, zlib.error) as exc:
             raise UnsafeFile(_("文件不完整或已损坏（压缩内容无法读取）。请重新保存后提交。")) from exc
-        if len(data) > info.file_size or len(data) > MAX_MEMBER_BYTES:
+        if len(data) > info.file_size or len(data) > self.limits.max_member_bytes:
             raise UnsafeFile(_("文件内部内容与其声明的大小不符，疑似压缩炸弹，已拒收。"))
         return data
 
     def xml_bytes(self, name: str) -> bytes:
         """An XML part's bytes, size-capped, Strict namespaces made transitional (not yet parsed)."""
-        if self.zf.getinfo(name).file_size > MAX_XML_BYTES:
-            raise UnsafeFile(_("文件内容过多（%(part)s 超过 %(mb)d MB），不像一份回执。请只保留回执表格后重新提交。")
-                             % {"part": name, "mb": MAX_XML_BYTES // 1048576})
+        if self.zf.getinfo(name).file_size > self.limits.max_xml_bytes:
+            raise UnsafeFile(_("文件内容过多（%(part)s 超过 %(mb)d MB）。请删去无关内容后重新提交。")
+                             % {"part": name, "mb": self.limits.max_xml_bytes // MB})
         data = self.read(name)
         if b"/XInclude" in data:
             raise UnsafeFile(_("文件内部的 %(part)s 含有外部引用（XInclude），出于安全原因拒收。请用 Word、WPS 或 Excel 另存为新文件后重新提交。")
@@ -261,21 +309,21 @@ def _refuse_overlaps(infos: list[zipfile.ZipInfo]) -> None:
             raise UnsafeFile(_("文件内部有多个部件共用同一段数据，疑似压缩炸弹，已拒收。"))
 
 
-def open_zip(data: bytes, kind: str, *, renamed: bool = False) -> SafeZip:
+def open_zip(data: bytes, kind: str, *, renamed: bool = False, limits: Limits = OFFICE) -> SafeZip:
     """Check an OOXML zip's directory against the limits before inflating anything, then scan
     every XML part for a DOCTYPE (and keep them for the parser)."""
     # every directory entry starts with this signature: count them before zipfile builds an
     # object for each (200,000 empty entries fit in 10 MB and cost a second and 50 MB)
     entries = data.count(b"PK\x01\x02")
-    if entries > MAX_MEMBERS:
-        raise UnsafeFile(_("文件内部包含的部件过多（%(n)d 个），不像正常的回执文件，已拒收。") % {"n": entries})
+    if entries > limits.max_members:
+        raise UnsafeFile(_("文件内部包含的部件过多（%(n)d 个），不像正常保存的文件，已拒收。") % {"n": entries})
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise UnsafeFile(_("文件不完整或已损坏（可能没有传完）。请重新保存或重新发送完整的文件。")) from exc
-    if len(infos) > MAX_MEMBERS:
-        raise UnsafeFile(_("文件内部包含的部件过多（%(n)d 个），不像正常的回执文件，已拒收。") % {"n": len(infos)})
+    if len(infos) > limits.max_members:
+        raise UnsafeFile(_("文件内部包含的部件过多（%(n)d 个），不像正常保存的文件，已拒收。") % {"n": len(infos)})
     total = 0
     names = set()
     _refuse_overlaps(infos)
@@ -292,19 +340,19 @@ def open_zip(data: bytes, kind: str, *, renamed: bool = False) -> SafeZip:
             # Word, WPS, Excel and LibreOffice only store or deflate; bzip2 and LZMA inflate in
             # one step, uncapped (a 785-byte bzip2 member becomes 1 GB whatever its size claims)
             raise UnsafeFile(_("文件内部使用了 Office 软件不会使用的压缩方式，已拒收。请用 Word、WPS 或 Excel 重新保存后提交。"))
-        if info.file_size > MAX_MEMBER_BYTES:
+        if info.file_size > limits.max_member_bytes:
             raise UnsafeFile(_("文件内部有一个部件解压后过大（%(mb)d MB），疑似压缩炸弹，已拒收。")
                              % {"mb": info.file_size // (1024 * 1024)})
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UnsafeFile(_("文件内部有一个部件压缩比异常（超过 %(r)d 倍），疑似压缩炸弹，已拒收。") % {"r": MAX_RATIO})
+        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise UnsafeFile(_("文件内部有一个部件压缩比异常（超过 %(r)d 倍），疑似压缩炸弹，已拒收。") % {"r": limits.max_ratio})
         total += info.file_size
-        if total > MAX_TOTAL_BYTES:
+        if total > limits.max_total_bytes:
             raise UnsafeFile(_("文件解压后总大小过大，疑似压缩炸弹，已拒收。"))
         lowered = info.filename.lower()
         if lowered.endswith("vbaproject.bin") or lowered.endswith("vbadata.xml"):
             raise UnsafeFile(_("文件含有宏（VBA），出于安全原因拒收。请另存为不含宏的 .docx 或 .xlsx 后重新提交。"))
         names.add(info.filename)
-    safe = SafeZip(zf, names, raw=data)
+    safe = SafeZip(zf, names, raw=data, limits=limits)
     # every XML part, parsed later or not, is refused when its prolog declares a DOCTYPE
     for name in sorted(names):
         if name.lower().endswith((".xml", ".rels", ".vml")):
@@ -342,7 +390,8 @@ def _looks_like_text(data: bytes) -> bool:
     return binary <= len(sample) // 100
 
 
-def _what_it_is(data: bytes) -> str:
+def what_it_is(data: bytes) -> str:
+    """What the first bytes say a file is: zip, ole, program, pdf, rtf, image, archive, text, binary."""
     if data[:4] in ZIP_MAGIC:
         return "zip"
     if data[:8] == OLE_MAGIC:
@@ -370,12 +419,28 @@ _WHAT_NAMES = {
 _WORD_EXTS = ("doc", "wps", "docx")
 
 
+def sniff_text(data: bytes) -> str | None:
+    """What a text file named .xls/.doc really is: html, mht, spreadsheetml (Excel 2003 XML) or None."""
+    head = data[:4096]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            head = data[:8192].decode("utf-16", "ignore").encode("utf-8")
+        except UnicodeError:
+            return None
+    low = head.lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in low:
+        return "spreadsheetml"
+    if low.lstrip().startswith(b"mime-version") or b"multipart/related" in low[:1024]:
+        return "mht"
+    if b"<html" in low or b"<table" in low or b"<!doctype html" in low:
+        return "html"
+    return None
+
+
 def _renamed(data: bytes, ext: str, what: str) -> str | None:
     """How to read a file whose content is another common format than its name says, when people
     (or the systems they export from) routinely do that: a .docx saved as .doc, an old .doc
     renamed .docx, a web page, Excel 2003 XML or CSV exported as .xls. None: refuse it."""
-    from .legacy import sniff_text
-
     word = ext in _WORD_EXTS
     if what == "zip" and ext in ("doc", "wps", "xls", "et"):
         return "docx" if word else "xlsx"  # open_zip checks which it really is
@@ -394,22 +459,27 @@ def _renamed(data: bytes, ext: str, what: str) -> str | None:
     return None
 
 
-def check_file(data: bytes, filename: str) -> str:
-    """Return how to read the file (docx, xlsx, csv, doc, xls, wps, et; html, mht, spreadsheetml for
-    exports under an Office name) or raise UnsafeFile."""
-    limit = settings.HUIWU_MAX_UPLOAD_BYTES
+def check_size(data: bytes, limits: Limits) -> None:
+    """Refuse an empty file or one over the caller's byte limit."""
+    limit = limits.byte_limit()
     if len(data) > limit:
         raise UnsafeFile(_("文件太大（%(size).1f MB），上限为 %(limit).1f MB。请删去无关内容后重新提交。")
-                         % {"size": len(data) / 1048576, "limit": limit / 1048576})
+                         % {"size": len(data) / MB, "limit": limit / MB})
     if not data:
         raise UnsafeFile(_("文件是空的（0 字节）。请检查附件后重新提交。"))
+
+
+def check_file(data: bytes, filename: str, limits: Limits = OFFICE) -> str:
+    """Return how to read the document (docx, xlsx, csv, doc, xls, wps, et; html, mht, spreadsheetml
+    for exports under an Office name) or raise UnsafeFile."""
+    check_size(data, limits)
     ext = extension(filename)
     if ext in MACRO_EXTENSIONS:
         raise UnsafeFile(_("不接收含宏的文件（.%(ext)s）。请另存为 .docx 或 .xlsx 后重新提交。") % {"ext": ext})
     if ext not in SUPPORTED:
         raise UnsafeFile(_("不支持的文件类型“%(name)s”。请提交 Word（.docx/.doc）、Excel（.xlsx/.xls）、WPS 或 CSV 文件。")
                          % {"name": filename or "?"})
-    what = _what_it_is(data)
+    what = what_it_is(data)
     expected = {"docx": "zip", "xlsx": "zip", "csv": "text", "doc": "ole", "xls": "ole", "wps": "ole", "et": "ole",
                 "odt": "zip", "ods": "zip"}[ext]
     if ext == "doc" and what == "rtf":
@@ -425,3 +495,132 @@ def check_file(data: bytes, filename: str) -> str:
             % {"name": filename, "what": _WHAT_NAMES[what], "kind": _KIND_NAMES[ext]}
         )
     return ext
+
+
+# -- scans, photos and PDFs: the first bytes decide ----------------------------------------------
+#: first bytes → (kind, extension, content type) of the uploads people send as scans or photos
+UPLOAD_TYPES = {
+    "pdf": (b"%PDF-", "pdf", "application/pdf"),
+    "png": (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+    "jpeg": (b"\xff\xd8\xff", "jpg", "image/jpeg"),
+}
+_UPLOAD_NAMES = {"pdf": "PDF", "png": "PNG", "jpeg": "JPG"}
+
+
+def check_upload(data: bytes, allowed: tuple[str, ...] = ("pdf", "png", "jpeg"),
+                 limits: Limits = IMAGE) -> tuple[str, str]:
+    """(extension, content type) of a scan or photo: the first bytes decide, not the name (a renamed
+    .exe is refused); images must open with a sane number of pixels, PDFs pass `check_pdf`."""
+    check_size(data, limits)
+    for kind in allowed:
+        magic, ext, ctype = UPLOAD_TYPES[kind]
+        if data.startswith(magic):
+            if kind == "pdf":
+                check_pdf(data, limits)
+            else:
+                check_image(data, limits)
+            return ext, ctype
+    names = "、".join(_UPLOAD_NAMES[k] for k in allowed)
+    raise UnsafeFile(_("文件内容是%(what)s，不是 %(kinds)s。请上传 %(kinds)s 格式的文件（扫描件或截图均可）。")
+                     % {"what": _WHAT_NAMES[what_it_is(data)], "kinds": names})
+
+
+def check_image(data: bytes, limits: Limits = IMAGE) -> tuple[int, int]:
+    """(width, height) of a PNG or JPEG whose header Pillow reads without decoding the pixels;
+    a decompression bomb (billions of pixels in a small file) or a truncated header is refused."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            image.verify()  # checks the structure (PNG chunks' checksums) without decoding pixels
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise UnsafeFile(_("图片无法打开，可能已损坏或没有传完。请重新截图或拍照后上传。")) from exc
+    if width * height > limits.max_pixels or not width or not height:
+        raise UnsafeFile(_("图片尺寸异常（%(w)d×%(h)d 像素），请重新截图或缩小后上传。") % {"w": width, "h": height})
+    return width, height
+
+
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)(?![a-zA-Z])")
+
+
+def check_pdf(data: bytes, limits: Limits = PDF) -> int:
+    """Sanity of a PDF before anyone stores or shows it: header, size, an end marker (a file that
+    was not sent whole has none), no scripts, launch actions or embedded files, and at most
+    `limits.max_pages` page objects. Returns the pages counted (0 when they sit in compressed
+    object streams, which only a full parser could count)."""
+    check_size(data, limits)
+    if not data.startswith(b"%PDF-"):
+        raise UnsafeFile(_("这不是 PDF 文件（内容是%(what)s）。") % {"what": _WHAT_NAMES[what_it_is(data)]})
+    if b"%%EOF" not in data[-2048:]:
+        raise UnsafeFile(_("PDF 文件不完整（可能没有传完）。请重新导出或重新上传完整的文件。"))
+    if _PDF_ACTIVE.search(data):
+        raise UnsafeFile(_("PDF 文件含有脚本、自动操作或嵌入的附件，出于安全原因拒收。请用“打印为 PDF”重新导出后上传。"))
+    pages = len(_PDF_PAGE.findall(data))
+    if pages > limits.max_pages:
+        raise UnsafeFile(_("PDF 文件页数过多（%(n)d 页，上限 %(max)d 页）。请只保留需要的页面后上传。")
+                         % {"n": pages, "max": limits.max_pages})
+    return pages
+
+
+# -- JSON: size, nesting and item count before and while parsing ---------------------------------
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_json(data: bytes, limits: Limits = JSON):
+    """Parse JSON from outside (a seating plan, an import) within the caller's limits: size, nesting
+    depth (measured on the bytes before the parser recurses), number of values, no NaN/Infinity,
+    no duplicate keys and no control characters in strings. Returns the parsed value."""
+    check_size(data, limits)
+    depth = deepest = 0
+    for m in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', data)):
+        depth += 1 if m.group() in (b"[", b"{") else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limits.max_depth:
+                raise UnsafeFile(_("JSON 文件嵌套过深（超过 %(n)d 层）。请检查文件是否由本系统导出。")
+                                 % {"n": limits.max_depth})
+    count = 0
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        nonlocal count
+        count += len(items) + 1
+        out: dict = {}
+        for key, value in items:
+            if key in out:
+                raise UnsafeFile(_("JSON 文件中同一对象有重复的键“%(key)s”。") % {"key": key[:40]})
+            out[key] = value
+        return out
+
+    def constant(name: str):
+        raise UnsafeFile(_("JSON 文件含有非法数值 %(v)s。") % {"v": name})
+
+    try:
+        text = data.decode("utf-8-sig")
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except UnicodeDecodeError as exc:
+        raise UnsafeFile(_("JSON 文件不是 UTF-8 编码。请另存为 UTF-8 后重新提交。")) from exc
+    except (ValueError, RecursionError) as exc:
+        where = _("（第 %(line)d 行第 %(col)d 列）") % {"line": exc.lineno, "col": exc.colno} \
+            if isinstance(exc, json.JSONDecodeError) else ""
+        raise UnsafeFile(_("JSON 文件格式有误%(where)s。请检查后重新提交。") % {"where": where}) from exc
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > limits.max_items * 2:  # each object counted once by the hook and once here
+            raise UnsafeFile(_("JSON 文件内容过多（超过 %(n)d 项）。") % {"n": limits.max_items})
+        if isinstance(item, str):
+            if _CONTROL.search(item):
+                raise UnsafeFile(_("JSON 文件的文字中含有控制字符（如 \\u0000），已拒收。"))
+        elif isinstance(item, dict):
+            for key in item:
+                if _CONTROL.search(key):
+                    raise UnsafeFile(_("JSON 文件的文字中含有控制字符（如 \\u0000），已拒收。"))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
