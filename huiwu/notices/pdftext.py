@@ -38,6 +38,7 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[—–\-－~～]\s*\d{1,3}\s*[—–\-－~～]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
     r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}|[Pp]age\s*\d{1,3}(?:\s*of\s*\d{1,3})?)\s*$")
+# i18n: data (punctuation that ends a sentence or a label)
 _SENTENCE_END = "。！？；：!?;:"
 _STARTS_ITEM = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d+\s*[.、．]"

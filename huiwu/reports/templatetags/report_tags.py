@@ -21,4 +21,5 @@ def roster_links(event, venue=None):
         urls = [(reverse("reports:venue_roster", args=[event.slug, venue.code, fmt]), fmt, label)
                 for fmt, label in LABELS]
     links = format_html_join(" / ", '<a href="{}" data-format="{}" download>{}</a>', urls)
-    return format_html('<span class="roster-links" id="roster-links">{}：{}</span>', _("参会人员名单"), links)
+    return format_html('<span class="roster-links" id="roster-links">{}</span>',
+                       format_html(_("参会人员名单：{links}"), links=links))
