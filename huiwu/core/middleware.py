@@ -33,3 +33,123 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-Id"] = rid
         return response
+
+
+class CleanInputMiddleware:
+    """Control characters stop at the door, for every page and API route on both databases.
+
+    PostgreSQL refuses a NUL in text (a 500 where SQLite silently stored it), and XML-based
+    documents refuse every C0 control. So: a control character in the path is a 404 (no such
+    page); in a query parameter, a form field, an uploaded file's name or a JSON body's string it is
+    refused before any view runs: 422 with the field named (API), 400 with a plain message (pages).
+    Tab, line feed and carriage return pass (multi-line fields; single-line ones fold them away).
+    Text and CSV answers never carry one either (rows stored before this check).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .text import has_control_chars
+
+        if has_control_chars(request.path_info):
+            from .views import not_found
+
+            return not_found(request)
+        bad = self._bad_field(request)
+        if bad is not None:
+            return self._refuse(request, bad)
+        response = self.get_response(request)
+        return _strip_controls_from(response)
+
+    @staticmethod
+    def _bad_field(request) -> str | None:
+        """The name of the first field holding a control character, or None."""
+        from django.core.exceptions import RequestDataTooBig
+
+        from .text import has_control_chars
+
+        for name, values in request.GET.lists():
+            if has_control_chars(name) or any(has_control_chars(v) for v in values):
+                return name
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        content_type = request.content_type or ""
+        try:
+            if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                for name, values in request.POST.lists():
+                    if has_control_chars(name) or any(has_control_chars(v) for v in values):
+                        return name
+                for name, files in request.FILES.lists():
+                    if has_control_chars(name) or any(has_control_chars(f.name or "") for f in files):
+                        return name
+            elif content_type.endswith("json") and request.body:
+                import json
+
+                try:
+                    data = json.loads(request.body)
+                except ValueError:
+                    return None  # not JSON at all: the API answers that itself
+                return _bad_json_field(data, "")
+        except RequestDataTooBig:
+            return None  # refused later as too large
+        return None
+
+    @staticmethod
+    def _refuse(request, field: str):
+        from django.utils.translation import gettext as _
+
+        message = _("“%(field)s”中含有不可见的控制字符（如 NUL）。请删除后重新提交（可重新输入该内容）。") % {"field": field}
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"error": {"code": "invalid", "message": message,
+                                           "fields": {field: [_("含有控制字符")]}}},
+                                status=422, json_dumps_params={"ensure_ascii": False})
+        from django.shortcuts import render
+
+        return render(request, "core/bad_input.html", {"message": message}, status=400)
+
+
+def _bad_json_field(data, path: str) -> str | None:
+    from .text import has_control_chars
+
+    if isinstance(data, str):
+        return (path or "body") if has_control_chars(data) else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if has_control_chars(str(key)):
+                return sub
+            found = _bad_json_field(value, sub)
+            if found:
+                return found
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found = _bad_json_field(value, f"{path}.{i}" if path else str(i))
+            if found:
+                return found
+    return None
+
+
+_CONTROL_BYTES = None
+
+
+def _strip_controls_from(response):
+    """HTML, CSV and plain-text answers without C0 controls (UTF-8 never uses those bytes otherwise)."""
+    global _CONTROL_BYTES
+    if getattr(response, "streaming", False):
+        return response
+    kind = response.get("Content-Type", "").split(";")[0].strip()
+    if kind not in ("text/html", "text/csv", "text/plain"):
+        return response
+    if _CONTROL_BYTES is None:
+        import re
+
+        _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    content = response.content
+    if _CONTROL_BYTES.search(content):
+        response.content = _CONTROL_BYTES.sub(b"", content)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+    return response

@@ -16,13 +16,27 @@ from django.utils.translation import gettext as _
 
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _DOTS = re.compile(r"[.·•・‧∙⋅]")
+#: characters no text huiwu keeps may hold: C0 controls but tab, line feed and carriage return,
+#: DEL, C1 controls, lone surrogates (PostgreSQL refuses NUL; XML, .docx and .xlsx refuse them all)
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def has_control_chars(value: str) -> bool:
+    """Whether `value` holds a character no input may carry (see CONTROL_CHARS)."""
+    return CONTROL_CHARS.search(value) is not None
+
+
+def strip_control_chars(value: str) -> str:
+    """`value` without the characters in CONTROL_CHARS (text read from files: a cell, a mail)."""
+    return CONTROL_CHARS.sub("", value)
 
 
 def fold(value: object) -> str:
-    """NFKC-fold and trim: full-width letters, digits and punctuation become their plain forms."""
+    """NFKC-fold and trim: full-width letters, digits and punctuation become their plain forms;
+    control characters (a NUL in a spreadsheet cell) are dropped."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = unicodedata.normalize("NFKC", strip_control_chars(str(value)))
     return _SPACES.sub(" ", text).strip()
 
 
