@@ -27,6 +27,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def require_office(*formats: str) -> None:
+    """Skip the calling test, saying why, when LibreOffice lacks the component (Writer, Calc) that
+    converting these formats needs; .ci/run installs each one that is missing."""
+    from huiwu.core.office import missing_for
+
+    missing = missing_for(*formats)
+    if missing:
+        names = {"writer": "LibreOffice Writer (libreoffice-writer-nogui)", "calc": "LibreOffice Calc (libreoffice-calc-nogui)"}
+        pytest.skip(" and ".join(names[c] for c in missing) + f" not installed: needed for {', '.join(formats)}")
+
+
 # -- database objects ----------------------------------------------------------------------
 @pytest.fixture
 def demo_event(db):

@@ -79,8 +79,10 @@ def _filled_template(venue) -> bytes:
     return docx_bytes(d)
 
 
-@pytest.mark.skipif(not SOFFICE, reason="LibreOffice Writer (soffice) is not installed")
 def test_filled_template_saved_as_doc_reads_like_its_docx(demo_event, tmp_path):
+    from conftest import require_office
+
+    require_office("doc")
     venue = demo_event.venues.get(code="460000")
     data = _filled_template(venue)
     (tmp_path / "r.docx").write_bytes(data)

@@ -26,9 +26,11 @@ def test_without_libreoffice_the_message_says_what_to_do(monkeypatch, name):
     assert "LibreOffice" in info.value.message and "另存为" in info.value.message
 
 
-@pytest.mark.skipif(not SOFFICE, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("fmt,build,legacy_fmt", [("docx", simple_docx, "doc"), ("xlsx", simple_xlsx, "xls")])
 def test_legacy_files_are_converted_and_read(tmp_path, fmt, build, legacy_fmt):
+    from conftest import require_office
+
+    require_office(legacy_fmt)
     src = tmp_path / f"r.{fmt}"
     src.write_bytes(build())
     subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/p", "--convert-to", legacy_fmt,

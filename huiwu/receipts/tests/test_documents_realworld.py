@@ -604,10 +604,13 @@ def test_a_note_after_a_name_is_not_part_of_it():
 SOFFICE = __import__("shutil").which("soffice") or __import__("shutil").which("libreoffice")
 
 
-@pytest.mark.skipif(not SOFFICE, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("legacy_fmt,name", [("doc", "回执.docx"), ("rtf", "回执.docx"), ("odt", "回执.odt")])
 def test_old_word_file_named_docx_is_converted(tmp_path, legacy_fmt, name):
     import subprocess
+
+    from conftest import require_office
+
+    require_office(legacy_fmt)
 
     src = tmp_path / "r.docx"
     src.write_bytes(simple_docx())

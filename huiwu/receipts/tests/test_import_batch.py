@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -103,8 +102,10 @@ def test_many_files_filed_in_chunks(demo_event, monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (.ci/run installs it)")
 def test_old_word_and_excel_files_of_a_batch_share_one_libreoffice_run(demo_event, tmp_path, monkeypatch):
+    from conftest import require_office
+
+    require_office("doc", "xls")
     from huiwu.receipts.documents import legacy
 
     from .files import simple_xlsx

@@ -122,10 +122,12 @@ def test_each_xlsx_marker_alone_is_enough(demo_event, keep):
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.mark.skipif(not SOFFICE, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
 def test_marker_survives_a_save_in_another_office_suite(demo_event, tmp_path, fmt):
     """LibreOffice rewrites every part of the file, as WPS does; the marker must come through."""
+    from conftest import require_office
+
+    require_office(fmt)
     venue = demo_event.venues.get(code="530000")
     src = tmp_path / f"in.{fmt}"
     data = render_template(venue, fmt)
