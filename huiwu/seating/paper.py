@@ -81,14 +81,16 @@ def chart_pdf(plan: SeatingPlan, *, paper: str = "A4") -> bytes:
     left, right = margin + 16 * mm, pw - margin
     span_x = max(max(xs) - min(xs), 0.5)
     span_y = max(max(ys) - min(ys), 0.5)
-    scale = min((right - left - 24 * mm) / span_x, (top - bottom - 14 * mm) / span_y)
-    box_w = min(26 * mm, _min_gap(xs) * scale * 0.92 if _min_gap(xs) else 26 * mm)
-    box_h = min(12 * mm, _min_gap(ys) * scale * 0.8 if _min_gap(ys) else 12 * mm)
-    box_w, box_h = max(box_w, 8 * mm), max(box_h, 6 * mm)
-    cx0 = (left + right) / 2 - (min(xs) + max(xs)) / 2 * scale
+    # not to scale: across and front-to-back each fill the page, so names stay readable
+    scale_x = (right - left - 28 * mm) / span_x
+    scale_y = (top - bottom - 14 * mm) / span_y
+    gap_x, gap_y = _min_gap(xs), _min_gap(ys)
+    box_w = max(8 * mm, min(28 * mm, gap_x * scale_x * 0.9 if gap_x else 28 * mm))
+    box_h = max(6 * mm, min(11 * mm, gap_y * scale_y * 0.8 if gap_y else 11 * mm))
+    cx0 = (left + right) / 2 - (min(xs) + max(xs)) / 2 * scale_x
 
     def pos(s: dict) -> tuple[float, float]:
-        return cx0 + s["x"] * scale, top - 10 * mm - (s["y"] - min(ys)) * scale
+        return cx0 + s["x"] * scale_x, top - 10 * mm - (s["y"] - min(ys)) * scale_y
 
     # the front of the room
     c.setFillColor(colors.HexColor("#444444"))
@@ -104,6 +106,7 @@ def chart_pdf(plan: SeatingPlan, *, paper: str = "A4") -> bytes:
         if key not in rows_done:
             rows_done.add(key)
             c.setFont(FONT, 9)
+            c.setFillColor(colors.black)
             label = _("主席台") if s.get("rostrum") else _("第%(row)s排") % {"row": s["row"]}
             c.drawRightString(left - 2 * mm, y - 1.5 * mm, _txt(label))
         a = people.get(s.get("attendee"))

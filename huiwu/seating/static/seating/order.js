@@ -8,7 +8,10 @@
 
   function sync() {
     var ids = [];
-    list.querySelectorAll("li").forEach(function (li) { ids.push(li.dataset.id); });
+    list.querySelectorAll("li").forEach(function (li, i) {
+      ids.push(li.dataset.id);
+      li.querySelector(".n").textContent = i + 1;
+    });
     input.value = ids.join(",");
     list.classList.add("changed");
   }
