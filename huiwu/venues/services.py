@@ -339,7 +339,8 @@ def decide_extension(req: Any, grant: bool, *, note: str = "", actor: Any = None
 
     from .models import ExtensionRequest
 
-    req = ExtensionRequest.objects.select_for_update().select_related("venue__event", "requested_by").get(pk=req.pk)
+    req = (ExtensionRequest.objects.select_for_update(of=("self",)).select_related("venue__event", "requested_by")
+           .get(pk=req.pk))
     venue = req.venue
     check_writable(venue.event)
     if req.status != ExtensionRequest.Status.PENDING:
