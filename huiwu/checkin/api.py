@@ -125,6 +125,7 @@ class AttendanceOut(Schema):
     venues: list[AttendanceVenue]
     totals: dict[str, int]
     late_after: datetime
+    time_zone: str
     version: str
     at: datetime
 

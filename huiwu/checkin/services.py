@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import struct
 import threading
 import time
@@ -30,14 +31,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiwu.admission import engine
 from huiwu.admission import services as admission
-from huiwu.audit.services import entry, record, record_many
+from huiwu.audit.services import record
 from huiwu.events.models import Event
 from huiwu.receipts.models import Attendee
 from huiwu.venues.models import Venue
@@ -279,10 +280,6 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
     """
     now = timezone.now()
     nonce = (nonce or "")[:64]
-    if nonce:
-        seen = Scan.objects.filter(event=event, nonce=nonce).values_list("status", "result").first()
-        if seen is not None:
-            return _replay(seen[0], seen[1], nonce)
     try:
         code = read_code(event, code_text, now)
     except CodeInvalid as exc:
@@ -291,6 +288,11 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
         return result
     attendee = (Attendee.objects.select_related("venue", "checkin").filter(pk=code.attendee_id, event=event).first())
     seat = seat_labels(attendee.venue).get(attendee.pk, "") if attendee is not None else ""
+    if nonce and attendee is not None and _has_checkin(attendee) and attendee.checkin.nonce == nonce:
+        ci = attendee.checkin  # this very scan, sent again (a retry): its first answer
+        hm = local_hm(ci.at, event)
+        return Result(OK, _("签到成功 %(time)s") % {"time": hm}, person(attendee, seat),
+                      {"verdict": ci.verdict}, ci.late, ci.at, hm, nonce=nonce)
     early = _judge(event, code, attendee, venue, None, seat)
     if early is not None:
         early.nonce = nonce
@@ -449,39 +451,89 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
             winners[a.pk] = i
             results[i] = Result(OK, _("签到成功 %(time)s") % {"time": hm}, person(a, seat(a)), verdict_dict(dv),
                                 late, moment, hm, nonce=nonces[i])
+    for i, n in enumerate(nonces):
+        if results[i] is None and n in first_of_nonce:
+            results[i] = results[first_of_nonce[n]]
     with transaction.atomic():
-        new = [CheckIn(event=event, venue_id=people[aid].venue_id, attendee_id=aid, at=results[i].checked_in_at,
-                       late=results[i].late, verdict=results[i].verdict["verdict"], device=device,
-                       nonce=nonces[i], offline=True, by=by) for aid, i in winners.items()]
-        CheckIn.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
-        stored: dict[int, CheckIn] = {}
-        for chunk in _chunks(list(winners)):
-            stored.update({c.attendee_id: c for c in CheckIn.objects.filter(attendee_id__in=chunk)})
-        audits = []
-        for aid, i in winners.items():
-            ci = stored[aid]
-            if ci.nonce != nonces[i] or ci.device != device:  # another door got there first, meanwhile
-                lost = results[i]
-                results[i] = _already(ci, lost.attendee, event, nonces[i])
+        won = _insert_arrivals(event, [(aid, i) for aid, i in winners.items()], results, people, nonces,
+                               device, by)
+        lost = [aid for aid in winners if aid not in won]
+        if lost:  # another door got there first, meanwhile
+            for ci in CheckIn.objects.filter(attendee_id__in=lost):
+                i = winners[ci.attendee_id]
+                results[i] = _already(ci, results[i].attendee, event, nonces[i])
                 results[i].duplicate = ci.device != device
-            else:
-                audits.append(entry("checkin.scan", actor=user, event=event, venue=people[aid].venue, obj=ci,
-                                    after={"attendee": aid, "late": ci.late, "offline": True, "device": device}))
-        for i, n in enumerate(nonces):
-            if results[i] is None and n in first_of_nonce:
-                results[i] = results[first_of_nonce[n]]
-        dupes = [r for r in results if r is not None and r.duplicate and r.nonce not in seen]
-        if dupes:
-            audits.append(entry("checkin.duplicate", actor=user, event=event,
-                                after={"attendees": sorted({r.attendee["id"] for r in dupes}), "device": device}))
-        record_many(audits)
-        rows = [Scan(event=event, venue=venue, attendee_id=(r.attendee or {}).get("id"), nonce=n, device=device,
-                     status=r.status, result=r.body(), at=r.checked_in_at or now, offline=True,
-                     duplicate=r.duplicate, by=by)
-                for i, (n, r) in enumerate(zip(nonces, results, strict=True))
-                if n and r is not None and first_of_nonce.get(n) == i]
-        Scan.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+        dupes = sorted({r.attendee["id"] for r in results if r is not None and r.duplicate and r.nonce not in seen})
+        if won or dupes:
+            record("checkin.batch", actor=user, event=event, venue=venue if venue is not None and venue.pk else None,
+                   after={"checked_in": sorted(won), "duplicates": dupes, "device": device, "scans": len(items)})
+        _insert_scans(event, venue, [(n, results[i]) for i, n in enumerate(nonces)
+                                     if n and results[i] is not None and first_of_nonce.get(n) == i],
+                      device, by, now)
     return [r for r in results if r is not None]
+
+
+def _insert_arrivals(event: Event, winners: list[tuple[int, int]], results: list, people: dict[int, Attendee],
+                     nonces: list[str], device: str, by: Any) -> set[int]:
+    """Insert the batch's arrivals, skipping people already in; the ids actually inserted.
+
+    PostgreSQL: one INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING (Django's
+    bulk_create would quote 10,000 rows of values in Python); elsewhere bulk_create, then a read-back.
+    """
+    if not winners:
+        return set()
+    if connection.vendor == "postgresql":
+        sql = (f'INSERT INTO {CheckIn._meta.db_table} (event_id, venue_id, attendee_id, "at", received_at, late, '
+               "verdict, device, nonce, offline, by_id) "
+               "SELECT %s, v, a, t, now(), l, vd, %s, n, true, %s FROM unnest(%s::bigint[], %s::bigint[], "
+               "%s::timestamptz[], %s::bool[], %s::text[], %s::text[]) AS x(v, a, t, l, vd, n) "
+               "ON CONFLICT (attendee_id) DO NOTHING RETURNING attendee_id")
+        cols: tuple[list, ...] = ([], [], [], [], [], [])
+        for aid, i in winners:
+            r = results[i]
+            for col, value in zip(cols, (people[aid].venue_id, aid, r.checked_in_at, r.late, r.verdict["verdict"],
+                                         nonces[i]), strict=True):
+                col.append(value)
+        with connection.cursor() as cur:
+            cur.execute(sql, [event.pk, device, by.pk if by is not None else None, *cols])
+            return {row[0] for row in cur.fetchall()}
+    CheckIn.objects.bulk_create([
+        CheckIn(event=event, venue_id=people[aid].venue_id, attendee_id=aid, at=results[i].checked_in_at,
+                late=results[i].late, verdict=results[i].verdict["verdict"], device=device, nonce=nonces[i],
+                offline=True, by=by) for aid, i in winners], ignore_conflicts=True, batch_size=2000)
+    mine = {aid: nonces[i] for aid, i in winners}
+    won: set[int] = set()
+    for chunk in _chunks(list(mine)):
+        won.update(a for a, n, d in CheckIn.objects.filter(attendee_id__in=chunk).values_list("attendee_id", "nonce", "device")
+                   if n == mine[a] and d == device)
+    return won
+
+
+def _insert_scans(event: Event, venue: Venue | None, rows: list[tuple[str, Result]], device: str, by: Any,
+                  now: datetime) -> None:
+    """Keep each nonce's answer (a repeated batch returns them again); conflicts (a racing retry) skipped."""
+    if not rows:
+        return
+    venue_id = venue.pk if venue is not None else None
+    if connection.vendor == "postgresql":
+        sql = (f"INSERT INTO {Scan._meta.db_table} (event_id, venue_id, attendee_id, nonce, device, status, result, "
+               '"at", received_at, offline, duplicate, by_id) '
+               "SELECT %s, %s, a, n, %s, s, r::jsonb, t, now(), true, d, %s FROM unnest(%s::bigint[], %s::text[], "
+               "%s::text[], %s::text[], %s::timestamptz[], %s::bool[]) AS x(a, n, s, r, t, d) "
+               "ON CONFLICT (event_id, nonce) DO NOTHING")
+        cols: tuple[list, ...] = ([], [], [], [], [], [])
+        for n, r in rows:
+            for col, value in zip(cols, ((r.attendee or {}).get("id"), n, r.status,
+                                         json.dumps(r.body(), ensure_ascii=False, default=str),
+                                         r.checked_in_at or now, r.duplicate), strict=True):
+                col.append(value)
+        with connection.cursor() as cur:
+            cur.execute(sql, [event.pk, venue_id, device, by.pk if by is not None else None, *cols])
+        return
+    Scan.objects.bulk_create([
+        Scan(event=event, venue_id=venue_id, attendee_id=(r.attendee or {}).get("id"), nonce=n, device=device,
+             status=r.status, result=r.body(), at=r.checked_in_at or now, offline=True, duplicate=r.duplicate, by=by)
+        for n, r in rows], ignore_conflicts=True, batch_size=2000)
 
 
 def _parse_at(value: Any) -> datetime | None:
@@ -589,6 +641,7 @@ def attendance(event: Event) -> dict:
             totals[k] += row[k]
         rows.append(row)
     return {"event": event.slug, "venues": rows, "totals": totals, "late_after": late_after(event).isoformat(),
+            "time_zone": event.time_zone,
             "version": board_version(event), "at": timezone.now().isoformat()}
 
 
@@ -631,12 +684,16 @@ def security_list(event: Event) -> list[dict]:
 
 
 def door_venue(user: Any, event: Event) -> Venue | None:
-    """The venue a door account is bound to on this event (None for organizers)."""
-    from huiwu.accounts.models import Membership, Role
+    """The venue a door account is bound to on this event (None for organizers), from the memberships
+    the tenancy layer already loaded: a Venue carrying only its id."""
+    from huiwu.accounts.models import Role
+    from huiwu.accounts.tenancy import Access
 
-    m = (Membership.objects.filter(user=user, event=event, role=Role.DOOR).select_related("venue__event")
-         .order_by("id").first())
-    return m.venue if m is not None else None
+    ids = sorted(m.venue_id for m in Access.for_user(user).memberships
+                 if m.role == Role.DOOR and m.event_id == event.pk and m.venue_id)
+    if not ids:
+        return None
+    return Venue(pk=ids[0], event=event)  # only its id is used by the scan: no query
 
 
 def purge_keys_for_tests() -> None:

@@ -35,7 +35,13 @@
       li.textContent = [d.name, d.venue, d.first_at + " / " + d.at].join(" · ");
       list.appendChild(li);
     });
-    document.getElementById("updated").textContent = (data.at || "").slice(11, 19);
+    var at = new Date(data.at);
+    try {
+      document.getElementById("updated").textContent = new Intl.DateTimeFormat("zh-CN", {
+        hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: data.time_zone}).format(at);
+    } catch (e) {
+      document.getElementById("updated").textContent = at.toLocaleTimeString();
+    }
     board.dataset.version = version = data.version;
     bars();
   }

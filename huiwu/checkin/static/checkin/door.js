@@ -270,9 +270,7 @@
         }
       });
       return dropQueue(done).then(function () {
-        var note = el("p", "synced", T.synced + " " + results.length);
-        note.dataset.count = String(results.length);
-        document.getElementById("roster-note").textContent = T.synced + " " + results.length;
+        document.getElementById("sync-note").textContent = T.synced + " " + results.length + " · " + hm(new Date());
         root.dataset.synced = String((parseInt(root.dataset.synced || "0", 10)) + results.length);
         if (dupes.length) render(dupes[0]);
         showNet(); counts();
