@@ -8,11 +8,11 @@ would spend most of the page's time resolving variables.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from django.db.models import F
 from django.middleware.csrf import get_token
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from huiwu.events.models import Event
 from huiwu.venues.models import Venue
 
 from . import services
-from .models import Grade, Quality, Status
+from .models import Grade, Quality, Rehearsal, Status
 
 
 @dataclass
@@ -36,99 +36,106 @@ def _ms(dt: Any) -> str:
     return str(int(dt.timestamp() * 1000)) if dt else ""
 
 
-def _figures(t: Any) -> str:
-    if t is None:
-        return ""
-    net, cam = t.network or {}, t.camera or {}
+def _figures(t: dict[str, Any], jitter_word: str) -> str:
+    net, cam = t.get("network") or {}, t.get("camera") or {}
     parts = []
     if isinstance(net.get("rtt_ms"), int | float):
         parts.append(f"RTT {net['rtt_ms']:.0f}ms")
     if isinstance(net.get("jitter_ms"), int | float):
-        parts.append(_("抖动 %(v).0fms") % {"v": net["jitter_ms"]})
+        parts.append(f"{jitter_word} {net['jitter_ms']:.0f}ms")
     if isinstance(net.get("down_mbps"), int | float) and isinstance(net.get("up_mbps"), int | float):
         parts.append(f"↓{net['down_mbps']:.1f} ↑{net['up_mbps']:.1f} Mbps")
-    if cam.get("height"):
-        parts.append(f"{cam.get('width', '?')}×{cam['height']}@{cam.get('fps', 0):.0f}")
-    return " · ".join(escape(p) for p in parts)
+    if isinstance(cam.get("height"), int | float) and isinstance(cam.get("fps"), int | float):
+        parts.append(f"{cam.get('width', '?')}×{cam['height']}@{cam['fps']:.0f}")
+    return escape(" · ".join(parts))
 
 
-def _segment(name: str, current: str | None, choices: list[tuple[str, str]], label: str) -> str:
-    buttons = "".join(
-        f'<button type="submit" name="{name}" value="{value}" class="seg seg-{value}"'
-        f' aria-pressed="{"true" if current == value else "false"}">{escape(text)}</button>'
-        for value, text in choices
-    )
-    return f'<span class="segs" role="group" aria-label="{escape(label)}">{buttons}</span>'
+def _segments(name: str, choices: list[tuple[str, str]], label: str) -> dict[str | None, str]:
+    """The button group for every possible current value, made once per page."""
+    out: dict[str | None, str] = {}
+    for current in [None, *[v for v, _t in choices]]:
+        buttons = "".join(
+            f'<button name="{name}" value="{value}" aria-pressed="{"true" if current == value else "false"}">'
+            f'{escape(text)}</button>'
+            for value, text in choices
+        )
+        out[current] = f'<span class="segs" role="group" aria-label="{escape(label)}">{buttons}</span>'
+    return out
 
 
 def build(event: Event, request: Any = None) -> Board:
     """Everything the board shows (three queries: venues with slot and contact, self-tests, version)."""
-    venues = list(
+    venues = (
         Venue.objects.filter(event=event, kind=Venue.Kind.BRANCH)
         .order_by(F("rehearsal__starts_at").asc(nulls_last=True), "order", "id")
-        .values("id", "code", "name", "rehearsal__starts_at", "rehearsal__ends_at", "rehearsal__status",
-                "rehearsal__video", "rehearsal__audio", "rehearsal__notes", "rehearsal__marked_at",
-                "tech_contact__name", "tech_contact__phone")
+        .values_list("id", "code", "name", "rehearsal__starts_at", "rehearsal__ends_at", "rehearsal__status",
+                     "rehearsal__video", "rehearsal__audio", "rehearsal__notes",
+                     "tech_contact__name", "tech_contact__phone")
     )
-    tests = services.latest_selftests(event)
+    # the retest queue's order (when each was marked), only for the few venues in it
+    marked = dict(Rehearsal.objects.filter(venue__event=event, status__in=[Status.RETEST, Status.FAILED])
+                  .values_list("venue_id", "marked_at"))
+    tests = services.latest_selftest_figures(event)
     version = services.board_version(event)
     tz = services.ZoneInfo(event.time_zone)
-    grades = dict(Grade.choices)
-    statuses = dict(Status.choices)
+    grades = {k: escape(str(v)) for k, v in Grade.choices}
+    statuses = {k: escape(str(v)) for k, v in Status.choices}
     status_choices = [(Status.PASSED.value, _("通过")), (Status.FAILED.value, _("未通过")),
                       (Status.RETEST.value, _("复测"))]
     quality = [(Quality.OK.value, _("正常")), (Quality.POOR.value, _("较差")), (Quality.NONE.value, _("无"))]
-    l_video, l_audio, l_notes, l_save = _("视频"), _("音频"), _("备注"), _("保存")
-    l_status, l_nocontact, l_notest = _("结果"), _("未填技术联系人"), _("未自测")
+    l_video, l_audio, l_notes, l_save = escape(_("视频")), escape(_("音频")), escape(_("备注")), escape(_("保存"))
+    l_status = escape(_("结果"))
+    nocontact = f'<span class="muted">{escape(_("未填技术联系人"))}</span>'
+    notest = f'<span class="muted">{escape(_("未自测"))}</span>'
+    unscheduled = escape(_("未排"))
+    jitter_word = _("抖动")
+    seg_status = _segments("status", status_choices, _("结果"))
+    seg_video = _segments("video", quality, _("视频"))
+    seg_audio = _segments("audio", quality, _("音频"))
+    csrf = escape(get_token(request)) if request is not None else ""
     slug = escape(event.slug)
     out, queue = [], []
     summary = {s: 0 for s in Status.values}
     summary["unscheduled"] = 0
-    for v in venues:
-        start, end = v["rehearsal__starts_at"], v["rehearsal__ends_at"]
-        status = v["rehearsal__status"]
+    # codes (six digits, a database check) and phones (eleven digits, a database check) need no escaping
+    for vid, code, vname, start, end, status, video, audio, notes, name, phone in venues:
         if status:
             summary[status] += 1
         else:
             summary["unscheduled"] += 1
-        slot = (f"{start.astimezone(tz):%H:%M}–{end.astimezone(tz):%H:%M}" if start else _("未排"))
-        name, phone = v["tech_contact__name"], v["tech_contact__phone"]
-        contact = (f'{escape(name)} <a href="tel:{escape(phone)}">{escape(phone)}</a>' if name
-                   else f'<span class="muted">{escape(l_nocontact)}</span>')
-        t = tests.get(v["id"])
-        test = (f'<span class="grade grade-{t.grade}">{escape(grades.get(t.grade, t.grade))}</span>'
-                f' <span class="figs">{_figures(t)}</span>' if t else f'<span class="muted">{escape(l_notest)}</span>')
-        code = escape(v["code"])
-        action = f"/manage/{slug}/venues/{code}/rehearsal/mark/"
+        slot = f"{start.astimezone(tz):%H:%M}–{end.astimezone(tz):%H:%M}" if start else unscheduled
+        contact = f'{escape(name)} <a href="tel:{phone}">{phone}</a>' if name else nocontact
+        t = tests.get(vid)
+        test = (f'<span class="grade grade-{t["grade"]}">{grades.get(t["grade"], "")}</span>'
+                f' <span class="figs">{_figures(t, jitter_word)}</span>' if t else notest)
         marks = "" if not start else (
-            f'<form method="post" action="{action}" class="marks">'
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="__CSRF__">'
-            f'<span class="mk"><b>{escape(l_status)}</b>{_segment("status", status, status_choices, l_status)}</span>'
-            f'<span class="mk"><b>{escape(l_video)}</b>{_segment("video", v["rehearsal__video"], quality, l_video)}</span>'
-            f'<span class="mk"><b>{escape(l_audio)}</b>{_segment("audio", v["rehearsal__audio"], quality, l_audio)}</span>'
-            f'<span class="notes"><input name="notes" value="{escape(v["rehearsal__notes"] or "")}"'
-            f' placeholder="{escape(l_notes)}" aria-label="{escape(l_notes)}">'
-            f'<button type="submit" name="save_notes" value="1" class="secondary">{escape(l_save)}</button></span>'
+            f'<form method="post" action="/manage/{slug}/venues/{code}/rehearsal/mark/" class="marks">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+            f'<span class="mk"><b>{l_status}</b>{seg_status.get(status, seg_status[None])}</span>'
+            f'<span class="mk"><b>{l_video}</b>{seg_video.get(video, seg_video[None])}</span>'
+            f'<span class="mk"><b>{l_audio}</b>{seg_audio.get(audio, seg_audio[None])}</span>'
+            f'<span class="notes"><input name="notes" value="{escape(notes or "")}"'
+            f' placeholder="{l_notes}" aria-label="{l_notes}">'
+            f'<button type="submit" name="save_notes" value="1" class="secondary">{l_save}</button></span>'
             f'</form>'
         )
+        state = statuses.get(status, "") if status else ""
         out.append(
-            f'<article class="rb-row st-{escape(status or "none")}" data-code="{code}" data-start="{_ms(start)}"'
-            f' data-end="{_ms(end)}"><div class="rb-head"><span class="slot">{escape(slot)}</span>'
-            f' <a class="vname" href="/manage/{slug}/venues/{code}/">{escape(v["name"])}</a>'
-            f' <span class="state">{escape(statuses.get(status, "")) if status else ""}</span></div>'
+            f'<article class="rb-row st-{status or "none"}" data-code="{code}" data-start="{_ms(start)}"'
+            f' data-end="{_ms(end)}"><div class="rb-head"><span class="slot">{slot}</span>'
+            f' <a class="vname" href="/manage/{slug}/venues/{code}/">{escape(vname)}</a>'
+            f' <span class="state">{state}</span></div>'
             f'<div class="rb-info"><span class="contact">{contact}</span> <span class="test">{test}</span></div>'
             f'{marks}</article>'
         )
         if status in (Status.RETEST, Status.FAILED):
-            queue.append((v["rehearsal__marked_at"], f'<li data-code="{code}"><span class="slot">{escape(slot)}</span> '
-                          f'{escape(v["name"])} <span class="state">{escape(statuses[status])}</span>'
-                          f'{" · " + contact if name else ""}</li>'))
-    queue.sort(key=lambda q: q[0].timestamp() if q[0] else 0.0)
-    rows_html = "\n".join(out)
-    if request is not None:
-        rows_html = rows_html.replace("__CSRF__", escape(get_token(request)))
+            at = marked.get(vid)
+            queue.append((at.timestamp() if at else 0.0,
+                          f'<li data-code="{code}"><span class="slot">{slot}</span> {escape(vname)}'
+                          f' <span class="state">{state}</span>{" · " + contact if name else ""}</li>'))
+    queue.sort(key=lambda q: q[0])
     return Board(
-        version=version, rows_html=mark_safe(rows_html),
+        version=version, rows_html=mark_safe("\n".join(out)),
         queue_html=mark_safe("\n".join(q[1] for q in queue) or f'<li class="muted">{escape(_("暂无需要复测的会场"))}</li>'),
-        summary=summary, count=len(venues),
+        summary=summary, count=len(out),
     )

@@ -58,7 +58,7 @@ def board(request, event):
 def board_rows(request, event):
     data = board_mod.build(event, request)
     return JsonResponse({"v": data.version, "rows": data.rows_html, "queue": data.queue_html,
-                         "summary": data.summary})
+                         "summary": data.summary}, json_dumps_params={"ensure_ascii": False})
 
 
 @never_cache

@@ -172,18 +172,18 @@ def test_two_boards_stay_in_sync_within_two_seconds(live_app, reh_token, browser
     assert desk.locator(".rb-row").count() == 37
     assert desk.locator(".rb-row.next").count() == 1  # the rehearsal is ahead: its first slot is next
     assert desk.locator(f'{row} a[href^="tel:"]').count() == 0  # Tianjin named no contact yet
-    mobile.locator(f"{row} .seg-retest").wait_for()
+    mobile.locator(f"{row} [value=retest]").wait_for()
     started = time.monotonic()
-    desk.click(f"{row} .seg-retest")
-    mobile.wait_for_selector(f'{row} .seg-retest[aria-pressed="true"]', timeout=2000)
+    desk.click(f"{row} [value=retest]")
+    mobile.wait_for_selector(f'{row} [value=retest][aria-pressed="true"]', timeout=2000)
     assert time.monotonic() - started < 2.0
     mobile.wait_for_selector('#rb-queue li[data-code="120000"]', timeout=2000)
     mobile.fill(f"{row} input[name=notes]", "声音断续，11:05 复测")
     mobile.click(f"{row} button[name=save_notes]")
     desk.wait_for_function(
         "document.querySelector('.rb-row[data-code=\"120000\"] input[name=notes]').value.includes('复测')", timeout=2000)
-    desk.click(f"{row} .seg-ok >> nth=0")
-    mobile.wait_for_selector(f'{row} .seg-ok[aria-pressed="true"]', timeout=2000)
+    desk.click(f"{row} [value=ok] >> nth=0")
+    mobile.wait_for_selector(f'{row} [value=ok][aria-pressed="true"]', timeout=2000)
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     desk.screenshot(path=str(SCREENSHOT_DIR / "rehearsal-board-1280.png"))
     mobile.screenshot(path=str(SCREENSHOT_DIR / "rehearsal-board-390.png"))
