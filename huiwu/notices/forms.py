@@ -103,7 +103,7 @@ class ReviewForm(forms.Form):
     branch_capacity = forms.IntegerField(label=FIELD_LABELS["branch_venues.capacity"], min_value=1, required=False)
     approval_required = forms.ChoiceField(label=FIELD_LABELS["branch_venues.approval_required"], choices=TRI,
                                           required=False)
-    create_branches = forms.BooleanField(label=_("新建37个分会场（31个省级行政区、5个计划单列市、新疆生产建设兵团）"),
+    create_branches = forms.BooleanField(label=_("按主送单位新建分会场（见下方“将新建的分会场”）"),
                                          required=False)
     reg_deadline = _dt_field(FIELD_LABELS["registration.deadline"])
     reg_email = forms.EmailField(label=FIELD_LABELS["registration.email"], required=False)

@@ -16,7 +16,6 @@ from huiwu.accounts.models import Membership, Role
 from huiwu.accounts.tenancy import Access
 from huiwu.audit.services import record
 from huiwu.events.models import Event, EventAttachment, EventContact
-from huiwu.events.services import create_branch_venues
 from huiwu.venues.models import Venue
 
 from .parser import event_name
@@ -101,11 +100,15 @@ def _attachment_kind(title: str) -> str:
 
 @transaction.atomic
 def create_event_from_notice(parsed: dict[str, Any], actor: Any, *, notice_text: str = "",
-                             create_branches: bool | None = None) -> Event:
-    """Create the draft event the reviewed notice describes: main venue (capacity, address), the 37
-    branch venues with the branch capacity, contacts, attachments, rehearsal window and contact,
-    deadline, arrive-before minutes, approval flag, and the admission rules (adopted through
-    huiwu.admission). Raises NoticeInvalid with what to correct."""
+                             create_branches: bool | None = None,
+                             branches: list[dict[str, Any]] | None = None) -> Event:
+    """Create the draft event the reviewed notice describes: main venue (capacity, address), the
+    branch venues its addressees ask for (`branches.plan`: provinces, plan cities, the XPCC, a
+    province's prefectures, a city's counties) with the branch capacity, contacts, attachments,
+    rehearsal window and contact, deadline, arrive-before minutes, approval flag, and the admission
+    rules (adopted through huiwu.admission). `branches` is the list the organizer confirmed on the
+    review page (dicts of branches.Planned, `keep` ones created); without it the regions of the plan
+    are created and units that are not regions wait. Raises NoticeInvalid with what to correct."""
     ev = parsed.get("event") or {}
     starts = parse_moment(ev.get("starts_at"))
     ends = parse_moment(ev.get("ends_at"))
@@ -161,7 +164,17 @@ def create_event_from_notice(parsed: dict[str, Any], actor: Any, *, notice_text:
         address=(main.get("name") or "")[:200], capacity=int(main_capacity), order=0,
         approval_status=Venue.Approval.APPROVED,
     )
-    branches = create_branch_venues(event, int(branch["capacity"]), actor=actor) if create_branches else []
+    if not create_branches:
+        branches = []
+    else:
+        if branches is None:
+            from .branches import plan
+
+            branches = [p.as_dict() for p in plan(parsed)]
+            if not any(b["code"] for b in branches):  # no region at all: the units it names, to rename later
+                branches = [{**b, "keep": True} for b in branches]
+        branches = create_planned_venues(event, [b for b in branches if b.get("keep")], int(branch["capacity"]),
+                                         actor=actor)
     for i, c in enumerate(parsed.get("contacts") or []):
         if not c.get("name"):
             continue
@@ -211,6 +224,44 @@ def adopt_demo_rules(event: Event, actor: Any = None) -> int:
     if AdmissionRule.objects.filter(event=event).exists():
         return 0
     return _adopt_rules(event, demo_rules(), actor)
+
+
+def create_planned_venues(event: Event, planned: list[dict[str, Any]], capacity: int, *,
+                          actor: Any = None) -> list[Venue]:
+    """Branch venues from a confirmed plan: a region's venue has its GB/T 2260 code and its region's
+    unit (made on first use); a unit that is not a region gets a code from 900001 on (no region code
+    starts with 9) and a unit of its name. One bulk insert; audited."""
+    from huiwu.events.divisions import region_unit
+    from huiwu.events.models import Unit
+
+    taken = set(Venue.objects.filter(event=event).values_list("code", flat=True))
+    spare = (f"{n:06d}" for n in range(900001, 1000000) if f"{n:06d}" not in taken)
+    venues, seen_units = [], set()
+    for order, p in enumerate(planned, start=1):
+        code = str(p.get("code") or "")
+        name = str(p.get("name") or "").strip()[:120]
+        unit_name = str(p.get("unit") or "").strip()[:120]
+        if code:
+            if code in taken:
+                continue
+            unit = region_unit(code, name=unit_name)
+        else:
+            if not unit_name:
+                continue
+            unit = Unit.objects.filter(name=unit_name, region_code="").first() or Unit.objects.create(
+                name=unit_name, kind=Unit.Kind.OTHER, order=2000)
+            code = next(spare)
+        if unit.pk in seen_units:
+            continue
+        seen_units.add(unit.pk)
+        taken.add(code)
+        venues.append(Venue(event=event, kind=Venue.Kind.BRANCH, code=code, host_unit=unit,
+                            name=name or f"{unit.region_name or unit.name}分会场",  # i18n: data
+                            capacity=capacity, order=order))
+    Venue.objects.bulk_create(venues)
+    record("venue.create_branches", actor=actor, event=event,
+           after={"count": len(venues), "capacity": capacity, "codes": [v.code for v in venues][:50]})
+    return venues
 
 
 def _adopt_rules(event: Event, rules: list[dict[str, Any]], actor: Any) -> int:

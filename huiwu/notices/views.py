@@ -60,12 +60,40 @@ def _review_rows(form: ReviewForm, text: str, spans: dict[str, tuple[int, int]])
     return rows
 
 
-def _render_review(request, form: ReviewForm, text: str, status: int = 200):
+MAX_PLANNED = 5000
+
+
+def plan_from_post(post) -> list[dict]:
+    """The branch venues as the organizer left them on the review page: each listed venue with its
+    (possibly renamed) name and unit and whether it stays checked, then the ones added by line."""
+    from .branches import Planned, from_lines
+
+    try:
+        count = min(int(post.get("plan_count", "0")), MAX_PLANNED)
+    except ValueError:
+        count = 0
+    out = []
+    for i in range(count):
+        code = post.get(f"plan-{i}-code", "").strip()
+        if code and not (code.isdigit() and len(code) == 6):
+            continue
+        out.append(Planned(code, post.get(f"plan-{i}-name", "").strip()[:120],
+                           post.get(f"plan-{i}-unit", "").strip()[:120], bool(post.get(f"plan-{i}-keep")),
+                           post.get(f"plan-{i}-source", "")[:200]).as_dict())
+    out += [p.as_dict() for p in from_lines(post.get("plan_add", "")[:20000], source=_("主办方添加"))]
+    return out
+
+
+def _render_review(request, form: ReviewForm, text: str, status: int = 200, plan: list[dict] | None = None):
     result, spans, norm = parse_with_sources(text)
     missing = [{"path": p, "label": FIELD_LABELS[p]} for p in missing_fields(result)]
+    if plan is None:
+        from .branches import plan as plan_branches
+
+        plan = [p.as_dict() for p in plan_branches(result)]
     return render(request, "notices/review.html", {
         "form": form, "rows": _review_rows(form, norm, spans), "missing": missing,
-        "marked": highlight(norm, spans),
+        "marked": highlight(norm, spans), "plan": plan, "plan_kept": sum(1 for p in plan if p["keep"]),
     }, status=status)
 
 
@@ -76,17 +104,18 @@ def new(request):
     if request.method == "POST" and request.POST.get("step") == "create":
         form = ReviewForm(request.POST)
         text = request.POST.get("source", "")[:MAX_TEXT_CHARS]
+        plan = plan_from_post(request.POST) if "plan_count" in request.POST else None
         if form.is_valid():
             try:
                 event = services.create_event_from_notice(
                     form.to_parsed(), request.user, notice_text=notice_body(text),
-                    create_branches=form.cleaned_data.get("create_branches", False),
+                    create_branches=form.cleaned_data.get("create_branches", False), branches=plan,
                 )
             except (services.NoticeInvalid, ApiError) as exc:
                 form.add_error(None, getattr(exc, "message", None) or str(exc))
             else:
                 return redirect("dashboard:overview", event.slug)
-        return _render_review(request, form, text, status=422)
+        return _render_review(request, form, text, status=422, plan=plan)
     if request.method == "POST":
         form = NoticeInputForm(request.POST, request.FILES)
         if form.is_valid():
