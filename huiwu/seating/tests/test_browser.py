@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 SLUG = "lifelong-learning-week-2021"
 CODE = "110000"
@@ -62,6 +63,20 @@ def test_seat_beijing_drag_print(live_app, chromium, login, screenshot, tmp_path
     page.click("#generate-form button")
     page.wait_for_load_state("networkidle")
     assert "已生成会议室布局：53 个座位" in page.inner_text(".messages")  # i18n: data
+
+    # the editor: a click removes seat 10 of row 5 (a pillar), Enter on it restores it, a click again removes it
+    page.click("a[href$='/seating/layout/']")
+    seat = page.locator('g.seat[data-row="5"][data-seat="10"]')
+    seat.click()
+    expect(page.locator("#seat-count")).to_have_text("52")
+    assert "off" in seat.get_attribute("class")
+    seat.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#seat-count")).to_have_text("53")
+    seat.click()
+    expect(page.locator("#seat-count")).to_have_text("52")
+    page.screenshot(path=str(SHOTS / "seating-editor.png"), full_page=True)
+    page.goto(f"{live_app.url}/manage/{SLUG}/venues/{CODE}/seating/")
 
     # drag the second person above the first
     items = page.locator("#order-list li")
