@@ -69,8 +69,11 @@ def demo_dates(historical: bool = False, today: date | None = None) -> dict[str,
         meeting = meeting + timedelta(weeks=weeks)
         while meeting - timedelta(days=3) <= today:
             meeting += timedelta(weeks=1)
+    issued = meeting - timedelta(days=4)
+    if not historical:  # a notice is never dated after today (the deadline may be close to it)
+        issued = min(issued, today)
     return {
-        "issued_on": meeting - timedelta(days=4),
+        "issued_on": issued,
         "registration_deadline": _at(meeting - timedelta(days=3), 16, 0, tz),
         "rehearsal_starts_at": _at(meeting - timedelta(days=1), 9, 30, tz),
         "rehearsal_ends_at": _at(meeting - timedelta(days=1), 11, 30, tz),
