@@ -112,9 +112,11 @@ def schedule_page(request, event):
             messages.error(request, _message(exc))
         return redirect("rehearsals:schedule", event.slug)
     rehearsals = list(Rehearsal.objects.filter(venue__event=event).select_related("venue").order_by("starts_at"))
-    rows = [{"r": r, "sms": services.sms_text(r, event)} for r in rehearsals]
+    to = services.recipients_by_venue(r.venue_id for r in rehearsals)
+    rows = [{"r": r, "sms": services.sms_text(r, event), "mail": bool(to[r.venue_id])} for r in rehearsals]
     return render(request, "rehearsals/schedule.html", {
         "event": event, "rows": rows, "hotline": services.hotline(event),
+        "no_mail": sum(1 for row in rows if not row["mail"]),
         "unsent": sum(1 for r in rehearsals if not r.sent_at),
     })
 

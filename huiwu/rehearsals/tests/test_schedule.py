@@ -154,3 +154,4 @@ def test_schedule_page_generates_and_invites(client, organizer, demo_event):
     resp = client.post(url, {"action": "schedule", "slot_minutes": ""}, follow=True)
     body = resp.content.decode()
     assert "已排定 37 个时段" in body and body.count('class="sms"') == 37 and "18500219116" in body
+    assert "37 个会场没有技术联系人或联系人的邮箱" in body
