@@ -96,3 +96,40 @@ def test_import_refuses_hostile_json(demo_event, organizer):
     layout = RoomLayout.objects.get(venue__code="110000", venue__event=demo_event).data
     assert [r["y"] for r in layout["rows"]] == [0.0, 0.8, 1.6]
     assert [s["x"] for s in layout["rows"][0]["seats"]] == [-1.5, -0.9, -0.3, 0.3, 0.9, 1.5]
+
+
+def test_rank_table_page(demo_event, organizer, coordinator):
+    from huiwu.seating.models import PositionRank
+
+    url = reverse("seating:ranks", args=[demo_event.slug])
+    assert _client(coordinator).get(url).status_code == 403
+    c = _client(organizer)
+    assert "部长 10" in c.get(url).content.decode()  # i18n: data
+    page = c.post(url, {"table": "副司长 1\n司长，2\n"}, follow=True).content.decode()  # i18n: data
+    assert "已保存" in page  # i18n: data
+    assert dict(PositionRank.objects.filter(event=demo_event).values_list("title", "rank")) == {"副司长": 1, "司长": 2}  # i18n: data
+    page = c.post(url, {"table": "司长 高"}, follow=True).content.decode()  # i18n: data
+    assert "格式有误" in page  # i18n: data
+    assert AuditEntry.objects.filter(action="seating.ranks").count() == 1
+
+
+def test_replacement_through_admission_keeps_the_seat(demo_event, organizer):
+    """The real replacement service: the new person shows in the old seat and the plan is out of date."""
+    from huiwu.admission import services as admission
+
+    venue = demo_event.venues.get(code="110000")
+    ps = people(venue, 4)
+    c = _client(organizer)
+    c.post(reverse("seating:generate", args=[demo_event.slug, "110000"]), {"rows": "2", "seats": "6"})
+    c.post(reverse("seating:plan", args=[demo_event.slug, "110000"]), {"min_distance": "1", "mode": "gov"})
+    old = seat_labels(venue)
+    target = ps[0]
+    admission.apply_preset(demo_event, "seed")
+    answers = {"symptoms": "yes", "risk_area_contact": "no", "risk_area_stay": "no"}
+    admission.submit_declaration(target, answers)
+    new = admission.replace_attendee(target, {"name": "替补人", "unit": "北京市教育委员会", "position": "处长"},  # i18n: data
+                                     actor=organizer)
+    labels = seat_labels(venue)
+    assert labels[new.pk] == old[target.pk] and target.pk not in labels
+    page = c.get(reverse("seating:venue", args=[demo_event.slug, "110000"])).content.decode()
+    assert 'id="plan-stale"' in page and "更换 1 人" in page  # i18n: data
