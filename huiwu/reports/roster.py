@@ -177,11 +177,47 @@ def _by_venue(roster: Roster) -> Iterator[tuple[str, list[tuple]]]:
         yield venue_name, [r[:n] for r in rows]
 
 
+def docx_table(headers: list[str], rows: list[list[Any]], weights: list[float], *, font_size: float = 12) -> Any:
+    """A bordered table across the text block as one lxml element (header row repeated on every page).
+
+    Built as XML in one go: python-docx adds cells one by one, which takes seconds for a few
+    thousand rows. Every run names its East Asian font (仿宋), like the rest of the document."""
+    from xml.sax.saxutils import escape
+
+    from docx.oxml import parse_xml
+
+    from huiwu.core import officedoc as od
+
+    text_width = 156 * 1440 / 25.4
+    widths = [int(text_width * w / sum(weights)) for w in weights]
+    size = int(font_size * 2)
+
+    def cell(text: Any, width: int, bold: bool = False) -> str:
+        rpr = (f'<w:rPr><w:rFonts w:ascii="{od.LATIN}" w:hAnsi="{od.LATIN}" w:eastAsia="{od.FANGSONG}" '
+               f'w:hint="eastAsia"/>{"<w:b/>" if bold else ""}<w:sz w:val="{size}"/></w:rPr>')
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r>{rpr}<w:t xml:space="preserve">'
+                f'{escape(str(text if text is not None else ""))}</w:t></w:r></w:p></w:tc>')
+
+    border = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                     for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    body = [f'<w:tr><w:trPr><w:tblHeader/></w:trPr>{"".join(cell(h, x, True) for h, x in zip(headers, widths, strict=True))}</w:tr>']
+    body += [f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cell(v, x) for v, x in zip(r, widths, strict=True))}</w:tr>'
+             for r in rows]
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    return parse_xml(f'<w:tbl {ns}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+                     f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
+                     f'<w:tblGrid>{"".join(f"<w:gridCol w:w={chr(34)}{x}{chr(34)}/>" for x in widths)}</w:tblGrid>'
+                     f'{"".join(body)}</w:tbl>')
+
+
+WEIGHTS = {"index": 1, "name": 2, "unit": 5, "position": 3, "category": 4, "phone": 3, "filed_by": 4}
+
+
 def write_docx(roster: Roster) -> bytes:
     """参会人员名单 as an official list: title, the event, then per venue a 一、 heading in 黑体 and a table."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import parse_xml
     from docx.shared import Pt
 
     from huiwu.core import officedoc as od
@@ -199,23 +235,6 @@ def write_docx(roster: Roster) -> bytes:
     cols = [k for k in roster.columns if k not in ("venue", "venue_code")]
     keep = [i for i, k in enumerate(roster.columns) if k in cols]
     headers = [roster.headers[i] for i in keep]
-    weights = {"index": 1, "name": 2, "unit": 5, "position": 3, "category": 4, "phone": 3, "filed_by": 4}
-    total = sum(weights[k] for k in cols) or 1
-    text_width = 156 * 1440 / 25.4
-    widths = [int(text_width * weights[k] / total) for k in cols]
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    from xml.sax.saxutils import escape
-
-    def cell(text: Any, width: int, bold: bool = False) -> str:
-        rpr = (f'<w:rPr><w:rFonts w:ascii="{od.LATIN}" w:hAnsi="{od.LATIN}" w:eastAsia="{od.FANGSONG}" '
-               f'w:hint="eastAsia"/>{"<w:b/>" if bold else ""}<w:sz w:val="24"/></w:rPr>')
-        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r>{rpr}<w:t xml:space="preserve">'
-                f'{escape(str(text if text is not None else ""))}</w:t></w:r></w:p></w:tc>')
-
-    border = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                     for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    grid = "".join(f'<w:gridCol w:w="{x}"/>' for x in widths)
     found = False
     for number, (venue_name, rows) in enumerate(_by_venue(roster), start=1):
         found = True
@@ -223,14 +242,10 @@ def write_docx(roster: Roster) -> bytes:
         p.paragraph_format.space_before = Pt(12)
         od.font(p.add_run(_("%(no)s、%(venue)s（%(n)d人）") % {"no": od.chinese_number(number), "venue": venue_name,
                                                             "n": len(rows)}), od.HEI, od.SIZE_3)
-        body = [f'<w:tr><w:trPr><w:tblHeader/></w:trPr>{"".join(cell(h, x, True) for h, x in zip(headers, widths, strict=True))}</w:tr>']
-        for i, r in enumerate(rows, start=1):
-            values = [i if k == "index" else r[j] for k, j in zip(cols, keep, strict=True)]
-            body.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cell(v, x) for v, x in zip(values, widths, strict=True))}</w:tr>')
-        tbl = parse_xml(f'<w:tbl {w}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-                        f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
-                        f'<w:tblGrid>{grid}</w:tblGrid>{"".join(body)}</w:tbl>')
-        doc.element.body.insert(len(doc.element.body) - 1, tbl)  # before the final sectPr
+        values = [[i if k == "index" else r[j] for k, j in zip(cols, keep, strict=True)]
+                  for i, r in enumerate(rows, start=1)]
+        doc.element.body.insert(len(doc.element.body) - 1,  # before the final sectPr
+                                docx_table(headers, values, [WEIGHTS[k] for k in cols]))
     if not found:
         p = doc.add_paragraph()
         od.font(p.add_run(_("（暂无参会人员）")), od.FANGSONG, od.SIZE_3)
@@ -251,9 +266,8 @@ def write_pdf(roster: Roster) -> bytes:
     cols = [k for k in roster.columns if k not in ("venue", "venue_code")]
     keep = [i for i, k in enumerate(roster.columns) if k in cols]
     headers = [roster.headers[i] for i in keep]
-    weights = {"index": 1, "name": 2, "unit": 5, "position": 3, "category": 4, "phone": 3, "filed_by": 4}
-    total = sum(weights[k] for k in cols) or 1
-    widths = [178 * mm * weights[k] / total for k in cols]
+    total = sum(WEIGHTS[k] for k in cols) or 1
+    widths = [178 * mm * WEIGHTS[k] / total for k in cols]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=f"{roster.title} {roster.subtitle}", author="huiwu")

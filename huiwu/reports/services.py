@@ -39,3 +39,18 @@ def export_roster(event: Event, fmt: str, *, venue: Venue | None = None, columns
     record("roster.export", actor=actor, actor_label=actor_label, event=event, venue=venue,
            after={"format": fmt, "columns": list(cols), "phones": show_phone, "bytes": len(data)})
     return data
+
+
+def attendance_report(event: Event, fmt: str, *, actor: Any = None, actor_label: str = "") -> bytes:
+    """The attendance report (参会情况报告) as .docx or .pdf; recorded as `report.attendance`.
+
+    It holds counts only (no names, no health details)."""
+    from . import attendance
+
+    if fmt not in attendance.WRITERS:
+        raise rosters.RosterError(_("报告格式只能是 docx 或 pdf。"))
+    data = attendance.report_data(event)
+    out = attendance.WRITERS[fmt](data)
+    record("report.attendance", actor=actor, actor_label=actor_label, event=event,
+           after={"format": fmt, "bytes": len(out), "totals": data["totals"]})
+    return out

@@ -34,3 +34,30 @@ def event_roster(request, event, fmt: str):
 def venue_roster(request, event, venue, fmt: str):
     """One venue's roster for anyone who may see the venue (phones masked for roles without them)."""
     return _download(request, event, venue, fmt)
+
+
+@scoped("event.manage")
+def attendance_report(request, event, fmt: str):
+    """The attendance report (counts only) as .docx or .pdf."""
+    from . import attendance
+
+    if fmt not in attendance.WRITERS:
+        raise Http404(fmt)
+    data = services.attendance_report(event, fmt, actor=request.user)
+    response = HttpResponse(data, content_type=attendance.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{event.title}参会情况报告.{fmt}")  # i18n: data (the report's own title)
+    return response
+
+
+@scoped("event.manage")
+def attendance_chart(request, event, fmt: str):
+    """The chart of attendance by venue (the overview shows it; the report embeds the same one)."""
+    from . import attendance
+
+    if fmt not in ("svg", "png"):
+        raise Http404(fmt)
+    body = attendance.chart(attendance.report_data(event), fmt)
+    response = HttpResponse(body, content_type="image/svg+xml" if fmt == "svg" else "image/png")
+    response["Cache-Control"] = "private, max-age=30"
+    return response
