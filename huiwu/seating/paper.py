@@ -85,8 +85,9 @@ def chart_pdf(plan: SeatingPlan, *, paper: str = "A4") -> bytes:
     scale_x = (right - left - 28 * mm) / span_x
     scale_y = (top - bottom - 14 * mm) / span_y
     gap_x, gap_y = _min_gap(xs), _min_gap(ys)
-    box_w = max(8 * mm, min(28 * mm, gap_x * scale_x * 0.9 if gap_x else 28 * mm))
-    box_h = max(6 * mm, min(11 * mm, gap_y * scale_y * 0.8 if gap_y else 11 * mm))
+    # a 3,000-seat hall has 60-seat rows: boxes shrink to the pitch rather than overlap
+    box_w = max(3 * mm, min(28 * mm, gap_x * scale_x * 0.9 if gap_x else 28 * mm))
+    box_h = max(3 * mm, min(11 * mm, gap_y * scale_y * 0.8 if gap_y else 11 * mm))
     cx0 = (left + right) / 2 - (min(xs) + max(xs)) / 2 * scale_x
 
     def pos(s: dict) -> tuple[float, float]:
@@ -113,13 +114,14 @@ def chart_pdf(plan: SeatingPlan, *, paper: str = "A4") -> bytes:
         c.setStrokeColor(colors.HexColor("#8a1c1c") if s.get("rostrum") else colors.HexColor("#555555"))
         c.setFillColor(colors.HexColor("#fbeaea") if a else colors.white)
         c.rect(x - box_w / 2, y - box_h / 2, box_w, box_h, fill=1, stroke=1)
-        c.setFillColor(colors.grey)
-        c.setFont(FONT, 5.5)
-        c.drawString(x - box_w / 2 + 0.6 * mm, y + box_h / 2 - 2.4 * mm, _txt(str(s["seat"])))
+        if box_w >= 8 * mm and box_h >= 6 * mm:
+            c.setFillColor(colors.grey)
+            c.setFont(FONT, 5.5)
+            c.drawString(x - box_w / 2 + 0.6 * mm, y + box_h / 2 - 2.4 * mm, _txt(str(s["seat"])))
         if a:
             c.setFillColor(colors.black)
             name = _txt(a.name)
-            fs = _fit(c, name, min(11.0, box_h / mm * 1.6), box_w - 1.5 * mm)
+            fs = _fit(c, name, min(11.0, box_h / mm * 1.6), box_w - min(1.5 * mm, box_w / 5))
             c.setFont(FONT, fs)
             c.drawCentredString(x, y - fs * 0.35, name)
     c.setFillColor(colors.black)

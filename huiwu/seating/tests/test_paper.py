@@ -77,3 +77,19 @@ def test_seat_on_the_confirmation(seated, tmp_path):
     receipt = Receipt.objects.create(venue=venue, unit=venue.host_unit, version=1, channel="web", snapshot=snap)
     text = _text(confirmation_pdf(receipt), tmp_path)
     assert "座位" in text and "主席台2座" in text  # i18n: data
+
+
+def test_large_hall_chart_is_one_page(demo_event, tmp_path):
+    from huiwu.seating.layouts import seats as layout_seats
+    from huiwu.seating.models import SeatingPlan
+
+    venue = demo_event.venues.get(code="main")
+    ss = layout_seats(generate(rows=[60] * 50, seat_pitch=0.55, row_pitch=0.9, rostrum_seats=9))
+    a = Attendee.objects.create(event=demo_event, venue=venue, name="欧阳明月", unit="某单位")  # i18n: data
+    plan = SeatingPlan.objects.create(
+        venue=venue, min_distance=1, fingerprint="x", order=[a.pk],
+        seats=[{"row": s.row, "seat": s.seat, "x": s.x, "y": s.y, "rostrum": s.rostrum,
+                "attendee": a.pk if i == 0 else None} for i, s in enumerate(ss)])
+    pdf = paper.chart_pdf(plan, paper="A3")
+    assert _pages(pdf, tmp_path) == 1
+    assert "欧阳明月" in _text(pdf, tmp_path).replace(" ", "")  # i18n: data
