@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 SLUG = "lifelong-learning-week-2021"
 CAMERA_VENUE = "620000"  # Gansu: no other live test touches it
@@ -112,7 +113,7 @@ def test_qr_code_through_the_fake_camera(live_app, org_token, _playwright, tmp_p
         page.screenshot(path=str(SHOTS / "checkin-camera-390.png"))
         screenshot(page, "checkin-camera-390", full_page=False)
         # the same code stays in front of the camera: the server says already, once it is asked again
-        page.wait_for_function("document.querySelector('#n-arrived').textContent === '1'")
+        expect(page.locator("#n-arrived")).to_have_text("1")
         page.wait_for_timeout(3500)
         assert page.locator("#answer").get_attribute("data-status") in ("ok", "already")
         if page.locator("#answer").get_attribute("data-status") == "already":
@@ -132,7 +133,8 @@ def test_offline_three_scans_then_sync(live_app, org_token, phone, screenshot):
     _login(page, live_app.url, "door_qh", "door-qh-pass-1")
     page.goto(f"{live_app.url}/checkin/{SLUG}/door/{OFFLINE_VENUE}/")
     page.wait_for_selector("#door[data-ready='1']")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=10000)
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=10000)
     # one person withdrawn after the roster was loaded: the door does not know yet
     _call("DELETE", f"{live_app.url}/api/v1/events/{SLUG}/venues/{OFFLINE_VENUE}/attendees/{withdrawn['id']}",
           org_token)
@@ -147,11 +149,11 @@ def test_offline_three_scans_then_sync(live_app, org_token, phone, screenshot):
     page.fill("#q", "0002")
     assert page.locator("#hits li").count() == 1 and "李雷" in page.locator("#hits").inner_text()
     page.locator("#hits button").first.click()
-    page.wait_for_function("document.querySelector('#answer').innerText.includes('李雷')")
+    expect(page.locator("#answer")).to_contain_text("李雷")
     page.locator(".door-manual summary").click()
     page.fill("#manual-code", people[2][1])
     page.locator("#manual button").click()
-    page.wait_for_function("document.querySelector('#answer').innerText.includes('林涛')")
+    expect(page.locator("#answer")).to_contain_text("林涛")
     assert page.locator("#answer").get_attribute("data-status") == "ok"
     # the same person again, offline: already, with the time
     page.fill("#manual-code", people[2][1])
@@ -206,7 +208,7 @@ def test_two_boards_update_within_two_seconds(live_app, org_token, browser, logi
     _call("POST", f"{live_app.url}/api/v1/events/{SLUG}/checkins", org_token, {"code": people[0][1]})
     started = time.monotonic()
     for p in pages:
-        p.wait_for_function(f"document.querySelector(\"{cell}\").textContent === '{before + 1}'", timeout=2000)
+        expect(p.locator(cell)).to_have_text(str(before + 1), timeout=2000)
     assert time.monotonic() - started < 2.5
     SHOTS.mkdir(exist_ok=True)
     pages[0].screenshot(path=str(SHOTS / "checkin-board-1280.png"))
