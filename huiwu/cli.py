@@ -38,6 +38,9 @@ def _say_init_first() -> None:
 
 
 def main() -> None:
+    # the data dir holds personal and health data: whatever a command creates there (database,
+    # uploads, outbox, queue) is the owner's only, files 0600 and folders 0700
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huiwu.settings")
     import django
     from django.core.management import execute_from_command_line

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HUIWU_DATA_DIR", "./var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -35,8 +36,18 @@ SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("HUIWU_DEBUG", "") == "1"
 #: the address people reach the site at, for links in e-mails sent from the queue
 HUIWU_BASE_URL = os.environ.get("HUIWU_BASE_URL", "").rstrip("/")
-ALLOWED_HOSTS = os.environ.get("HUIWU_ALLOWED_HOSTS", "*").split(",")
+_base = urlsplit(HUIWU_BASE_URL)
+# the site answers to the host of its address (and to itself, for health checks on the machine)
+ALLOWED_HOSTS = (os.environ["HUIWU_ALLOWED_HOSTS"].split(",") if os.environ.get("HUIWU_ALLOWED_HOSTS")
+                 else [_base.hostname, "localhost", "127.0.0.1", "[::1]"] if _base.hostname else ["*"])
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HUIWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+if _base.hostname:
+    CSRF_TRUSTED_ORIGINS.append(f"{_base.scheme}://{_base.netloc}")
+if _base.scheme == "https":
+    # served over TLS (usually behind a proxy that says so): cookies only over https, and HSTS
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("HUIWU_HSTS_SECONDS", str(365 * 24 * 3600)))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,8 +79,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "huiwu.core.middleware.RequestIdMiddleware",
     "huiwu.core.middleware.CleanInputMiddleware",
+    "huiwu.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "huiwu.core.middleware.CatalogueLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,6 +187,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600  # the data dir holds personal data: owner only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 HUIWU_MAX_UPLOAD_BYTES = int(os.environ.get("HUIWU_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
 # --- auth -----------------------------------------------------------------
@@ -182,6 +196,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_HTTPONLY = True
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email", "display_name")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 HUIWU_LOGIN_MAX_FAILURES = 5  # per username+address within the window below
 HUIWU_LOGIN_WINDOW_SECONDS = 15 * 60
 HUIWU_IDEMPOTENCY_HOURS = int(os.environ.get("HUIWU_IDEMPOTENCY_HOURS", "24"))

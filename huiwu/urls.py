@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from huiwu.accounts import urls as accounts_urls
+from huiwu.accounts.views import admin_login
 from huiwu.core.api import api
+
+admin.site.login = admin_login  # the admin signs in through the throttled login page
 
 urlpatterns = [
     path("", include("huiwu.core.urls")),

@@ -12,7 +12,8 @@ class AcceptInvitationForm(forms.Form):
     display_name = forms.CharField(label=_("您的姓名"), max_length=60)
     username = forms.RegexField(label=_("用户名"), regex=r"^[A-Za-z0-9_.@+-]{3,150}$", max_length=150,
                                 error_messages={"invalid": _("用户名只能包含字母、数字和 _ . @ + -，至少3位。")})
-    password = forms.CharField(label=_("设置密码"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=_("设置密码"), widget=forms.PasswordInput,
+                               help_text=_("至少10位，不能全是数字、不能是常见密码、不能与用户名或姓名相近。"))
     password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput)
 
     def clean(self):
@@ -21,7 +22,10 @@ class AcceptInvitationForm(forms.Form):
             self.add_error("password2", _("两次输入的密码不一致，请重新输入。"))
         if data.get("password"):
             try:
-                validate_password(data["password"])
+                from django.contrib.auth import get_user_model
+
+                who = get_user_model()(username=data.get("username") or "", display_name=data.get("display_name") or "")
+                validate_password(data["password"], who)
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return data

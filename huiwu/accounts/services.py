@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -188,16 +189,46 @@ def revoke_invitation(inv: Invitation, actor: Any = None) -> None:
 
 
 # -- login throttling --------------------------------------------------------------------------
+#: failures a (name, address) pair may make before it has to wait, and the same for one address
+#: trying many names; each failure after that doubles the wait (2 s, 4 s, 8 s … up to the window)
+FREE_FAILURES_PER_PAIR = 2
+FREE_FAILURES_PER_ADDRESS = 20
+
+
+def _delay(failures: int, free: int, cap: int) -> int:
+    return 0 if failures <= free else min(2 ** (failures - free), cap)
+
+
+def login_wait(username: str, ip: str | None) -> int:
+    """Seconds this name must still wait before trying again from this address (0: go ahead).
+
+    Failures count per (name, address): someone guessing an office's password from elsewhere
+    slows down their own address only, never the office's login, and a correct password from an
+    address that never failed is never refused. Growing delays, not a lock-out.
+    """
+    window = settings.HUIWU_LOGIN_WINDOW_SECONDS
+    now = timezone.now()
+    recent = LoginFailure.objects.filter(at__gte=now - timedelta(seconds=window))
+    wait = 0.0
+    for qs, free in ((recent.filter(username=username, ip=ip), FREE_FAILURES_PER_PAIR),
+                     (recent.filter(ip=ip), FREE_FAILURES_PER_ADDRESS)):
+        stats = qs.aggregate(n=Count("id"), last=Max("at"))
+        if stats["n"]:
+            until = stats["last"] + timedelta(seconds=_delay(stats["n"], free, window))
+            wait = max(wait, (until - now).total_seconds())
+    return int(wait + 0.999)
+
+
 def login_blocked(username: str, ip: str | None) -> bool:
-    """Too many failures for this name or this address lately."""
-    since = timezone.now() - timedelta(seconds=settings.HUIWU_LOGIN_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.HUIWU_LOGIN_MAX_FAILURES
-    return recent.filter(username=username).count() >= limit or (
-        ip is not None and recent.filter(ip=ip).count() >= limit * 4
-    )
+    """Whether this name must wait before trying again from this address (see login_wait)."""
+    return login_wait(username, ip) > 0
 
 
 def note_login_failure(username: str, ip: str | None) -> None:
     LoginFailure.objects.create(username=username[:150], ip=ip)
     record("login.failed", actor_label=username[:100], ip=ip)
+
+
+def note_login_success(username: str, ip: str | None) -> None:
+    """A correct password clears this pair's failures (the address's others keep counting)."""
+    LoginFailure.objects.filter(username=username[:150], ip=ip).delete()

@@ -24,21 +24,34 @@ def login_view(request):
     error, blocked = "", False
     if request.method == "POST" and form.is_valid():
         username, ip = form.cleaned_data["username"], _ip(request)
-        blocked = services.login_blocked(username, ip)
+        wait = services.login_wait(username, ip)
+        blocked = wait > 0
         if blocked:
-            error = _("登录失败次数过多，请15分钟后再试，或联系主办方重置密码。")
+            error = _("登录失败次数较多，请 %(seconds)s 秒后再试；忘记密码可联系主办方重置。") % {"seconds": wait}
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
                 services.note_login_failure(username, ip)
                 error = _("用户名或密码不正确。")
             else:
+                services.note_login_success(username, ip)
                 login(request, user)
                 nxt = request.GET.get("next", "")
                 if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
                     nxt = "/"
                 return redirect(nxt)
-    return render(request, "accounts/login.html", {"form": form, "error": error}, status=429 if blocked else 200)
+    response = render(request, "accounts/login.html", {"form": form, "error": error}, status=429 if blocked else 200)
+    if blocked:
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def admin_login(request, extra_context=None):
+    """The Django admin's login: the same throttled page (the admin's own form has no throttle)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("accounts:login"))
 
 
 @public

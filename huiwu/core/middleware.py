@@ -153,3 +153,75 @@ def _strip_controls_from(response):
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
     return response
+
+
+#: pages run only their own static scripts (no inline script, nothing from another site); styles may
+#: be inline (style attributes in templates); camera and microphone streams play as blob:/mediastream:
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:", "media-src 'self' blob: mediastream:", "connect-src 'self'",
+    "worker-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'self'",
+    "form-action 'self'", "frame-ancestors 'self'",
+])
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every answer, and `Cache-Control: no-store` on everything that
+    may show personal or health data: any page for a signed-in user, any API answer, and by
+    default every other page (a declaration link is public but personal); a public page that
+    wants caching sets its own Cache-Control. Static files are served before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Content-Security-Policy"):
+            response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        user = getattr(request, "user", None)
+        personal = bool(user is not None and user.is_authenticated) or request.path.startswith("/api/")
+        if personal or not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+_CATALOGUES: dict[tuple, bool] = {}
+
+
+def has_catalogue(language: str) -> bool:
+    """Whether huiwu has its own translation catalogue for `language` (Chinese is the source)."""
+    from django.conf import settings
+    from django.utils.translation import to_locale
+
+    if language.lower().startswith("zh"):
+        return True
+    key = (language, tuple(str(p) for p in settings.LOCALE_PATHS))
+    if key not in _CATALOGUES:
+        from pathlib import Path
+
+        names = {to_locale(language), to_locale(language).split("_")[0]}
+        _CATALOGUES[key] = any((Path(p) / n / "LC_MESSAGES" / "django.mo").exists()
+                               for p in settings.LOCALE_PATHS for n in names)
+    return _CATALOGUES[key]
+
+
+class CatalogueLocaleMiddleware:
+    """Django's LocaleMiddleware, but a language the browser asks for is used only when huiwu has a
+    catalogue for it: otherwise Django's own English (a weekday, "Tuesday") would appear inside
+    Chinese sentences. Pages stay Chinese until an English catalogue is complete."""
+
+    def __init__(self, get_response):
+        from django.middleware.locale import LocaleMiddleware
+
+        self.inner = LocaleMiddleware(get_response)
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        self.inner.process_request(request)
+        if not has_catalogue(translation.get_language() or settings.LANGUAGE_CODE):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        response = self.inner.get_response(request)
+        return self.inner.process_response(request, response)

@@ -29,6 +29,15 @@ class Command(BaseCommand):
                display_name="", **opts):
         role = role.replace("-", "_")
         password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+        if password is not None:
+            # Django's validators (length ≥ 10, common passwords, similarity to the name, all digits)
+            from django.contrib.auth import get_user_model
+            from django.contrib.auth.password_validation import validate_password
+
+            try:
+                validate_password(password, get_user_model()(username=name, display_name=display_name))
+            except ValidationError as exc:
+                raise CommandError(_("密码不符合要求：%(why)s") % {"why": _("；").join(exc.messages)}) from exc
         ev = None
         if event or venue or role != Role.ORGANIZER:
             qs = Event.objects.all()

@@ -12,6 +12,25 @@ from huiwu.events.models import Event
 from huiwu.events.services import DEMO_SLUG, load_demo_event
 
 
+def restrict_data_dir() -> None:
+    """The data dir and what is in it (secret key, SQLite files, uploads, outbox, queue) for the
+    owner only, also when an older version or another umask created them."""
+    import os
+    import stat
+
+    from django.conf import settings
+
+    root = settings.DATA_DIR
+    for dirpath, _dirnames, filenames in os.walk(root):
+        if os.path.relpath(dirpath, root).split(os.sep)[0] == "static":
+            continue  # collected static files are public anyway
+        os.chmod(dirpath, 0o700)
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path):
+                os.chmod(path, stat.S_IMODE(os.stat(path).st_mode) & 0o600 or 0o600)
+
+
 class Command(BaseCommand):
     help = gettext_lazy("迁移数据库；数据库为空时载入演示会议，并打印一次性的主办方登录信息。")
 
@@ -21,6 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, historical=False, no_demo=False, **opts):
         call_command("migrate", interactive=False, verbosity=0)
+        restrict_data_dir()
         if not no_demo and not Event.objects.exists():
             event = load_demo_event(historical=historical)
             n = event.venues.count()

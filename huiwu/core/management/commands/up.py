@@ -51,6 +51,7 @@ class Command(BaseCommand):
                 self.cfg.set("graceful_timeout", 5)
                 self.cfg.set("accesslog", os.environ.get("HUIWU_ACCESS_LOG") or None)
                 self.cfg.set("proc_name", "huiwu")
+                self.cfg.set("umask", 0o077)  # files the workers create in the data dir: owner only
                 self.cfg.set("control_socket_disable", True)  # no socket in $HOME; nothing uses it
                 # gunicorn's own log lines in the same JSON shape as the app's
                 self.cfg.set("logconfig_dict", {
