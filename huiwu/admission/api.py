@@ -123,7 +123,7 @@ def venue_verdicts(request, event: str, venue: str):
 def declaration_link(request, event: str, venue: str, attendee_id: int):
     v = resolve_venue(request.auth, event, venue, "venue.edit", request)
     a = _attendee(request, v, attendee_id)
-    url = request.build_absolute_uri(services.declaration_path(a))
+    url = services.declaration_url(a)
     return {"url": url, "sms": services.sms_text(a, url), "expires_at": services.link_expires_at(a)}
 
 

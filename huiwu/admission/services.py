@@ -188,6 +188,13 @@ def declaration_path(attendee: Attendee) -> str:
     return reverse("admission:declare", args=[declaration_token(attendee)])
 
 
+def declaration_url(attendee: Attendee) -> str:
+    """The personal link as sent (mail, SMS, QR): from HUIWU_BASE_URL, never the request's Host."""
+    from huiwu.core.urls_abs import absolute_url
+
+    return absolute_url(declaration_path(attendee))
+
+
 def attendee_for_token(token: str, now: datetime | None = None) -> Attendee:
     """The attendee a link belongs to; LinkInvalid when altered, expired or no longer attending."""
     try:
@@ -278,9 +285,53 @@ def current_declaration(attendee: Attendee) -> Declaration | None:
     return Declaration.objects.filter(attendee=attendee, current=True).first()
 
 
-def submit_declaration(attendee: Attendee, raw: dict, *, channel: str = "link", actor: Any = None) -> Declaration:
+class NotYourDeclaration(ApiError):
+    """A declaration posted from a browser logged in as someone who may not declare for the attendee."""
+
+    def __init__(self, message: str):
+        super().__init__("forbidden", message, 403)
+
+
+def may_declare(attendee: Attendee, user: Any) -> bool:
+    """Whether this browser may post the attendee's declaration: not logged in (the link's holder),
+    or logged in as the event's health officer."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    from huiwu.accounts.tenancy import Access
+
+    return Access.for_user(user).can("declaration.view", attendee.event)
+
+
+def refusal_message(attendee: Attendee, user: Any) -> str:
+    return _("您已用账号“%(user)s”登录本系统。健康申报只能由参会人员本人填写：请把链接发给%(name)s本人，"
+             "不要代为填写。如果这正是您本人的申报链接，请先退出登录（或用手机浏览器）再打开链接。") % {
+        "user": user.get_username(), "name": attendee.name}
+
+
+def declaring_as(attendee: Attendee, user: Any) -> tuple[str, Any]:
+    """(channel, actor) for a declaration about to be posted through the attendee's link.
+
+    Health answers are the attendee's and the health officer's alone. The link is a bearer secret
+    the coordinators hand out; a browser logged in as anyone else (organizer, coordinator, door,
+    main-venue unit) posting through it would be someone answering for the attendee, so it is
+    refused (and audited with the real user). The event's health officer may enter answers given
+    to them (channel `staff`, audited under their name). Not logged in: the link's holder.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Declaration.Channel.LINK, None
+    if may_declare(attendee, user):
+        return Declaration.Channel.STAFF, user
+    record("declaration.refused", actor=user, event=attendee.event, venue=attendee.venue, obj=attendee,
+           note="logged-in")
+    raise NotYourDeclaration(refusal_message(attendee, user))
+
+
+def submit_declaration(attendee: Attendee, raw: dict, *, channel: str = "link", actor: Any = None,
+                       ip: str | None = None) -> Declaration:
     """Judge the answers at once, keep them as the attendee's current declaration.
 
+    The audit entry names who really acted: the logged-in health officer (`actor`, channel
+    staff), or else the holder of the personal link (`declaration-link`, with the address).
     Not eligible: the venue's coordinators get an e-mail naming the person and the rule (no detail).
     """
     answers, errors = clean_answers(raw, questions_for(attendee), attendee.event)
@@ -295,8 +346,8 @@ def submit_declaration(attendee: Attendee, raw: dict, *, channel: str = "link", 
             verdict=verdict.verdict, verdict_rules=verdict.rule_kinds, verdict_titles=verdict.rule_titles,
             channel=channel, current=True,
         )
-        record("declaration.submit", actor=actor, actor_label="" if actor else "attendee-link",
-               event=attendee.event, venue=attendee.venue, obj=decl,
+        record("declaration.submit", actor=actor, actor_label="" if actor else "declaration-link",
+               event=attendee.event, venue=attendee.venue, obj=decl, ip=ip, note=channel,
                before={"verdict": previous.verdict} if previous else None,
                after={"verdict": decl.verdict, "rules": decl.verdict_rules})
         if decl.verdict == engine.NOT_ELIGIBLE and (previous is None or previous.verdict != engine.NOT_ELIGIBLE):
@@ -460,12 +511,6 @@ def verdict_summary(event: Event) -> list[dict]:
     return list(by_venue.values())
 
 
-def record_attendee_view(decl: Declaration, ip: str | None = None) -> None:
-    """The attendee opened their own declaration through their link (every view is audited)."""
-    record("declaration.view", actor_label="attendee-link", event=decl.event, venue=decl.attendee.venue,
-           obj=decl, ip=ip, note="self")
-
-
 def record_list_view(event: Event, actor: Any, count: int, ip: str | None = None) -> None:
     record("declaration.list", actor=actor, event=event, after={"count": count}, ip=ip)
 
@@ -500,25 +545,6 @@ def describe_answers(answers: dict | None) -> list[tuple[str, str]]:
         else:
             text = {True: _("是"), False: _("否")}.get(value, _("未填"))
         out.append((str(ANSWER_LABELS[key]), text))
-    return out
-
-
-def form_values(answers: dict) -> dict[str, str]:
-    """Stored answers as the declaration form's field values (to change a declaration)."""
-    out: dict[str, str] = {}
-    for key, value in answers.items():
-        if isinstance(value, bool):
-            out[key] = "yes" if value else "no"
-        elif key == "health_code" and value:
-            out[key] = value
-    test = answers.get("nucleic_acid_test")
-    if isinstance(test, dict):
-        moment = engine.parse_moment(test.get("sampled_at"), ZoneInfo(settings.TIME_ZONE))
-        out["test_taken"] = "yes"
-        out["sampled_at"] = moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%dT%H:%M") if moment else ""
-        out["result"] = test.get("result") or ""
-    elif "nucleic_acid_test" in answers:
-        out["test_taken"] = "no"
     return out
 
 

@@ -63,31 +63,36 @@ def _question_texts(attendee: Attendee) -> dict[str, str]:
 
 @public
 def declare(request, token):
-    """The attendee's declaration page: phone-first, only what the venue's rules need, verdict at once."""
+    """The attendee's declaration page: phone-first, only what the venue's rules need, verdict at once.
+
+    Write-only: whoever opens the link (it is handed around by coordinators) never sees earlier
+    answers or their verdict; a new declaration starts blank and the page says one exists. A
+    browser logged in as anyone but the event's health officer may not post (services.declaring_as).
+    """
     try:
         attendee = services.attendee_for_token(token)
     except services.LinkInvalid as exc:
         return render(request, "admission/link_invalid.html", {"message": str(exc)}, status=404)
     asked = services.questions_for(attendee)
     errors: dict = {}
-    decl = None
+    decl = verdict = None
     values: dict = {}
+    refused = ""
+    status = 200
+    if request.user.is_authenticated and not services.may_declare(attendee, request.user):
+        refused = services.refusal_message(attendee, request.user)
     if request.method == "POST":
-        raw = {k: request.POST.get(k, "") for k in (*engine.QUESTIONS, "test_taken", "sampled_at", "result")}
-        values = raw
+        values = {k: request.POST.get(k, "") for k in (*engine.QUESTIONS, "test_taken", "sampled_at", "result")}
         try:
-            decl = services.submit_declaration(attendee, raw)
+            channel, actor = services.declaring_as(attendee, request.user)
+            decl = services.submit_declaration(attendee, values, channel=channel, actor=actor, ip=_ip(request))
+        except services.NotYourDeclaration as exc:
+            refused, values, status = exc.message, {}, 403
         except ApiError as exc:
             errors = exc.fields or {"__all__": [exc.message]}
-    else:
-        decl = services.current_declaration(attendee)
-        if decl is not None and decl.answers is not None:
-            services.record_attendee_view(decl, _ip(request))
-    verdict = None
-    if decl is not None:
-        verdict = services.judge(attendee, decl.answers) if decl.answers is not None else None
-    if decl is not None and decl.answers is not None and not values:
-        values = services.form_values(decl.answers)
+        else:
+            verdict = services.judge(attendee, decl.answers)
+    previous = services.current_declaration(attendee) if decl is None else None
     texts = _question_texts(attendee)
     return render(request, "admission/declare.html", {
         "attendee": attendee, "event": attendee.event, "venue": attendee.venue, "asked": asked,
@@ -98,10 +103,10 @@ def declare(request, token):
         "ask_travel": "returned_from_travel" in asked, "ask_test": "nucleic_acid_test" in asked,
         "texts": texts, "errors": errors, "general_errors": errors.get("__all__") or
         ([_("请按提示修改后再提交。")] if errors else []), "values": values, "decl": decl, "verdict": verdict,
-        "submitted": request.method == "POST" and not errors,
-        "verdict_label": dict(Declaration.Verdict.choices).get(verdict.verdict) if verdict else
-        (dict(Declaration.Verdict.choices).get(decl.verdict) if decl else None),
-    })
+        "previous_at": previous.submitted_at if previous else None, "refused": refused,
+        "submitted": decl is not None,
+        "verdict_label": dict(Declaration.Verdict.choices).get(verdict.verdict) if verdict else None,
+    }, status=status)
 
 
 # -- the venue: coordinator, main-venue unit, door --------------------------------------------------------
@@ -194,7 +199,7 @@ def link(request, event, venue, attendee_id):
     attendee = _own_attendee(request, event, venue, attendee_id)
     if attendee.status != Attendee.Status.ACTIVE:
         raise Http404
-    url = request.build_absolute_uri(services.declaration_path(attendee))
+    url = services.declaration_url(attendee)
     return render(request, "admission/link.html", {
         "event": event, "venue": venue, "attendee": attendee, "url": url, "qr": services.qr_svg(url),
         "sms": services.sms_text(attendee, url), "expires": services.link_expires_at(attendee),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from huiwu.admission import services
 from huiwu.admission.engine import SEED_RULES
+from huiwu.core.urls_abs import base_url
 from huiwu.receipts.models import Attendee
 
 from .conftest import clean_answers, make_attendee
@@ -35,7 +36,7 @@ def test_verdicts_link_and_replacement(api_client, coordinator, other_coordinato
     assert rows == [{"attendee_id": sick.pk, "name": "曹植", "unit": "测试单位", "verdict": "not_eligible",
                      "rules": ["会前14天内无疑似症状"], "declared_at": rows[0]["declared_at"]}]
     link = api_client(coordinator).get(base + f"/attendees/{sick.pk}/declaration-link").json()
-    assert link["url"].startswith("http://testserver/d/") and "曹植您好" in link["sms"]
+    assert link["url"].startswith(base_url() + "/d/") and "曹植您好" in link["sms"]
     resp = api_client(coordinator).post(base + f"/attendees/{sick.pk}/replacement",
                                         {"name": "曹丕", "unit": "北京市教委", "phone": "13800138000"},
                                         content_type="application/json")

@@ -110,10 +110,13 @@ def test_main_venue_attendee_declares_a_test_on_a_phone(live_app, org_token, pho
     m.goto(link)
     assert m.locator("fieldset").count() == 7
     assert "北京健康宝" in m.content() and "行程卡" in m.content()
-    for name, value in (("symptoms", "no"), ("risk_area_contact", "no"), ("risk_area_stay", "no"),
-                        ("health_code", "green"), ("itinerary_code_ok", "yes"), ("returned_from_travel", "yes"),
-                        ("test_taken", "yes"), ("result", "pending")):
-        m.locator(f"input[name={name}][value={value}]").check()
+    def fill(result: str) -> None:
+        for name, value in (("symptoms", "no"), ("risk_area_contact", "no"), ("risk_area_stay", "no"),
+                            ("health_code", "green"), ("itinerary_code_ok", "yes"), ("returned_from_travel", "yes"),
+                            ("test_taken", "yes"), ("result", result)):
+            m.locator(f"input[name={name}][value={value}]").check()
+        m.fill("#sampled_at", (start - timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M"))
+
     # the meeting's start as the page states it, and a sample taken 20 hours before it
     start_text = m.get_by_text("会议开始").inner_text()
     month, rest = start_text.split("：")[1].split("月")
@@ -121,12 +124,15 @@ def test_main_venue_attendee_declares_a_test_on_a_phone(live_app, org_token, pho
     hh, mm = clock.strip().split(":")
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
     start = datetime(now.year + (1 if int(month) < now.month else 0), int(month), int(day), int(hh), int(mm))
-    m.fill("#sampled_at", (start - timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M"))
+    fill("pending")
     m.get_by_role("button", name="提交申报").click()
     m.wait_for_load_state("networkidle")
     assert "待定" in m.locator("#verdict").inner_text() and "尚未出来" in m.locator("#verdict").inner_text()
-    m.locator("input[name=result][value=negative]").check()
-    m.get_by_role("button", name="更新申报").click()
+    m.goto(link)  # write-only: the link opens blank, saying a declaration exists
+    assert "提交过申报" in m.locator("#declared-before").inner_text()
+    assert m.locator("input:checked").count() == 0
+    fill("negative")
+    m.get_by_role("button", name="重新提交申报").click()
     m.wait_for_load_state("networkidle")
     verdict = m.locator("#verdict").inner_text()
     assert "符合入场条件" in verdict and "不符合" not in verdict

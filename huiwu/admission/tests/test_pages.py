@@ -140,9 +140,9 @@ def test_attendee_declares_on_the_page_and_sees_the_verdict_at_once(client, worl
     body = resp.content.decode()
     assert resp.status_code == 200 and "符合入场条件" in body and "已提交" in body
     assert Declaration.objects.get(attendee=a).verdict == "eligible"
-    again = client.get(path).content.decode()
-    assert "更新申报" in again and 'value="no" checked' in again
-    assert AuditEntry.objects.filter(action="declaration.view", actor_label="attendee-link").exists()
+    again = client.get(path).content.decode()  # write-only: a blank form that says one exists
+    assert "重新提交申报" in again and "checked" not in again and "符合入场条件" not in again and "已于" in again
+    assert AuditEntry.objects.filter(action="declaration.submit", actor_label="declaration-link").exists()
 
 
 def test_main_venue_declaration_with_a_test(client, world):
