@@ -851,8 +851,56 @@ def add_attendee(venue: Venue, data: dict, *, unit: Unit | None = None, actor: A
     return attendee
 
 
+def _name_typo(old: str, new: str) -> bool:
+    """Whether `new` corrects a slip in `old`: at most one character added, dropped or changed
+    (two for names longer than four characters, e.g. 阿依古丽·买买提)."""
+    if old == new:
+        return True
+    most = 1 if max(len(old), len(new)) <= 4 else 2
+    if abs(len(old) - len(new)) > most:
+        return False
+    row = list(range(len(new) + 1))
+    for i, a in enumerate(old, start=1):
+        prev, row[0] = row[0], i
+        for j, b in enumerate(new, start=1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (a != b))
+    return row[-1] <= most
+
+
+class IdentityChange(ApiError):
+    def __init__(self, message: str):
+        super().__init__("identity_change", message, 409)
+
+
+def check_same_person(before: dict, after: dict) -> None:
+    """Refuse an edit that turns one person into another (issue 14.2).
+
+    An attendee's id carries their personal declaration link, their declaration and their
+    check-in code; a different person must not inherit them (the newcomer would show as eligible
+    without declaring). So an edit is a correction only when it is plainly the same person: the
+    mobile is unchanged and the name differs by a slip (one character; two for long names), or
+    the name is unchanged and the mobile is corrected (a new number, a typo). A change of both,
+    or a wholly other name, is refused with 409 `identity_change` saying to replace instead
+    (admission's 更换人员 for someone not eligible, else remove and add): that path gives the
+    newcomer a new link and no declaration and keeps the old person in the history. Refused
+    rather than replaced silently, because a PATCH keeps the resource's id and a client must see
+    that the person (and the id) changes. The filing pages already work this way: a list row
+    whose name or mobile changed is a new attendee, the old one withdrawn.
+    """
+    old_name, new_name = before.get("name", ""), after.get("name", "")
+    old_phone, new_phone = before.get("phone", ""), after.get("phone", "")
+    if old_name == new_name or (old_phone == new_phone and _name_typo(old_name, new_name)):
+        return
+    raise IdentityChange(_(
+        "把“%(old)s”改为“%(new)s”是换了一个人，不能直接修改（%(old)s的申报链接和健康申报不能转给别人）。"
+        "请办理人员更换：删除%(old)s后添加%(new)s（如%(old)s不符合入场条件，可在入场页面点“更换”），"
+        "%(new)s会得到自己的申报链接，原记录保留。如只是改错字，请一次只改姓名或只改手机号。")
+        % {"old": old_name, "new": new_name})
+
+
 def update_attendee(attendee: Attendee, data: dict, *, actor: Any = None) -> Attendee:
-    """Change one person's details (a PATCH: fields not given stay as they are)."""
+    """Change one person's details (a PATCH: fields not given stay as they are); changing the
+    person is a replacement, not an edit (`check_same_person`)."""
     venue = attendee.venue
     before = attendee_dict(attendee)
     merged = {**before, **{k: v for k, v in (data or {}).items() if k in FIELDS and v is not None}}
@@ -863,6 +911,7 @@ def update_attendee(attendee: Attendee, data: dict, *, actor: Any = None) -> Att
     if person_key(clean) != person_key(before):
         check_not_elsewhere(venue, attendee.filed_by_unit if venue.kind == Venue.Kind.MAIN else None, [clean],
                             actor=actor, exclude_ids=(attendee.pk,))
+    check_same_person(before, clean)
     with transaction.atomic():
         lock_venue(venue.pk)
         if person_key(clean) != person_key(before) and Attendee.objects.filter(
