@@ -161,3 +161,51 @@ class Replacement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.replaced_id} → {self.replacement_id}"
+
+
+class LinkSend(models.Model):
+    """A declaration link handed to its attendee (mailed through the outbox, or marked as sent by
+    SMS or on the printed QR sheet): the links page shows who still needs theirs. No health detail."""
+
+    class Channel(models.TextChoices):
+        MAIL = "mail", _("邮件")
+        SMS = "sms", _("短信")
+        PRINT = "print", _("二维码打印")
+
+    attendee = models.ForeignKey("receipts.Attendee", on_delete=models.CASCADE, related_name="link_sends")
+    channel = models.CharField(_("方式"), max_length=6, choices=Channel.choices)
+    #: the address mailed (mail only)
+    to = models.EmailField(_("邮箱"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("申报链接发送")
+        verbose_name_plural = _("申报链接发送")
+
+    def __str__(self) -> str:
+        return f"{self.attendee_id} {self.channel}"
+
+
+class DeclarationProof(models.Model):
+    """A screenshot (行程码, 健康宝) a rule asks for, attached to one declaration: a health detail,
+    seen only by the health role (each view audited) and deleted by the purge with the answers."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="proofs")
+    #: kept beside the declaration so the purge finds proofs by event without a join
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    #: the rule kind that asked for it: itinerary_code or health_code
+    kind = models.CharField(_("类型"), max_length=20)
+    file = models.FileField(_("截图"), upload_to="proofs/%Y/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("申报证明")
+        verbose_name_plural = _("申报证明")
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} {self.kind}"
