@@ -50,3 +50,9 @@ def test_personal_page_shows_the_code_until_replaced(client, people):
     body = client.get(admission.declaration_path(a)).content.decode()
     assert 'id="checkin-code"' in body and "<svg" in body
 
+
+
+def test_overview_links_the_board(client, organizer, seeded):
+    client.force_login(organizer)
+    body = client.get(f"/manage/{seeded.slug}/").content.decode()
+    assert f'href="/checkin/{seeded.slug}/board/"' in body
