@@ -16,8 +16,8 @@ the same arrival at once one insert wins and the other reads it back as `already
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
+import hmac
 import json
 import struct
 import threading
@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import segno
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.core.cache import cache
@@ -49,6 +48,9 @@ VERSION = 1
 PAYLOAD = struct.Struct(">BIIII")  # version, event, venue, attendee, valid until (Unix seconds)
 SIGNATURE_BYTES = 64
 CODE_BYTES = PAYLOAD.size + SIGNATURE_BYTES
+CODE_CHARS = (CODE_BYTES * 8 + 4) // 5  # 130
+B32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_TO_INT32 = str.maketrans(B32_ALPHABET, "0123456789abcdefghijklmnopqrstuv")
 #: a code works until this long after the event's end
 VALID_AFTER_END = timedelta(days=1)
 #: most scans one batch may carry (a day's offline queue of a very large venue)
@@ -127,20 +129,21 @@ def read_code(event: Event, text: str, now: datetime | None = None) -> Code:
     clean = "".join((text or "").split()).upper()
     if len(clean) > 200 or not clean:
         raise CodeInvalid(_("不是本系统的签到码。"))
-    try:
-        raw = base64.b32decode(clean + "=" * (-len(clean) % 8))
-    except (binascii.Error, ValueError) as exc:
-        raise CodeInvalid(_("不是本系统的签到码。")) from exc
-    if len(raw) != CODE_BYTES or raw[0] != VERSION:
+    if len(clean) != CODE_CHARS or clean.strip(B32_ALPHABET):
+        raise CodeInvalid(_("不是本系统的签到码。"))
+    # base32 as one big number (C speed; base64.b32decode loops in Python): 130 digits, 2 padding bits
+    raw = (int(clean.translate(_TO_INT32), 32) >> 2).to_bytes(CODE_BYTES, "big")
+    if raw[0] != VERSION:
         raise CodeInvalid(_("不是本系统的签到码。"))
     payload, signature = raw[:PAYLOAD.size], raw[PAYLOAD.size:]
     _v, event_id, venue_id, attendee_id, until = PAYLOAD.unpack(payload)
     if event_id != event.pk:
         raise CodeInvalid(_("这是其他会议的签到码，不能用于本次会议。"))
-    try:
-        _load_key(event.pk)[1].verify(signature, payload)
-    except InvalidSignature as exc:
-        raise CodeInvalid(_("签到码签名不符（可能被篡改或伪造），请核对本人身份后用姓名查找。")) from exc
+    # Ed25519 signatures are deterministic: the one valid signature of this payload is the one the
+    # server makes. Re-signing and comparing in constant time is a third of a verification's cost
+    # (57 µs against 178 µs here), which is what a 10,000-scan batch spends most of its time on.
+    if not hmac.compare_digest(_load_key(event.pk)[0].sign(payload), signature):
+        raise CodeInvalid(_("签到码签名不符（可能被篡改或伪造），请核对本人身份后用姓名查找。"))
     if (now or timezone.now()).timestamp() > until:
         raise CodeInvalid(_("签到码已过期（会议已结束）。"))
     return Code(event_id, venue_id, attendee_id, until)
@@ -485,17 +488,14 @@ def _insert_arrivals(event: Event, winners: list[tuple[int, int]], results: list
     if connection.vendor == "postgresql":
         sql = (f'INSERT INTO {CheckIn._meta.db_table} (event_id, venue_id, attendee_id, "at", received_at, late, '
                "verdict, device, nonce, offline, by_id) "
-               "SELECT %s, v, a, t, now(), l, vd, %s, n, true, %s FROM unnest(%s::bigint[], %s::bigint[], "
-               "%s::timestamptz[], %s::bool[], %s::text[], %s::text[]) AS x(v, a, t, l, vd, n) "
+               "SELECT %s, v, a, t, now(), l, vd, %s, n, true, %s FROM jsonb_to_recordset(%s::jsonb) "
+               "AS x(v bigint, a bigint, t timestamptz, l bool, vd text, n text) "
                "ON CONFLICT (attendee_id) DO NOTHING RETURNING attendee_id")
-        cols: tuple[list, ...] = ([], [], [], [], [], [])
-        for aid, i in winners:
-            r = results[i]
-            for col, value in zip(cols, (people[aid].venue_id, aid, r.checked_in_at, r.late, r.verdict["verdict"],
-                                         nonces[i]), strict=True):
-                col.append(value)
+        rows = json.dumps([{"v": people[aid].venue_id, "a": aid, "t": results[i].checked_in_at.isoformat(),
+                            "l": results[i].late, "vd": results[i].verdict["verdict"], "n": nonces[i]}
+                           for aid, i in winners], ensure_ascii=False)
         with connection.cursor() as cur:
-            cur.execute(sql, [event.pk, device, by.pk if by is not None else None, *cols])
+            cur.execute(sql, [event.pk, device, by.pk if by is not None else None, rows])
             return {row[0] for row in cur.fetchall()}
     CheckIn.objects.bulk_create([
         CheckIn(event=event, venue_id=people[aid].venue_id, attendee_id=aid, at=results[i].checked_in_at,
@@ -518,17 +518,14 @@ def _insert_scans(event: Event, venue: Venue | None, rows: list[tuple[str, Resul
     if connection.vendor == "postgresql":
         sql = (f"INSERT INTO {Scan._meta.db_table} (event_id, venue_id, attendee_id, nonce, device, status, result, "
                '"at", received_at, offline, duplicate, by_id) '
-               "SELECT %s, %s, a, n, %s, s, r::jsonb, t, now(), true, d, %s FROM unnest(%s::bigint[], %s::text[], "
-               "%s::text[], %s::text[], %s::timestamptz[], %s::bool[]) AS x(a, n, s, r, t, d) "
+               "SELECT %s, %s, a, n, %s, s, r, t, now(), true, d, %s FROM jsonb_to_recordset(%s::jsonb) "
+               "AS x(a bigint, n text, s text, r jsonb, t timestamptz, d bool) "
                "ON CONFLICT (event_id, nonce) DO NOTHING")
-        cols: tuple[list, ...] = ([], [], [], [], [], [])
-        for n, r in rows:
-            for col, value in zip(cols, ((r.attendee or {}).get("id"), n, r.status,
-                                         json.dumps(r.body(), ensure_ascii=False, default=str),
-                                         r.checked_in_at or now, r.duplicate), strict=True):
-                col.append(value)
+        doc = json.dumps([{"a": (r.attendee or {}).get("id"), "n": n, "s": r.status, "r": r.body(),
+                           "t": (r.checked_in_at or now).isoformat(), "d": r.duplicate} for n, r in rows],
+                         ensure_ascii=False)
         with connection.cursor() as cur:
-            cur.execute(sql, [event.pk, venue_id, device, by.pk if by is not None else None, *cols])
+            cur.execute(sql, [event.pk, venue_id, device, by.pk if by is not None else None, doc])
         return
     Scan.objects.bulk_create([
         Scan(event=event, venue_id=venue_id, attendee_id=(r.attendee or {}).get("id"), nonce=n, device=device,
