@@ -35,7 +35,7 @@ from huiwu.venues.locking import lock_venue
 from huiwu.venues.models import Venue
 
 from . import engine
-from .models import AdmissionRule, Declaration, Replacement
+from .models import AdmissionRule, Declaration, DeclarationProof, LinkSend, Replacement
 
 LINK_SALT = "huiwu.admission.declaration"
 #: a personal link works until this long after the event's end
@@ -228,6 +228,131 @@ def sms_text(attendee: Attendee, url: str) -> str:
         "name": attendee.name, "start": local_time(event.starts_at, event), "venue": attendee.venue.name, "url": url}
 
 
+# -- sending links without opening them ----------------------------------------------------------------
+@dataclass
+class LinkRow:
+    """One attendee on the links page: the link, its SMS text, whether it was sent and whether a
+    declaration exists (its time only: never the answers, never the verdict)."""
+
+    attendee: Attendee
+    url: str
+    sms: str
+    declared_at: datetime | None
+    sends: list[LinkSend]
+    email: str = ""
+
+    @property
+    def sent(self) -> bool:
+        return bool(self.sends)
+
+
+def link_rows(venue: Venue, unit_ids: set[int] | None = None) -> list[LinkRow]:
+    """Every active attendee of the venue (of the given units) with their personal link: three queries."""
+    qs = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE).select_related("event", "venue")
+    if unit_ids is not None:
+        qs = qs.filter(filed_by_unit_id__in=unit_ids)
+    people = list(qs.order_by("order", "id"))
+    declared = dict(Declaration.objects.filter(attendee__in=people, current=True).values_list("attendee_id", "submitted_at"))
+    sends: dict[int, list[LinkSend]] = {}
+    for send in LinkSend.objects.filter(attendee__in=people).order_by("-at", "-id"):
+        sends.setdefault(send.attendee_id, []).append(send)
+    rows = []
+    for a in people:
+        url = declaration_url(a)
+        mine = sends.get(a.pk, [])
+        rows.append(LinkRow(a, url, sms_text(a, url), declared.get(a.pk), mine,
+                            next((s.to for s in mine if s.to), "")))
+    return rows
+
+
+def mail_link(attendee: Attendee, to: str, *, actor: Any = None) -> LinkSend:
+    """Mail the attendee their personal link through the outbox (sent after commit, retried)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    to = (to or "").strip()
+    try:
+        validate_email(to)
+    except ValidationError as exc:
+        raise Invalid(_("邮箱“%(to)s”格式不对，请检查后重试。") % {"to": to[:60]}, {"email": [_("邮箱格式不对")]}) from exc
+    url = declaration_url(attendee)
+    event = attendee.event
+    with transaction.atomic():
+        queue_mail([to], _("【%(event)s】入场健康申报链接") % {"event": event.title},
+                   _("%(sms)s\n\n此链接仅供本人使用，请勿转发；链接有效期至%(until)s。") % {
+                       "sms": sms_text(attendee, url), "until": local_time(link_expires_at(attendee), event)},
+                   kind="declaration_link", event=event, venue=attendee.venue)
+        send = LinkSend.objects.create(attendee=attendee, channel=LinkSend.Channel.MAIL, to=to,
+                                       actor=actor if getattr(actor, "is_authenticated", False) else None)
+        record("declaration.link_mail", actor=actor, event=event, venue=attendee.venue, obj=attendee, after={"to": to})
+    return send
+
+
+def mark_links_sent(attendees: list[Attendee], channel: str, *, actor: Any = None) -> int:
+    """Note that these links went out by SMS or on the printed sheet (the page then shows them as sent)."""
+    if channel not in (LinkSend.Channel.SMS, LinkSend.Channel.PRINT):
+        raise Invalid(_("发送方式无效。"))
+    if not attendees:
+        return 0
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        LinkSend.objects.bulk_create([LinkSend(attendee=a, channel=channel, actor=user) for a in attendees])
+        venue = attendees[0].venue
+        record("declaration.link_sent", actor=actor, event=venue.event, venue=venue,
+               after={"channel": channel, "count": len(attendees)})
+    return len(attendees)
+
+
+# -- proofs (screenshots a rule asks for) -----------------------------------------------------------------
+PROOF_KINDS = ("itinerary_code", "health_code")
+#: a phone screenshot is well under 5 MB; a photo of one at most a few
+PROOF_BYTES = 5 * 1024 * 1024
+
+
+def proof_kinds(attendee: Attendee) -> list[str]:
+    """The screenshots the venue's rules ask this attendee for (a rule with `"proof": true`)."""
+    return [r["kind"] for r in rules_for(attendee.venue)
+            if r["kind"] in PROOF_KINDS and engine.as_bool(r.get("proof")) is True]
+
+
+def check_proof(data: bytes) -> tuple[str, str]:
+    """(extension, content type) of a screenshot: PNG or JPEG by its first bytes, sane size and pixels."""
+    from huiwu.core.files.safety import IMAGE, UnsafeFile, check_upload
+
+    try:
+        return check_upload(data, ("png", "jpeg"), IMAGE.but(max_bytes=PROOF_BYTES))
+    except UnsafeFile as exc:
+        raise Invalid(exc.message) from exc
+
+
+def attach_proofs(decl: Declaration, files: dict[str, tuple[bytes, str, str]]) -> list[DeclarationProof]:
+    """Keep the checked screenshots (kind → (bytes, extension, content type)) with the declaration."""
+    from django.core.files.base import ContentFile
+
+    out = []
+    for kind, (data, ext, ctype) in files.items():
+        proof = DeclarationProof(declaration=decl, event_id=decl.event_id, kind=kind, content_type=ctype, size=len(data))
+        proof.file.save(f"{decl.event_id}-{decl.pk}-{kind}.{ext}", ContentFile(data), save=False)
+        proof.save()
+        out.append(proof)
+    return out
+
+
+def view_proof(proof: DeclarationProof, actor: Any, ip: str | None = None) -> DeclarationProof:
+    """Record that the health role opened a screenshot (every view is audited)."""
+    record("declaration.proof_view", actor=actor, event=proof.event, venue=proof.declaration.attendee.venue,
+           obj=proof.declaration, ip=ip, note=proof.kind)
+    return proof
+
+
+def _purge_proofs(event: Event) -> int:
+    proofs = list(DeclarationProof.objects.filter(event=event))
+    for proof in proofs:
+        proof.file.delete(save=False)
+    DeclarationProof.objects.filter(pk__in=[p.pk for p in proofs]).delete()
+    return len(proofs)
+
+
 # -- declarations -----------------------------------------------------------------------------------
 def questions_for(attendee: Attendee) -> list[str]:
     """What the declaration page asks this attendee: only what their venue's rules need."""
@@ -327,11 +452,12 @@ def declaring_as(attendee: Attendee, user: Any) -> tuple[str, Any]:
 
 
 def submit_declaration(attendee: Attendee, raw: dict, *, channel: str = "link", actor: Any = None,
-                       ip: str | None = None) -> Declaration:
+                       ip: str | None = None, proofs: dict | None = None) -> Declaration:
     """Judge the answers at once, keep them as the attendee's current declaration.
 
     The audit entry names who really acted: the logged-in health officer (`actor`, channel
     staff), or else the holder of the personal link (`declaration-link`, with the address).
+    `proofs` are screenshots already checked by `check_proof` (kind → (bytes, ext, content type)).
     Not eligible: the venue's coordinators get an e-mail naming the person and the rule (no detail).
     """
     answers, errors = clean_answers(raw, questions_for(attendee), attendee.event)
@@ -346,6 +472,8 @@ def submit_declaration(attendee: Attendee, raw: dict, *, channel: str = "link", 
             verdict=verdict.verdict, verdict_rules=verdict.rule_kinds, verdict_titles=verdict.rule_titles,
             channel=channel, current=True,
         )
+        if proofs:
+            attach_proofs(decl, proofs)
         record("declaration.submit", actor=actor, actor_label="" if actor else "declaration-link",
                event=attendee.event, venue=attendee.venue, obj=decl, ip=ip, note=channel,
                before={"verdict": previous.verdict} if previous else None,
@@ -635,8 +763,9 @@ def purge_declarations(older_than_days: int | None = None, *, now: datetime | No
         with transaction.atomic():
             n = Declaration.objects.filter(event=ev, purged_at__isnull=True).update(
                 answers=None, reasons=None, purged_at=moment)
-            if n:
-                record("declaration.purge", event=ev, after={"count": n, "days": days})
+            proofs = _purge_proofs(ev)
+            if n or proofs:
+                record("declaration.purge", event=ev, after={"count": n, "days": days, "proofs": proofs})
         total += n
     return total
 

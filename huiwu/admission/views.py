@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from huiwu.accounts.models import Role
@@ -21,7 +21,7 @@ from huiwu.receipts.models import Attendee
 
 from . import engine, services
 from .forms import AdoptForm, ReplacementForm
-from .models import AdmissionRule, Declaration
+from .models import AdmissionRule, Declaration, DeclarationProof
 
 
 def _ip(request) -> str | None:
@@ -61,6 +61,30 @@ def _question_texts(attendee: Attendee) -> dict[str, str]:
     }
 
 
+PROOF_LABELS = {"itinerary_code": gettext_lazy("行程码截图"), "health_code": gettext_lazy("健康码（健康宝）截图")}
+
+
+def _proofs_from(request, kinds: list[str]) -> dict[str, tuple[bytes, str, str]]:
+    """The screenshots the rules ask for, each checked by its first bytes and size (files package)."""
+    files: dict[str, tuple[bytes, str, str]] = {}
+    errors: dict[str, list[str]] = {}
+    for kind in kinds:
+        upload = request.FILES.get("proof_" + kind)
+        if upload is None:
+            errors["proof_" + kind] = [_("请上传%(what)s（图片，PNG 或 JPG）。") % {"what": PROOF_LABELS[kind]}]
+            continue
+        data = upload.read(services.PROOF_BYTES + 1)
+        try:
+            ext, ctype = services.check_proof(data)
+        except ApiError as exc:
+            errors["proof_" + kind] = [exc.message]
+        else:
+            files[kind] = (data, ext, ctype)
+    if errors:
+        raise Invalid(_("请按提示修改后再提交。"), errors)
+    return files
+
+
 @public
 def declare(request, token):
     """The attendee's declaration page: phone-first, only what the venue's rules need, verdict at once.
@@ -81,11 +105,14 @@ def declare(request, token):
     status = 200
     if request.user.is_authenticated and not services.may_declare(attendee, request.user):
         refused = services.refusal_message(attendee, request.user)
+    proof_kinds = services.proof_kinds(attendee)
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in (*engine.QUESTIONS, "test_taken", "sampled_at", "result")}
         try:
             channel, actor = services.declaring_as(attendee, request.user)
-            decl = services.submit_declaration(attendee, values, channel=channel, actor=actor, ip=_ip(request))
+            proofs = _proofs_from(request, proof_kinds)
+            decl = services.submit_declaration(attendee, values, channel=channel, actor=actor, ip=_ip(request),
+                                               proofs=proofs)
         except services.NotYourDeclaration as exc:
             refused, values, status = exc.message, {}, 403
         except ApiError as exc:
@@ -104,6 +131,7 @@ def declare(request, token):
         "texts": texts, "errors": errors, "general_errors": errors.get("__all__") or
         ([_("请按提示修改后再提交。")] if errors else []), "values": values, "decl": decl, "verdict": verdict,
         "previous_at": previous.submitted_at if previous else None, "refused": refused,
+        "proofs": [{"kind": k, "label": PROOF_LABELS[k], "errors": errors.get("proof_" + k, [])} for k in proof_kinds],
         "submitted": decl is not None,
         "verdict_label": dict(Declaration.Verdict.choices).get(verdict.verdict) if verdict else None,
     }, status=status)
@@ -206,6 +234,56 @@ def link(request, event, venue, attendee_id):
     })
 
 
+def _link_rows(request, event, venue):
+    return services.link_rows(venue, _unit_filter(request, event, venue))
+
+
+@scoped("venue.edit")
+def links(request, event, venue):
+    """Every attendee's declaration link to send without opening it: status (sent, declared — never
+    the answers), copy all, an SMS text per person, mail where an address is given, the QR sheet."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "mail":
+                attendee = _own_attendee(request, event, venue, int(request.POST.get("attendee") or 0))
+                if attendee.status != Attendee.Status.ACTIVE:
+                    raise Http404
+                services.mail_link(attendee, request.POST.get("email", ""), actor=request.user)
+                messages.success(request, _("已把申报链接发往 %(to)s（邮件在发件箱中，发送后可在“邮件”页查看）。")
+                                 % {"to": request.POST.get("email", "").strip()})
+            elif action in ("sms", "print"):
+                people = [r.attendee for r in _link_rows(request, event, venue)]
+                wanted = request.POST.get("attendee")
+                if wanted:
+                    people = [a for a in people if str(a.pk) == wanted]
+                n = services.mark_links_sent(people, action, actor=request.user)
+                messages.success(request, ngettext("已标记%(n)s人的链接为已发送。", "已标记%(n)s人的链接为已发送。", n) % {"n": n})
+            else:
+                raise PermissionDenied
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        except ValueError as exc:
+            raise Http404 from exc
+        return redirect("admission:links", event.slug, venue.code)
+    rows = _link_rows(request, event, venue)
+    return render(request, "admission/links.html", {
+        "event": event, "venue": venue, "rows": rows,
+        "all_links": "\n".join(f"{r.attendee.name} {r.url}" for r in rows),
+        "declared": sum(1 for r in rows if r.declared_at), "sent": sum(1 for r in rows if r.sent),
+    })
+
+
+@scoped("venue.edit")
+def links_print(request, event, venue):
+    """One QR code per person, to print and hand out (each person scans their own)."""
+    rows = _link_rows(request, event, venue)
+    return render(request, "admission/links_print.html", {
+        "event": event, "venue": venue, "rows": [(r, services.qr_svg(r.url)) for r in rows],
+        "expires": services.link_expires_at(rows[0].attendee) if rows else None,
+    })
+
+
 @scoped("venue.edit")
 def replace(request, event, venue, attendee_id):
     """Name the person who takes a not-eligible attendee's place (within the venue's capacity)."""
@@ -245,6 +323,23 @@ def health_list(request, event):
 
 
 @scoped("declaration.view")
+def proof(request, event, proof_id):
+    """One screenshot attached to a declaration: the health role only, each view audited, not cached."""
+    from django.http import FileResponse
+
+    item = get_object_or_404(DeclarationProof.objects.select_related("declaration__attendee__venue", "event"),
+                             pk=proof_id, event=event)
+    if not item.file:
+        raise Http404
+    services.view_proof(item, request.user, _ip(request))
+    resp = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    resp["Cache-Control"] = "no-store"
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Content-Disposition"] = "inline"
+    return resp
+
+
+@scoped("declaration.view")
 def health_detail(request, event, declaration_id):
     """One declaration's answers and reasons (audited as declaration.view)."""
     decl = get_object_or_404(Declaration.objects.select_related("attendee", "attendee__venue", "event"),
@@ -253,6 +348,7 @@ def health_detail(request, event, declaration_id):
     history = Declaration.objects.filter(attendee=decl.attendee).order_by("-submitted_at")
     return render(request, "admission/health_detail.html", {
         "event": event, "decl": decl, "answers": services.describe_answers(decl.answers), "history": history,
+        "proofs": list(decl.proofs.all()),
         "door": services.door_verdict(decl.attendee),
     })
 
