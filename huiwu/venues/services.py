@@ -52,8 +52,12 @@ def _invalid(field: str, message: str):
 def check_approval_file(upload: Any) -> tuple[str, str]:
     """(extension, content type) of an approval document; only real PDF/JPEG/PNG of sane size pass.
 
-    The first bytes decide, not the file name: a renamed .exe is refused.
+    The first bytes decide, not the file name: a renamed .exe is refused. The checks for files
+    from outside (huiwu.core.files.safety.check_upload) then open an image's header (pixel cap)
+    or check a PDF (complete, no scripts or embedded files, page cap).
     """
+    from huiwu.core.files.safety import PDF, UnsafeFile, check_upload
+
     limit = settings.HUIWU_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise _invalid("approval_document", _("审批文件太大（%(size)s MB），请上传不超过 %(limit)s MB 的 PDF、JPG 或 PNG。")
@@ -61,12 +65,14 @@ def check_approval_file(upload: Any) -> tuple[str, str]:
     if upload.size == 0:
         raise _invalid("approval_document", _("审批文件是空的，请重新选择文件。"))
     upload.seek(0)
-    head = upload.read(16)
+    data = upload.read(limit + 1)
     upload.seek(0)
-    for magic, kind in APPROVAL_TYPES.items():
-        if head.startswith(magic):
-            return kind
-    raise _invalid("approval_document", _("审批文件须为 PDF、JPG 或 PNG 格式（扫描件或照片均可），请转换后重新上传。"))
+    if not any(data.startswith(magic) for magic in APPROVAL_TYPES):
+        raise _invalid("approval_document", _("审批文件须为 PDF、JPG 或 PNG 格式（扫描件或照片均可），请转换后重新上传。"))
+    try:
+        return check_upload(data, ("pdf", "png", "jpeg"), PDF.but(max_bytes=limit))
+    except UnsafeFile as exc:
+        raise _invalid("approval_document", _("审批文件无法接收：%(why)s") % {"why": exc.message}) from exc
 
 
 def update_details(venue: Venue, *, address: str, room: str, actor: Any = None) -> Venue:
