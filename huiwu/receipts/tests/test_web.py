@@ -15,7 +15,20 @@ EV = "lifelong-learning-week-2021"
 EDIT = f"/manage/{EV}/venues/110000/receipt/"
 DETAIL = f"/manage/{EV}/venues/110000/"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    """A real (tiny) PNG: approval images are opened by the files package, not only sniffed."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buf, "PNG")
+    return buf.getvalue()
+
+
+PNG = _png()
 
 
 def form(rows, action="submit", **extra):
@@ -160,6 +173,15 @@ def test_approval_document_is_permission_checked(client, coord, other_coordinato
     client.force_login(other_coordinator)
     assert client.get(f"/manage/{EV}/venues/110000/approval/document/").status_code == 404
     assert "/media/" not in coord.get(DETAIL).content.decode()
+    assert Venue.objects.get(event=demo_event, code="110000").approval_document  # the real PNG was kept
+
+
+def test_approval_image_bomb_and_broken_pdf_are_refused(coord, demo_event):
+    for name, data in (("a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), ("b.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n"),
+                       ("c.pdf", b"%PDF-1.4\n<< /S /JavaScript /JS (x) >>\n%%EOF\n")):
+        resp = coord.post(EDIT, form([], action="draft", approving_body="某机关",
+                                     approval_document=SimpleUploadedFile(name, data)))
+        assert resp.status_code == 422 and "审批文件无法接收" in resp.content.decode(), name
 
 
 def test_organizer_decides_and_opens_only_approved(client, coord, organizer, demo_event):
