@@ -4,10 +4,12 @@ microphone, its accuracy under DevTools network emulation, and two director's bo
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import CHROMIUM, SCREENSHOT_DIR
 
@@ -180,8 +182,7 @@ def test_two_boards_stay_in_sync_within_two_seconds(live_app, reh_token, browser
     mobile.wait_for_selector('#rb-queue li[data-code="120000"]', timeout=2000)
     mobile.fill(f"{row} input[name=notes]", "声音断续，11:05 复测")
     mobile.click(f"{row} button[name=save_notes]")
-    desk.wait_for_function(
-        "document.querySelector('.rb-row[data-code=\"120000\"] input[name=notes]').value.includes('复测')", timeout=2000)
+    expect(desk.locator(f"{row} input[name=notes]")).to_have_value(re.compile("复测"), timeout=2000)
     desk.click(f"{row} [value=ok] >> nth=0")
     mobile.wait_for_selector(f'{row} [value=ok][aria-pressed="true"]', timeout=2000)
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
