@@ -85,7 +85,8 @@ class PlanIn(Schema):
     mode: Literal["gov", "intl"] = "gov"
     #: attendee ids in precedence order; without it the venue's precedence
     order: list[int] | None = None
-    time_limit: float = 20.0
+    #: seconds the solver may take (at most 10 through the API; the CLI has no cap)
+    time_limit: float = 10.0
 
 
 class PlanSeatOut(Schema):
@@ -146,6 +147,18 @@ def generate_layout(request, event: str, venue: str, payload: GenerateIn):
     return _layout_out(services.save_layout(v, data, actor=request.auth, note="api generate"))
 
 
+@router.post(BASE + "/layout/import", response=LayoutOut,
+             summary=gettext_lazy("导入会议室布局：请求体为本系统的布局 JSON 或 pretix 座位图 JSON（≤ 1 MB）"),
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"type": "object", "additionalProperties": True}}}}})
+def import_layout(request, event: str, venue: str, scale: float | None = None):
+    """The raw body goes through `safety.read_json` (size, nesting, count) before anything reads it;
+    `scale` is metres per unit of a pretix plan (inferred from the seat spacing when left out)."""
+    v = _venue(request, event, venue)
+    data = layouts.parse_layout_json(request.body[: layouts.LAYOUT_LIMITS.max_bytes + 1], scale=scale)
+    return _layout_out(services.save_layout(v, data, actor=request.auth, note="api import"))
+
+
 def _precedence_out(v) -> dict:
     attendees = services.active_attendees(v)
     by_id = {a.pk: a for a in attendees}
@@ -201,7 +214,7 @@ def get_plan(request, event: str, venue: str):
 def post_plan(request, event: str, venue: str, payload: PlanIn):
     v = _venue(request, event, venue)
     plan = services.make_plan(v, min_distance=payload.min_distance, mode=payload.mode, order=payload.order,
-                              actor=request.auth, time_limit=max(1.0, min(payload.time_limit, 60.0)))
+                              actor=request.auth, time_limit=max(1.0, min(payload.time_limit, 10.0)))
     return Status(201, _plan_out(plan))
 
 

@@ -54,3 +54,26 @@ def test_tenancy_and_openapi(demo_event, other_coordinator, organizer, api_clien
     paths = org.get("/api/v1/openapi.json").json()["paths"]
     for p in ["/layout", "/layout/generate", "/precedence", "/plan"]:
         assert "/api/v1/events/{event}/venues/{venue}/seating" + p in paths
+
+
+def test_import_pretix_and_refuse_hostile(demo_event, organizer, api_client):
+    c = api_client(organizer)
+    url = BASE.format(slug=demo_event.slug) + "/layout/import"
+    plan = {"name": "Hall", "categories": [], "size": {"width": 400, "height": 300}, "zones": [
+        {"name": "Z", "position": {"x": 10, "y": 20}, "rows": [
+            {"row_number": str(r + 1), "position": {"x": 0, "y": 50 * r}, "seats": [
+                {"seat_guid": f"{r}-{s}", "seat_number": str(s + 1), "position": {"x": 25 * s, "y": 0},
+                 "category": "c"} for s in range(4)]} for r in range(2)]}]}
+    import json
+
+    r = c.post(url, json.dumps(plan), content_type="application/json")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    # no scale: the seat spacing (25 units) is taken as 0.55 m
+    assert body["seats"] == 8 and body["layout"]["rows"][1]["y"] == 1.1
+    r = c.post(url + "?scale=0.02", json.dumps(plan), content_type="application/json")
+    assert r.json()["layout"]["rows"][1]["y"] == 1.0
+    deep = c.post(url, "[" * 60 + "]" * 60, content_type="application/json")
+    assert deep.status_code == 422 and "嵌套" in deep.json()["error"]["message"]  # i18n: data
+    big = c.post(url, b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}', content_type="application/json")
+    assert big.status_code == 422
