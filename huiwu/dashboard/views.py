@@ -32,6 +32,8 @@ def lifecycle_buttons(event) -> list[dict]:
         "close": (_("结束会议"), _("结束后各会场不能再提交或修改回执。确定结束？"), "secondary"),
         "archive": (_("归档"), _("归档后会议只能查看，任何人都不能再修改，且不能撤销。确定归档？"), "secondary"),
     }
+    if event.status == "closed":
+        words["publish"] = (_("重新开放填报"), _("重新开放后各会场又可以提交和修改回执。确定重新开放？"), "secondary")
     return [{"action": a, "label": words[a][0], "confirm": words[a][1], "css": words[a][2]}
             for a, (sources, _target) in event_services.TRANSITIONS.items() if event.status in sources]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("manage/<slug:event>/main-units/", views.main_units, name="main_units"),
     path("manage/<slug:event>/venues/<str:venue>/", views.detail, name="detail"),
     path("manage/<slug:event>/venues/<str:venue>/invite/", views.invite, name="invite"),
+    path("manage/<slug:event>/venues/<str:venue>/edit/", views.edit_venue, name="edit"),
     path("manage/<slug:event>/venues/<str:venue>/approval/document/", views.approval_document, name="approval_document"),
     path("manage/<slug:event>/venues/<str:venue>/approval/decide/", views.decide, name="decide"),
     path("manage/<slug:event>/venues/<str:venue>/open/", views.set_open, name="set_open"),

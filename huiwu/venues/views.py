@@ -228,3 +228,26 @@ def extension_decide(request, event, pk, decision):
     if request.POST.get("next") == "venue":
         return redirect("venues:detail", event.slug, req.venue.code)
     return redirect("dashboard:overview", event.slug)
+
+
+@scoped("event.manage")
+def edit_venue(request, event, venue):
+    """The organizer corrects a venue's name, address, room and capacity (audited; a capacity below
+    the people already filed is refused)."""
+    fields = {k: request.POST.get(k, "").strip() for k in services.VENUE_FIELDS} if request.method == "POST" else {
+        k: getattr(venue, k) for k in services.VENUE_FIELDS}
+    if request.method == "POST":
+        try:
+            changes = dict(fields)
+            try:
+                changes["capacity"] = int(changes["capacity"])
+            except ValueError:
+                changes["capacity"] = 0
+            services.update_venue(venue, changes, actor=request.user)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("会场信息已保存。"))
+            return redirect("venues:detail", event.slug, venue.code)
+    return render(request, "venues/edit.html", {"event": event, "venue": venue, "f": fields},
+                  status=422 if request.method == "POST" else 200)

@@ -73,3 +73,24 @@ def test_confirm_invite_and_file_per_unit(client, organizer, make_user):
 def test_coordinators_cannot_reach_the_page(client, coordinator, demo_event):
     client.force_login(coordinator)
     assert client.get(f"/manage/{demo_event.slug}/main-units/").status_code == 403
+
+
+def test_organizer_edits_a_venue_and_cannot_go_below_its_people(client, organizer, coordinator, demo_event):
+    from huiwu.receipts.models import Attendee
+
+    venue = demo_event.venues.get(code="110000")
+    for i in range(3):
+        Attendee.objects.create(event=demo_event, venue=venue, name=f"人{i}", unit="北京市教委", phone=f"1380000000{i}")
+    client.force_login(organizer)
+    assert 'id="venue-edit"' in client.get(f"/manage/{demo_event.slug}/venues/110000/").content.decode()
+    resp = client.post(f"/manage/{demo_event.slug}/venues/110000/edit/",
+                       {"name": "北京市分会场", "capacity": "2", "address": "", "room": ""})
+    assert resp.status_code == 422 and "不能低于 3" in resp.content.decode()
+    resp = client.post(f"/manage/{demo_event.slug}/venues/110000/edit/",
+                       {"name": "北京市分会场", "capacity": "12", "address": "北京市西城区", "room": "三楼"})
+    assert resp.status_code == 302
+    venue.refresh_from_db()
+    assert (venue.capacity, venue.address, venue.room) == (12, "北京市西城区", "三楼")
+    assert AuditEntry.objects.filter(action="venue.update", venue=venue).exists()
+    client.force_login(coordinator)
+    assert client.get(f"/manage/{demo_event.slug}/venues/110000/edit/").status_code == 403
