@@ -275,6 +275,16 @@ def date_warnings(event: Event, *, now: datetime | None = None) -> list[str]:
     return out
 
 
+def extension_warning(event: Event, until: datetime | None) -> str:
+    """Said when an extension is granted: a deadline past the rehearsal (or the meeting) makes no sense."""
+    limit = event.rehearsal_starts_at or event.starts_at
+    if until is None or limit is None or until <= limit:
+        return ""
+    what = _("视频调试") if event.rehearsal_starts_at else _("会议")
+    return _("注意：延期后的截止时间（%(u)s）晚于%(what)s开始（%(t)s），该会场可能赶不上%(what)s。") % {
+        "u": _fmt(until, event), "what": what, "t": _fmt(limit, event)}
+
+
 #: what the organizer may change on an event, by the notice's words
 EDITABLE_FIELDS = (
     "title", "doc_number", "issuer", "issued_on", "theme", "notice_text", "addressees", "starts_at", "ends_at",

@@ -19,7 +19,7 @@ from huiwu.accounts.tenancy import scoped
 from huiwu.core import urls_abs
 from huiwu.core.errors import ApiError
 from huiwu.core.text import mask_mobile
-from huiwu.events.services import effective_deadline
+from huiwu.events.services import effective_deadline, extension_warning
 from huiwu.receipts import services as receipt_services
 from huiwu.receipts.forms import DecisionForm, ExtensionForm
 from huiwu.receipts.models import Receipt, ReceiptDraft
@@ -159,6 +159,9 @@ def extend(request, event, venue):
             until = form.cleaned_data["until"]
             messages.success(request, _("已延期至 %(t)s。") % {"t": receipt_services.format_deadline(venue, until)}
                              if until else _("已取消延期。"))
+            warning = extension_warning(event, until)
+            if warning:
+                messages.warning(request, warning)
     return redirect("venues:detail", event.slug, venue.code)
 
 
@@ -225,6 +228,9 @@ def extension_decide(request, event, pk, decision):
     else:
         messages.success(request, (_("已同意%(venue)s延期，并已邮件通知。") if decision == "grant"
                                    else _("已拒绝%(venue)s的延期申请，并已邮件通知。")) % {"venue": req.venue.name})
+        warning = extension_warning(event, req.until) if decision == "grant" else ""
+        if warning:
+            messages.warning(request, warning)
     if request.POST.get("next") == "venue":
         return redirect("venues:detail", event.slug, req.venue.code)
     return redirect("dashboard:overview", event.slug)

@@ -91,3 +91,10 @@ def test_other_venues_coordinator_cannot_decide(client, coordinator, other_coord
     assert client.post(f"/manage/{demo_event.slug}/extensions/{req.pk}/grant/").status_code == 403
     req.refresh_from_db()
     assert req.status == "pending"
+
+
+def test_granting_past_the_rehearsal_warns(client, organizer, demo_event):
+    client.force_login(organizer)
+    late = timezone.localtime(demo_event.rehearsal_starts_at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    resp = client.post(f"/manage/{demo_event.slug}/venues/110000/extend/", {"until": late}, follow=True)
+    assert "晚于视频调试开始" in resp.content.decode()
