@@ -10,7 +10,7 @@ import pytest
 
 SLUG = "lifelong-learning-week-2021"
 VENUE = "130000"  # Hebei: no other live test touches it
-PASSWORD = "hebei-coord-pass-1"
+PASSWORD = "Orchid-harbor-5190"
 
 
 def _call(method: str, url: str, token: str, data=None):
@@ -29,7 +29,7 @@ def org_token(live_app):
     """An organizer's API token; the seed's rules put in place through the API."""
     from huiwu.admission.engine import SEED_RULES
 
-    live_app.huiwu("user", "add", "adm_org", "--role", "organizer", "--password-stdin", stdin="adm-org-pass-1\n")
+    live_app.huiwu("user", "add", "adm_org", "--role", "organizer", "--password-stdin", stdin="Granite-willow-8264\n")
     token = live_app.huiwu("token", "create", "adm_org").strip()
     _call("PUT", f"{live_app.url}/api/v1/events/{SLUG}/admission/rules", token, {"rules": SEED_RULES})
     return token
