@@ -17,7 +17,7 @@ class ApprovalForm(forms.Form):
     approving_body = forms.CharField(label=_("审批机关"), max_length=200, required=False,
                                      help_text=_("当地疫情联防联控机制（领导小组、指挥部）"))
     approved_on = forms.DateField(label=_("审批日期"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # ISO: what a date input shows
                                   error_messages={"invalid": _("审批日期格式不正确，请按 2021-11-19 的格式填写。")})
     approval_document = forms.FileField(label=_("审批文件（PDF、JPG 或 PNG）"), required=False,
                                         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))

@@ -65,6 +65,8 @@ def edit(request, event, venue):
         "approving_body": venue.approving_body,
         "approved_on": venue.decided_at.date() if venue.decided_at else None})
 
+    # read-only after the deadline (a page opened before it keeps what was typed, as a draft)
+    locked = services.deadline_over(venue) and not is_org
     if request.method == "POST":
         action = request.POST.get("action", "draft")
         rows = rows_from_post(request.POST)
@@ -90,22 +92,35 @@ def edit(request, event, venue):
                                                        approved_on=d["approved_on"], document=d["approval_document"],
                                                        actor=request.user)
                     except ApiError as exc:
-                        for field, msgs in exc.fields.items():
-                            approval_form.add_error(field if field in approval_form.fields else None, msgs)
-                        side_ok = False
+                        if set(exc.fields) == {"approval_document"} and d["approval_document"] is None:
+                            # no file yet: keep what was typed (body, date); the approval is submitted with the file
+                            venue_services.save_approval_draft(venue, approving_body=d["approving_body"],
+                                                               approved_on=d["approved_on"], actor=request.user)
+                            if action == "submit":
+                                approval_form.add_error("approval_document", exc.fields["approval_document"])
+                                side_ok = False
+                            else:
+                                messages.warning(request, _("审批机关和审批日期已保存；上传审批文件后才会提交给主办方核对。"))
+                        else:
+                            for field, msgs in exc.fields.items():
+                                approval_form.add_error(field if field in approval_form.fields else None, msgs)
+                            side_ok = False
             elif not approval_form.is_valid():
                 side_ok = False
         draft = services.save_draft(venue, unit, rows, tc, actor=request.user)
         rows, tc = draft.rows, draft.tech_contact
-        if action == "submit" and side_ok:
+        if locked:
+            general_errors.append(_("回执已截止，不能再提交或修改；您填写的内容已存为草稿，仅供查看。如需补报，请申请延期或联系主办方。"))
+        elif action == "submit" and side_ok:
             try:
                 result = services.submit_draft(venue, unit, actor=request.user)
             except ApiError as exc:
                 general_errors.append(exc.message)
             else:
                 if result.accepted:
-                    messages.success(request, _("回执已提交（第%(v)d版，%(n)d人）。确认邮件将发送给本会场联系人。") % {
-                        "v": result.receipt.version, "n": len(result.attendees)})
+                    messages.success(request, _("回执已提交（第%(v)d版，%(n)d人）。") % {
+                        "v": result.receipt.version, "n": len(result.attendees)} + _confirmation_promise(
+                        venue, unit, request.user, is_org))
                     for w in result.warnings:
                         messages.warning(request, w)
                     url = reverse("venues:detail", args=[event.slug, venue.code])
@@ -134,11 +149,26 @@ def edit(request, event, venue):
         "table": table, "tech": tc, "tc_errors": tc_errors, "general_errors": general_errors,
         "details_form": details_form, "approval_form": approval_form, "can_details": can_details,
         "needs_approval": needs_approval, "latest": latest, "draft": draft, "deadline": deadline,
-        "late": services.deadline_over(venue), "categories": _categories(venue),
+        "late": services.deadline_over(venue), "locked": locked, "categories": _categories(venue),
         "units": _unit_links(event, venue) if venue.kind == Venue.Kind.MAIN and is_org else [],
         "blank_rows": range(max(0, 3 - len(rows)) if rows else 10),
         "capacity": venue.capacity,
     }, status=422 if (row_errors or tc_errors or general_errors or details_form.errors or approval_form.errors) else 200)
+
+
+def _confirmation_promise(venue, unit, user, is_org: bool) -> str:
+    """What the page may promise about the confirmation mail: the addresses it goes to, or, when
+    there is none, who would get it and what is missing (no promise that is not kept)."""
+    to = services.coordinator_emails(venue, unit if venue.kind == Venue.Kind.MAIN else None)
+    if getattr(user, "email", "") and not is_org:
+        to = [*to, user.email]
+    to = list(dict.fromkeys(to))
+    if to:
+        return _("确认邮件将发送至：%(to)s。") % {"to": _("、").join(to)}
+    if venue.kind == Venue.Kind.MAIN:
+        return _("未发送确认邮件：本单位的账号和邀请都没有填写邮箱。请在账号资料中填写邮箱，以后即可收到确认邮件。")
+    return _("未发送确认邮件：确认邮件发给本会场联系人的账号邮箱、邀请邮箱和视频调试负责人的邮箱，"
+             "目前都没有填写。请在下方“视频调试负责人”中填写邮箱，或请主办方在邀请中填写邮箱。")
 
 
 def _categories(venue):

@@ -122,6 +122,20 @@ def submit_approval(venue: Venue, *, approving_body: str, approved_on: date | No
     return venue
 
 
+def save_approval_draft(venue: Venue, *, approving_body: str, approved_on: date | None, actor: Any = None) -> Venue:
+    """Keep the approving body and date typed before the document is at hand (a draft: the status
+    does not change; submit_approval with the file submits it). Audited."""
+    before = {"body": venue.approving_body, "on": venue.decided_at.isoformat() if venue.decided_at else None}
+    venue.approving_body = fold(approving_body)[:200]
+    if approved_on is not None:
+        tz = ZoneInfo(venue.event.time_zone or settings.TIME_ZONE)
+        venue.decided_at = datetime.combine(approved_on, time(12, 0), tzinfo=tz)
+    venue.save(update_fields=["approving_body", "decided_at", "updated_at"])
+    record("venue.approval_draft", actor=actor, venue=venue, obj=venue, before=before,
+           after={"body": venue.approving_body, "on": venue.decided_at.isoformat() if venue.decided_at else None})
+    return venue
+
+
 @transaction.atomic
 def decide_approval(venue: Venue, *, status: str, note: str = "", actor: Any = None) -> Venue:
     """The organizer records its decision on the venue's approval (audited); a rejection closes it."""
