@@ -42,6 +42,13 @@ def _message(exc: ValidationError) -> str:
     return _("；").join(exc.messages)
 
 
+def _rehearsal_or_404(venue: Venue) -> Rehearsal:
+    rehearsal = Rehearsal.objects.filter(venue=venue).select_related("venue__event").first()
+    if rehearsal is None:
+        raise Http404(_("该会场还没有调试时段。"))
+    return rehearsal
+
+
 # -- the director's board ------------------------------------------------------------------------
 @scoped("event.manage")
 def board(request, event):
@@ -70,9 +77,7 @@ def board_version(request, event):
 @require_POST
 @scoped("event.manage")
 def mark(request, event, venue):
-    rehearsal = Rehearsal.objects.filter(venue=venue).select_related("venue__event").first()
-    if rehearsal is None:
-        raise Http404(_("该会场还没有调试时段。"))
+    rehearsal = _rehearsal_or_404(venue)
     fields = {}
     for name in ("status", "video", "audio"):
         if name in request.POST:
@@ -124,9 +129,7 @@ def schedule_page(request, event):
 @require_POST
 @scoped("event.manage")
 def move(request, event, venue):
-    rehearsal = Rehearsal.objects.filter(venue=venue).select_related("venue__event").first()
-    if rehearsal is None:
-        raise Http404(_("该会场还没有调试时段。"))
+    rehearsal = _rehearsal_or_404(venue)
     try:
         hh, mm = (int(p) for p in request.POST.get("time", "").split(":")[:2])
         local = rehearsal.starts_at.astimezone(timezone.get_current_timezone())
@@ -141,9 +144,7 @@ def move(request, event, venue):
 
 @scoped("venue.view")
 def ics(request, event, venue):
-    rehearsal = Rehearsal.objects.filter(venue=venue).first()
-    if rehearsal is None:
-        raise Http404(_("该会场还没有调试时段。"))
+    rehearsal = _rehearsal_or_404(venue)
     resp = HttpResponse(services.ics_bytes(rehearsal, event), content_type="text/calendar; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="rehearsal-{venue.code}.ics"'
     return resp
