@@ -568,6 +568,16 @@ def for_libreoffice(data: bytes) -> bytes:
                 for grid in root.iter(f"{{{w}}}docGrid"):
                     grid.set(f"{{{w}}}type", "lines")
                     grid.attrib.pop(f"{{{w}}}charSpace", None)
+                # LibreOffice sets quotation marks in a run's Latin font (Word follows w:hint="eastAsia"),
+                # which breaks a line into font runs that PDF text extraction reorders: one font per run,
+                # and a font this machine has for each one it lacks
+                stand_in = _stand_ins()
+                for rfonts in root.iter(f"{{{w}}}rFonts"):
+                    east = rfonts.get(f"{{{w}}}eastAsia")
+                    if east:
+                        east = stand_in.get(east, east)
+                        for attr in ("ascii", "hAnsi", "eastAsia"):
+                            rfonts.set(f"{{{w}}}{attr}", east)
                 part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             elif info.filename == "word/styles.xml":
                 root = etree.fromstring(part)
@@ -584,6 +594,19 @@ def for_libreoffice(data: bytes) -> bytes:
                 part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             dst.writestr(info, part)
     return out.getvalue()
+
+
+def _stand_ins() -> dict[str, str]:
+    """For the preview only: an installed font for each official font this machine lacks."""
+    have = od.installed_font_families()
+    serif = next((f for f in ("Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN") if f in have), None)
+    sans = next((f for f in ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei") if f in have), None)
+    out = {}
+    for name in od.missing_fonts():
+        pick = sans if name == od.HEI else serif or sans
+        if pick:
+            out[name] = pick
+    return out
 
 
 def preview_pdf(data: bytes) -> bytes | None:

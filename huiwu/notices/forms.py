@@ -41,10 +41,10 @@ DT_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class NoticeInputForm(forms.Form):
-    """Step 1: the notice's text, pasted, or a .txt/.docx/.html file."""
+    """Step 1: the notice's text, pasted, or a .txt/.docx/.html/.pdf/.doc/.wps file."""
 
     text = forms.CharField(label=_("粘贴通知全文"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
-    file = forms.FileField(label=_("或上传通知文件（.txt、.docx、.html，不超过 5 MB）"), required=False)
+    file = forms.FileField(label=_("或上传通知文件（.txt、.docx、.html、.pdf、.doc、.wps，不超过 5 MB）"), required=False)
 
     def clean(self):
         data = super().clean()

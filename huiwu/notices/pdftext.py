@@ -41,7 +41,7 @@ _PAGE_NUMBER = re.compile(
 # i18n: data (punctuation that ends a sentence or a label)
 _SENTENCE_END = "。！？；：!?;:"
 _STARTS_ITEM = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+、|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d+\s*[.、．]"
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(]\s*(?:[一二三四五六七八九十]+|\d{1,2})\s*[）)]|\d{1,2}\s*[.、．]"
     r"|(?:附\s*件|联\s*系\s*人?|电\s*话|传\s*真|手\s*机|邮\s*箱|地\s*址)\s*\d*\s*[:：])")
 
 
@@ -51,6 +51,7 @@ _STANDS_ALONE = re.compile(
     r"|^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 
+_TITLE_END = re.compile(r"(?:通知|通告|公告|的函|意见|方案|办法|决定)$")
 _DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日\s*$")
 
 
@@ -92,6 +93,7 @@ def join_lines(pages: list[list[str]]) -> str:
     stripped = [[x.strip() for x in page] for page in pages]
     repeated = _furniture(stripped)
     lines: list[str] = []
+    page_of: list[int] = []
     for i, page in enumerate(pages):
         filled = [j for j, x in enumerate(page) if x.strip()]
         edges = set(filled[:2] + filled[-2:])
@@ -100,11 +102,20 @@ def join_lines(pages: list[list[str]]) -> str:
             if j in edges and (_PAGE_NUMBER.match(core) or (core in repeated and i > 0)):
                 continue  # page furniture sits at the top or the bottom of a page
             lines.append(line)
-    widths = sorted(_width(x) for x in lines if _width(x) >= 10)
-    full = widths[int(len(widths) * 0.9)] if len(widths) >= 5 else None
+            page_of.append(i)
+
+    def full_width(group: list[str]) -> float | None:
+        widths = sorted(_width(x) for x in group if _width(x) >= 10)
+        return widths[int(len(widths) * 0.9)] if len(widths) >= 5 else None
+
+    # how wide a full line is: per page (a notice's pages and its forms' pages are set differently)
+    overall = full_width(lines)
+    per_page = {i: full_width([x for x, p in zip(lines, page_of, strict=True) if p == i]) or overall
+                for i in set(page_of)}
     out: list[str] = []
     carry = False
     for k, line in enumerate(lines):
+        full = per_page[page_of[k]]
         core = line.strip()
         if not core:
             out.append("")
@@ -118,14 +129,17 @@ def join_lines(pages: list[list[str]]) -> str:
                 (re.search(r"\d[-－—–]?$", out[-1]) and core[0].isdigit() and not _STARTS_ITEM.match(core))
                 or (re.match(r"[A-Za-z]", core) and full and _width(out[-1]) >= full * 0.6)):
             carry = True  # a number, or a long Latin word (an address) moved whole to the next line
-        if (carry and out and not indented and not signature and not _STARTS_ITEM.match(core)
-                and not _STANDS_ALONE.search(core)):
+        goes_on = bool(out and out[-1][-1:] in "，、,")  # a clause cut after its comma: whatever follows is its rest
+        title = bool(out and "关于" in out[-1] and not _STANDS_ALONE.search(out[-1]) and _TITLE_END.search(core)
+                     and not re.search(r"[。，,；;：:]", out[-1] + core))  # a title set on two lines
+        if title or (carry and out and not indented and not signature and not _STANDS_ALONE.search(core)
+                     and (goes_on or not _STARTS_ITEM.match(core))):
             out[-1] += core
         else:
             out.append(core)
         last = out[-1]
-        if _STANDS_ALONE.search(last) or signature:
-            carry = False
+        if _STANDS_ALONE.search(last) or signature or re.search(r"\S[ \u3000]{2,}\S.*[ \u3000]{2,}", last):
+            carry = False  # a title, a signature, or a row of a layout (several wide gaps: site chrome, a table)
         elif re.search(r"(?:@[\w.-]*|[\w.]-|[\w-]\.)$", last) or last[-1:] in "、，,（(":
             carry = True  # an address broken at the line's end, or a clause that goes on
         else:

@@ -1,10 +1,11 @@
-"""Turn an uploaded or given notice file (.txt, .docx, .html) into plain text, safely.
+"""Turn an uploaded or given notice file (.txt, .docx, .html, .pdf, .doc, .wps) into plain text, safely.
 
 Files come from strangers: sizes are capped before reading, a .docx goes through the shared zip
 checks for files from outside (huiwu.core.files.safety.open_zip with the notice's limits:
 members, sizes, ratios, compression kinds, a DOCTYPE in any part) and its XML through the same
 hardened parser (no DTDs, no entity expansion), and HTML loses scripts, styles and navigation
-before its text is taken.
+before its text is taken. A PDF passes the shared PDF checks before pypdf reads its text layer
+(pdftext.py); an old .doc/.wps is converted to .docx by LibreOffice, as receipts' old files are.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class NoticeFileError(ValueError):
 
 
 def read_notice_file(path: str | Path) -> str:
-    """The text of the notice file at `path` (.txt in UTF-8 or GBK, .docx, .html/.htm)."""
+    """The text of the notice file at `path` (.txt in UTF-8 or GBK, .docx, .html/.htm, .pdf, .doc, .wps)."""
     p = Path(path)
     if not p.is_file():
         raise NoticeFileError(_("找不到文件“%(name)s”，请检查路径。") % {"name": str(path)})
@@ -62,9 +63,46 @@ def _read_notice_bytes(data: bytes, name: str) -> str:
         return docx_text(data, name)
     if ext in (".html", ".htm", ".shtml", ".xhtml"):
         return html_text(data)
-    if ext in (".doc", ".wps", ".pdf"):
-        raise NoticeFileError(_("暂不支持 %(ext)s 文件，请另存为 .docx 或 .txt 后再上传。") % {"ext": ext})
-    raise NoticeFileError(_("无法识别文件“%(name)s”的格式，请上传 .txt、.docx 或 .html 文件。") % {"name": name})
+    if ext == ".pdf":
+        return pdf_notice_text(data, name)
+    if ext in (".doc", ".wps"):
+        return legacy_text(data, name)
+    raise NoticeFileError(_("无法识别文件“%(name)s”的格式，请上传 .txt、.docx、.html、.pdf、.doc 或 .wps 文件。") % {"name": name})
+
+
+def pdf_notice_text(data: bytes, name: str = "") -> str:
+    """A PDF's text layer (notices/pdftext.py) after the shared PDF checks (no scripts, launch actions
+    or embedded files; pages capped); a scan without text is refused in plain words."""
+    from huiwu.core.files.safety import PDF, UnsafeFile, check_pdf
+
+    from .pdftext import MAX_PAGES, PdfTextError, pdf_text
+
+    try:
+        check_pdf(data, PDF.but(max_bytes=MAX_FILE_BYTES, max_pages=MAX_PAGES))
+        return pdf_text(data, name)
+    except UnsafeFile as exc:
+        raise NoticeFileError(_("文件“%(name)s”无法读取：%(why)s") % {"name": name, "why": exc.message}) from exc
+    except PdfTextError as exc:
+        raise NoticeFileError(str(exc)) from exc
+
+
+def legacy_text(data: bytes, name: str = "") -> str:
+    """An old Word (.doc) or WPS (.wps) notice: its first bytes checked, converted to .docx by LibreOffice
+    as the receipts' old files are (receipts.documents.legacy), then read like any .docx."""
+    from huiwu.core.files.safety import UnsafeFile, check_file
+
+    try:
+        kind = check_file(data, name)
+        if kind == "html":
+            return html_text(data)  # a web page saved under .doc
+        if kind not in ("doc", "wps"):
+            raise NoticeFileError(_("文件“%(name)s”不是 Word 或 WPS 文档，请另存为 .docx 或 .txt 后再上传。") % {"name": name})
+        from huiwu.receipts.documents.legacy import convert
+
+        converted, _ext = convert(data, kind)
+    except UnsafeFile as exc:
+        raise NoticeFileError(_("文件“%(name)s”无法读取：%(why)s") % {"name": name, "why": exc.message}) from exc
+    return docx_text(converted, name)
 
 
 def decode_text(data: bytes, name: str = "") -> str:

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
         p = sub.add_parser("parse", help=_("解析通知文件"), called_from_command_line=getattr(parser, "called_from_command_line", None))
-        p.add_argument("file", help=_("通知文件路径（.txt、.docx、.html）"))
+        p.add_argument("file", help=_("通知文件路径（.txt、.docx、.html、.pdf、.doc、.wps）"))
         p.add_argument("--json", action="store_true", help=_("输出 JSON（PRODUCT.md 的格式）"))
         p.add_argument("--sources", action="store_true",
                        help=_("同时输出每项信息在规范化正文中的位置（与 --json 合用）"))
