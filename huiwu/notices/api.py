@@ -91,7 +91,7 @@ def create_event(request):
         event = services.create_event_from_notice(parsed, request.auth, notice_text=text)
     except services.NoticeInvalid as exc:
         raise Invalid(str(exc), {"notice": [str(exc)]}) from exc
-    except (TypeError, ValueError, KeyError) as exc:  # a JSON whose fields have the wrong shape
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a JSON whose fields have the wrong shape
         raise ApiError("invalid", _("通知 JSON 的字段格式不对（%(e)s），请使用 huiwu notice parse --json 的输出。")
                        % {"e": exc}, 422, {"body": [str(exc)]}) from exc
     return 201, event

@@ -137,3 +137,11 @@ def test_openapi_lists_the_organizer_routes(client):
     assert "patch" in paths["/api/v1/events/{event}/venues/{venue}"]
     assert "/api/v1/events/{event}/main-units" in paths
     assert "/api/v1/events/{event}/venues/{venue}/invitations" in paths
+
+
+def test_json_of_the_wrong_shape_is_422_not_500(api_client, organizer):
+    api = api_client(organizer)
+    for body in ({"event": ["x"]}, {"event": {"starts_at": "2026-12-18T09:00:00+08:00", "ends_at": "2026-12-18T11:00:00+08:00"},
+                                    "title": "某会议", "main_venue": "主会场"}, [1, 2]):
+        resp = api.post("/api/v1/events", json.dumps(body), content_type="application/json")
+        assert resp.status_code == 422 and resp.json()["error"]["code"] == "invalid", (body, resp.content)
