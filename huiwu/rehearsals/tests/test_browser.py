@@ -190,5 +190,10 @@ def test_two_boards_stay_in_sync_within_two_seconds(live_app, reh_token, browser
     mobile.screenshot(path=str(SCREENSHOT_DIR / "rehearsal-board-390.png"))
     overflow = mobile.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow
+    # the clock: a slot that covers the server's present time is highlighted as current within 5 s
+    mobile.evaluate("""() => { const r = document.querySelector('.rb-row[data-code="110000"]');
+        const now = Date.now(); r.dataset.start = now - 60000; r.dataset.end = now + 60000; }""")
+    mobile.wait_for_selector('.rb-row.current[data-code="110000"]', timeout=6000)
+    assert mobile.locator(".rb-row.current").count() == 1 and mobile.locator(".rb-row.next").count() == 1
     data = _call("GET", f"{live_app.url}/api/v1/events/{SLUG}/venues/120000/rehearsal", reh_token)
     assert data["result"]["status"] == "retest" and data["result"]["video"] == "ok" and data["result"]["attempts"] == 3

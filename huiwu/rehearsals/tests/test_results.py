@@ -5,7 +5,7 @@ import io
 import json
 import os
 import tracemalloc
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import icalendar
 import pytest
@@ -183,6 +183,12 @@ def test_api_through_tenancy(api_client, scheduled, organizer, coordinator, othe
     assert resp.status_code == 200
     assert resp.json()["result"] | {"marked_at": None} == {"status": "failed", "video": "none", "audio": "ok",
                                                            "notes": "无图像", "marked_at": None, "attempts": 1}
+    late = (scheduled.rehearsal_ends_at - timedelta(minutes=5)).isoformat()
+    resp = org.put(f"/api/v1/events/{slug}/venues/110000/rehearsal", {"starts_at": late}, content_type="application/json")
+    moved = datetime.fromisoformat(resp.json()["starts_at"].replace("Z", "+00:00"))
+    assert resp.status_code == 200 and moved == scheduled.rehearsal_ends_at - timedelta(minutes=5)
+    resp = org.put(f"/api/v1/events/{slug}/venues/120000/rehearsal", {"starts_at": late}, content_type="application/json")
+    assert resp.status_code == 422 and "重叠" in resp.json()["error"]["message"]
     resp = org.put(f"/api/v1/events/{slug}/venues/110000/rehearsal", {"status": "bogus"}, content_type="application/json")
     assert resp.status_code == 422 and resp.json()["error"]["code"] == "invalid"
     resp = coord.post(f"/api/v1/events/{slug}/venues/110000/selftests", GOOD, content_type="application/json")
