@@ -143,3 +143,10 @@ def test_api_roster(filled, organizer, coordinator, api_client):
     r = cc.get(f"/api/v1/events/{filled.slug}/venues/110000/roster?format=docx")
     assert r.status_code == 200 and "李四" in "".join(p.text for t in docx.Document(io.BytesIO(r.content)).tables
                                                     for row in t.rows for p in row.cells[1].paragraphs)
+
+
+def test_venue_page_links_its_roster(filled, coordinator, client):
+    client.force_login(coordinator)
+    body = client.get(f"/manage/{filled.slug}/venues/110000/").content.decode()
+    for fmt in ("xlsx", "csv", "docx", "pdf"):
+        assert f"/manage/{filled.slug}/venues/110000/roster.{fmt}" in body
