@@ -570,10 +570,12 @@ def evaluate_attendee(attendee: Attendee) -> engine.Verdict:
     return judge(attendee, decl.answers if decl and decl.answers is not None else {})
 
 
-def _verdicts(attendees: list[Attendee], event: Event) -> list[tuple[Attendee, DoorVerdict]]:
-    """Door verdicts for many attendees of one event: one query for their declarations, one for the rules."""
+def _verdicts(attendees: list[Attendee], event: Event,
+              rules: list[AdmissionRule] | None = None) -> list[tuple[Attendee, DoorVerdict]]:
+    """Door verdicts for many attendees of one event: one query for their declarations, one for the rules
+    (none when the caller passes the event's `rule_objects`: the check-in scan keeps them for a second)."""
     decls = {d.attendee_id: d for d in Declaration.objects.filter(attendee__in=[a.pk for a in attendees], current=True)}
-    all_rules = rule_objects(event)
+    all_rules = rule_objects(event) if rules is None else rules
     as_dicts = [r.as_dict() for r in all_rules if r.enabled]
     titles: dict[str, str] = {}
     for r in all_rules:

@@ -161,6 +161,22 @@ def local_hm(moment: datetime | None, event: Event) -> str:
     return f"{moment.astimezone(admission.event_tz(event)):%H:%M}"
 
 
+_RULES: dict[tuple, tuple[float, list]] = {}
+RULES_TTL = 1.0
+
+
+def event_rules(event: Event) -> list:
+    """The event's admission rules, kept one second per process: a door scanning hundreds of people a
+    second reads them once a second, and a rule changed by the organizer holds at the door a second later."""
+    key = (event.pk, event.created_at)  # an event made again under the same id is another event
+    hit = _RULES.get(key)
+    if hit is not None and time.monotonic() - hit[0] < RULES_TTL:
+        return hit[1]
+    rules = admission.rule_objects(event)
+    _RULES[key] = (time.monotonic(), rules)
+    return rules
+
+
 _SEATS: dict[int, tuple[float, dict[int, str]]] = {}
 SEAT_TTL = 30.0
 
@@ -303,7 +319,7 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
         return early
     attendee.event = event
     attendee.venue.event = event
-    dv = admission._verdicts([attendee], event)[0][1]  # door_verdict's rules, in two queries
+    dv = admission._verdicts([attendee], event, event_rules(event))[0][1]  # door_verdict's rules
     refused = _judge(event, code, attendee, venue, dv, seat)
     if refused is not None:
         refused.nonce = nonce
@@ -697,3 +713,4 @@ def purge_keys_for_tests() -> None:
     """Forget the keys kept in memory (a test that empties the database made new ones)."""
     _KEYS.clear()
     _SEATS.clear()
+    _RULES.clear()
