@@ -88,7 +88,7 @@ def pdf_notice_text(data: bytes, name: str = "") -> str:
 
 def legacy_text(data: bytes, name: str = "") -> str:
     """An old Word (.doc) or WPS (.wps) notice: its first bytes checked, converted to .docx by LibreOffice
-    as the receipts' old files are (receipts.documents.legacy), then read like any .docx."""
+    as the receipts' old files are (huiwu.core.files.convert), then read like any .docx."""
     from huiwu.core.files.safety import UnsafeFile, check_file
 
     try:
@@ -97,7 +97,7 @@ def legacy_text(data: bytes, name: str = "") -> str:
             return html_text(data)  # a web page saved under .doc
         if kind not in ("doc", "wps"):
             raise NoticeFileError(_("文件“%(name)s”不是 Word 或 WPS 文档，请另存为 .docx 或 .txt 后再上传。") % {"name": name})
-        from huiwu.receipts.documents.legacy import convert
+        from huiwu.core.files.convert import convert
 
         converted, _ext = convert(data, kind)
     except UnsafeFile as exc:

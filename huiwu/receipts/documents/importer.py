@@ -330,10 +330,9 @@ def _file_chunk(event: Event, jobs: list[_Job], seen: dict) -> None:
 
 def _convert_old(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, Any]]:
     """(name, bytes, converted): the batch's old binary files (.doc, .xls, .wps, .et) converted by
-    one LibreOffice run per target format when there are several (legacy.convert_many)."""
+    one LibreOffice run per target format when there are several (convert.convert_many)."""
+    from huiwu.core.files import convert
     from huiwu.core.files.safety import check_file
-
-    from . import legacy
 
     old: list[tuple[int, str]] = []
     for i, (name, data) in enumerate(files):
@@ -341,11 +340,11 @@ def _convert_old(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, Any]]
             kind = check_file(data, name)
         except UnsafeFile:
             continue  # said again, with its message, when the file is read
-        if kind in legacy.TARGET:
+        if kind in convert.TARGET:
             old.append((i, kind))
     out: list[tuple[str, bytes, Any]] = [(name, data, None) for name, data in files]
     if len(old) > 1:
-        results = legacy.convert_many([(files[i][1], kind) for i, kind in old])
+        results = convert.convert_many([(files[i][1], kind) for i, kind in old])
         for (i, _kind), result in zip(old, results, strict=True):
             out[i] = (*files[i], result)
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from huiwu.core.files import convert
 from huiwu.core.files.safety import UnsafeFile, check_file, extension, open_zip
 
 from . import legacy
@@ -21,8 +22,8 @@ def read_document(data: bytes, filename: str) -> Parsed:
             return legacy.read_html(data, kind, sheet=extension(filename) in ("xls", "et", "xlsx"))
         if kind == "spreadsheetml":
             return legacy.read_spreadsheetml(data)
-        if kind in legacy.TARGET:
-            data, kind = legacy.convert(data, kind)
+        if kind in convert.TARGET:
+            data, kind = convert.convert(data, kind)
             check_file(data, f"converted.{kind}")
         if kind == "csv":
             return read_csv(data)

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
+from huiwu.core.files import convert
 from huiwu.core.files.safety import UnsafeFile
-from huiwu.receipts.documents import legacy
 from huiwu.receipts.documents.extract import extract
 from huiwu.receipts.documents.reader import read_document
 
@@ -20,7 +20,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 @pytest.mark.parametrize("name", ["回执.doc", "回执.xls", "回执.wps"])
 def test_without_libreoffice_the_message_says_what_to_do(monkeypatch, name):
-    monkeypatch.setattr(legacy.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(convert.shutil, "which", lambda _name: None)
     with pytest.raises(UnsafeFile) as info:
         read_document(OLE + b"\0" * 600, name)
     assert "LibreOffice" in info.value.message and "另存为" in info.value.message

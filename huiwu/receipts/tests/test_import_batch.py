@@ -106,7 +106,7 @@ def test_old_word_and_excel_files_of_a_batch_share_one_libreoffice_run(demo_even
     from conftest import require_office
 
     require_office("doc", "xls")
-    from huiwu.receipts.documents import legacy
+    from huiwu.core.files import convert
 
     from .files import simple_xlsx
 
@@ -119,8 +119,8 @@ def test_old_word_and_excel_files_of_a_batch_share_one_libreoffice_run(demo_even
                         "--outdir", str(tmp_path / "out"), *(str(tmp_path / "in" / n) for n in names)],
                        check=True, capture_output=True, timeout=120)
     runs = []
-    real_run = legacy.subprocess.run
-    monkeypatch.setattr(legacy.subprocess, "run", lambda cmd, **kw: runs.append(cmd) or real_run(cmd, **kw))
+    real_run = convert.subprocess.run
+    monkeypatch.setattr(convert.subprocess, "run", lambda cmd, **kw: runs.append(cmd) or real_run(cmd, **kw))
     files = [(n, (tmp_path / "out" / n).read_bytes()) for n in ("bj.doc", "bj2.doc", "x.xls")]
     files.append(("broken.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600))  # an OLE header and nothing else
     reports = importer.import_files(files, event=demo_event, venue=demo_event.venues.get(code="110000"))["files"]
