@@ -89,7 +89,8 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
     for i, a in enumerate(attendees, start=1):
         data.append([_p(str(i), _cell), _p(a.get("name", ""), _cell), _p(a.get("unit", ""), _cell),
                      _p(a.get("position", ""), _cell), _p(phone(a.get("phone", "")), _cell),
-                     _p(cats.get(a.get("category", ""), ""), _cell)]
+                     # none chosen is stored as "other": the column stays empty then
+                     _p(cats.get(a.get("category", ""), "") if a.get("category") != Attendee.Category.OTHER else "", _cell)]
                     + ([_p(seats.get(a.get("id"), "—"), _cell)] if seats else []))
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([

@@ -26,6 +26,7 @@ from huiwu.accounts.models import Invitation, Membership, Role
 from huiwu.accounts.tenancy import Access
 from huiwu.audit.services import entry, record, record_many
 from huiwu.core.bulk import insert_objects, insert_rows, update_ids
+from huiwu.core.dates import zone_label
 from huiwu.core.errors import ApiError, CapacityFull, DeadlinePassed, DuplicatePerson, Invalid
 from huiwu.core.mail import outbox_row, queue_mail, queue_mails
 from huiwu.core.text import PhoneError, clean_name, fold, mask_mobile, normalize_mobile
@@ -160,7 +161,7 @@ def check_deadline(venue: Venue, actor: Any = None, *, what: str | None = None) 
     raise DeadlinePassed(
         _("%(venue)s的%(what)s已于%(deadline)s（%(tz)s）截止，无法再提交或修改。如需延期，请联系主办方。")
         % {"venue": venue.name, "what": what or _("回执"), "deadline": format_deadline(venue, deadline),
-           "tz": venue.event.time_zone}
+           "tz": zone_label(venue.event.time_zone)}
     )
 
 
@@ -1084,8 +1085,9 @@ def receipt_text(receipt: Receipt) -> str:
              ngettext("参会人员 %(n)d 人：", "参会人员 %(n)d 人：", len(people)) % {"n": len(people)}]
     cats = dict(Attendee.Category.choices)
     for i, a in enumerate(people, start=1):
+        cat = cats.get(a.get("category"), "") if a.get("category") not in ("", Attendee.Category.OTHER) else ""
         lines.append(f"{i}. {a['name']}  {a['unit']}  {a.get('position') or ''}  {mask_mobile(a.get('phone', ''))}"
-                     f"  [{cats.get(a.get('category'), '')}]")
+                     + (f"  [{cat}]" if cat else ""))
     tc = snap.get("tech_contact")
     lines += ["", _("视频调试负责人：%(name)s %(phone)s") % {"name": tc["name"], "phone": mask_mobile(tc["phone"])}
               if tc else _("视频调试负责人：未填写")]

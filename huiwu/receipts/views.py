@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -229,7 +230,9 @@ def confirmation(request, event, venue):
     r = _receipt(request, venue, _int(request.GET.get("version")))
     data = confirmation_pdf(r, show_phone=request.access.can("attendee.phone", event, venue))
     resp = HttpResponse(data, content_type="application/pdf")
-    resp["Content-Disposition"] = f'attachment; filename="receipt-{venue.code}-v{r.version}.pdf"'
+    # a Chinese file name (RFC 5987 filename*, with an ASCII fallback): 北京市分会场回执第2版.pdf
+    resp["Content-Disposition"] = content_disposition_header(True, _("%(venue)s回执第%(v)d版.pdf")
+                                                             % {"venue": venue.name, "v": r.version})
     return resp
 
 
@@ -242,7 +245,8 @@ def source_file(request, event, venue, version):
     if not request.access.can("attendee.phone", event, venue):
         raise PermissionDenied("attendee.phone")
     return FileResponse(r.source_file.open("rb"), as_attachment=True,
-                        filename=f"receipt-{venue.code}-v{r.version}-{r.source_file.name.rsplit('/', 1)[-1]}")
+                        filename=_("%(venue)s回执第%(v)d版原件-%(name)s") % {
+                            "venue": venue.name, "v": r.version, "name": r.source_file.name.rsplit("/", 1)[-1]})
 
 
 @require_POST

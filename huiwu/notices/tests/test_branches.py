@@ -75,7 +75,7 @@ def test_review_page_lists_venues_and_the_organizer_adds_drops_renames(client, o
     text = PROVINCIAL.read_text(encoding="utf-8")
     client.force_login(organizer)
     page = client.post(URL, {"step": "parse", "text": text}).content.decode()
-    assert 'id="branch-plan"' not in page or "杭州市分会场" in page  # the plan is on the page once it is included
+    assert 'id="branch-plan"' in page and 'value="杭州市分会场"' in page and 'value="杭州市教育局"' in page
     data = review_post(text)
     codes = [d.code for d in D.prefectures("330000")]
     data["plan_count"] = str(len(codes))

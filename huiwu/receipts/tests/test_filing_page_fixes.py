@@ -49,3 +49,32 @@ def test_confirmation_is_promised_only_to_someone(client, coordinator, demo_even
     resp = client.post(URL, {"action": "submit", "tech_name": "赵敏", "tech_phone": "13910002000",
                              **{**ROW, "name": ["李四"], "phone": ["13900139000"]}}, follow=True)
     assert "确认邮件将发送至：bj@example.org" in resp.content.decode()
+
+
+def test_confirmation_has_a_chinese_file_name_and_no_invented_category(client, coordinator, demo_event):
+    from urllib.parse import quote
+
+    from huiwu.receipts import services
+
+    bj = demo_event.venues.get(code="110000")
+    r = services.submit_receipt(bj, attendees=[{"name": "王立", "unit": "北京市教委", "phone": "13800138000"}],
+                                tech_contact={"name": "赵敏", "phone": "13910002000"}, channel="web").receipt
+    text = services.receipt_text(r)
+    assert "王立" in text and "[其他]" not in text and "[" not in text.split("王立")[1].split("\n")[0]
+    client.force_login(coordinator)
+    resp = client.get(f"/manage/{EV}/venues/110000/receipt/confirmation.pdf")
+    header = resp["Content-Disposition"]
+    assert resp.status_code == 200 and "filename*=utf-8''" + quote("北京市分会场回执第1版.pdf") in header
+
+
+def test_deadline_message_says_beijing_time(coordinator, demo_event):
+    import pytest
+
+    from huiwu.core.errors import DeadlinePassed
+    from huiwu.receipts import services
+
+    demo_event.registration_deadline = timezone.now() - timedelta(hours=1)
+    demo_event.save(update_fields=["registration_deadline"])
+    with pytest.raises(DeadlinePassed) as exc:
+        services.add_attendee(demo_event.venues.get(code="110000"), {"name": "王立", "unit": "x"}, actor=coordinator)
+    assert "北京时间" in exc.value.message and "Asia/Shanghai" not in exc.value.message
