@@ -520,7 +520,7 @@ def check_upload(data: bytes, allowed: tuple[str, ...] = ("pdf", "png", "jpeg"),
             else:
                 check_image(data, limits)
             return ext, ctype
-    names = "、".join(_UPLOAD_NAMES[k] for k in allowed)
+    names = _("、").join(_UPLOAD_NAMES[k] for k in allowed)
     raise UnsafeFile(_("文件内容是%(what)s，不是 %(kinds)s。请上传 %(kinds)s 格式的文件（扫描件或截图均可）。")
                      % {"what": _WHAT_NAMES[what_it_is(data)], "kinds": names})
 
