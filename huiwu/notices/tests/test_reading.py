@@ -69,8 +69,8 @@ def test_html_page_loses_scripts_menus_and_footer_contacts():
 def test_unknown_empty_and_oversize_files_are_refused(tmp_path, monkeypatch):
     with pytest.raises(NoticeFileError, match="无法识别"):
         read_notice_bytes(b"abc", "notice.exe")
-    with pytest.raises(NoticeFileError, match="另存为"):
-        read_notice_bytes(b"abc", "notice.doc")
+    with pytest.raises(NoticeFileError, match="不是 Word"):
+        read_notice_bytes(b"abc", "notice.doc")  # .doc is read (LibreOffice), but this is no Word file
     with pytest.raises(NoticeFileError, match="空的"):
         read_notice_bytes(b"  \n", "notice.txt")
     with pytest.raises(NoticeFileError, match="不完整或已损坏"):
@@ -127,7 +127,7 @@ def test_huiwu_command_exit_codes(tmp_path):
     out = subprocess.run([sys.executable, "-m", "huiwu.cli", "notice", "parse", str(bad), "--json"],
                          capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode != 0
-    assert "另存为 .docx" in out.stderr
+    assert "PDF 文件不完整" in out.stderr or "不是 PDF" in out.stderr
 
 
 def test_html_in_gbk_with_declared_charset():

@@ -92,7 +92,7 @@ def test_upload_docx_and_refuse_bad_file(client, organizer, tmp_path):
     resp = client.post(URL, {"file": SimpleUploadedFile("n.docx", path.read_bytes())})
     assert resp.status_code == 200 and 'value="sjc@moe.edu.cn"' in resp.content.decode()
     resp = client.post(URL, {"file": SimpleUploadedFile("n.pdf", b"%PDF-1.4")})
-    assert resp.status_code == 422 and "另存为 .docx" in resp.content.decode()
+    assert resp.status_code == 422 and "PDF 文件不完整" in resp.content.decode()  # PDFs are read; a broken one is refused
     assert client.post(URL, {"text": " "}).status_code == 422
 
 
