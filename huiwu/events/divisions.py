@@ -83,8 +83,8 @@ def counties(code: str) -> list[Division]:
 
 def short(name: str) -> str:
     """The name without its level word, as people shorten it: 浙江省 → 浙江, 杭州市 → 杭州."""
-    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟", "自治州",
-                   "州", "区", "县"):  # i18n: data
+    levels = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟", "自治州", "州", "区", "县")  # i18n: data
+    for suffix in levels:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
     return name

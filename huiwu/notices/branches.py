@@ -49,8 +49,8 @@ class Planned:
 
 def _suffix(phrase: str) -> str:
     """The office after the region words: 各设区市教育局 → 教育局 (names a new region's unit)."""
-    rest = _REGION_WORDS.sub("", phrase).lstrip("的")
-    return rest if 0 < len(rest) <= 20 and not rest.startswith("各") else ""
+    rest = _REGION_WORDS.sub("", phrase).lstrip("的")  # i18n: data
+    return rest if 0 < len(rest) <= 20 and not rest.startswith("各") else ""  # i18n: data
 
 
 def _known(codes: list[str]) -> dict[str, tuple[str, str]]:
