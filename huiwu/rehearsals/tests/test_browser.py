@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import CHROMIUM, SCREENSHOT_DIR
+from huiwu.rehearsals.grading import grade
 
 SLUG = "lifelong-learning-week-2021"
 VENUE = "150000"  # Inner Mongolia: no other live test touches it
@@ -100,13 +101,20 @@ def test_accuracy_under_network_emulation(live_app, reh_token, media_chromium):
     shown = _run_selftest(page)
     page.screenshot(path=str(SCREENSHOT_DIR / "rehearsal-selftest-390.png"), full_page=True)
     context.close()
-    net = _call("GET", f"{live_app.url}/api/v1/events/{SLUG}/venues/{VENUE}/selftests", reh_token)[0]["network"]
+    stored = _call("GET", f"{live_app.url}/api/v1/events/{SLUG}/venues/{VENUE}/selftests", reh_token)[0]
+    net = stored["network"]
     assert abs(net["rtt_ms"] - 100) <= 30, net
     assert abs(net["down_mbps"] - 8) <= 8 * 0.25, net
     assert abs(net["up_mbps"] - 2) <= 2 * 0.25, net
-    # 2 Mbps up is enough for 720p but not 1080p (Zoom), 100 ms is at Teams' limit: fair, and it says why
-    assert shown["grade"] == "fair", shown
+    # 2 Mbps up is enough for 720p but not 1080p (Zoom): never good, and it says why
+    assert shown["grade"] == stored["grade"] and shown["grade"] in ("fair", "poor"), shown
     assert any("上行带宽" in r for r in shown["reasons"]), shown
+    # The fake devices' frame rate and the jitter depend on how busy this machine is (a loaded CI box gave
+    # 20 fps and 87 ms jitter: poor, rightly). With steady devices and jitter, these figures grade fair.
+    steady = {"camera": {"ok": True, "width": 1280, "height": 720, "fps": 30, "black": False, "frozen": False},
+              "microphone": {"ok": True, "rms": -20}, "speaker": {"ok": True},
+              "network": {**net, "jitter_ms": min(net["jitter_ms"], 10)}}
+    assert grade(steady)[0] == "fair", grade(steady)
 
 
 @pytest.fixture(scope="module")
