@@ -29,19 +29,14 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from livedb import use_server_database  # noqa: E402  (bench/ is the script's own folder)
+
 SLUG = "lifelong-learning-week-2021"
 
 
 def setup_data(app, n_venues: int) -> list[tuple[str, str]]:
     """In this process, against the server's database: venues up to n, one coordinator token each."""
-    os.environ["HUIWU_DATA_DIR"] = app.env["HUIWU_DATA_DIR"]
-    if app.env.get("HUIWU_DATABASE_URL"):
-        os.environ["HUIWU_DATABASE_URL"] = app.env["HUIWU_DATABASE_URL"]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huiwu.settings")
-    os.environ["HUIWU_LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
+    use_server_database(app)
     from django.contrib.auth import get_user_model
 
     from huiwu.accounts.models import Membership
