@@ -27,11 +27,18 @@ def _ip(request):
 def password_reset(request):
     """Forgot password: the link goes to the account's e-mail; the answer never says whether it exists."""
     form = ResetRequestForm(request.POST or None)
-    sent = False
+    sent, wait = False, 0
     if request.method == "POST" and form.is_valid():
-        passwords.request_reset(form.cleaned_data["login"], ip=_ip(request))
-        sent = True
-    return render(request, "accounts/password_reset.html", {"form": form, "sent": sent})
+        try:
+            passwords.request_reset(form.cleaned_data["login"], ip=_ip(request))
+            sent = True
+        except passwords.TooManyRequests as exc:
+            wait = exc.wait
+    response = render(request, "accounts/password_reset.html", {
+        "form": form, "sent": sent, "wait_minutes": (wait + 59) // 60}, status=429 if wait else 200)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @public

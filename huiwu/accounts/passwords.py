@@ -61,15 +61,31 @@ def _mail(user: Any, link: str, *, by_organizer: bool = False) -> Any:
     return queue_mail([user.email], _("【会务】重置密码"), body, kind="password.reset")
 
 
+class TooManyRequests(Exception):
+    """Reset requests for this name or from this address came too often: try again in `wait` seconds."""
+
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.wait = wait
+
+
 def request_reset(login: str, *, ip: str | None = None) -> bool:
     """Mail a reset link to the account named by user name or e-mail, if it has an address.
 
     Returns whether a mail was queued; the page says the same either way, so nobody learns
-    which accounts exist.
+    which accounts exist. Requests are throttled per name and per address with the login
+    throttle's rows (`services.reset_wait`), counted for unknown names too: TooManyRequests.
     """
+    from . import services
+
     login = (login or "").strip()
     if not login:
         return False
+    wait = services.reset_wait(login, ip)
+    if wait:
+        record("password.reset_throttled", actor=None, actor_label=login[:100], ip=ip, after={"wait": wait})
+        raise TooManyRequests(wait)
+    services.note_reset_request(login, ip)
     users = User.objects.filter(is_active=True).exclude(email="")
     users = users.filter(email__iexact=login) if "@" in login else users.filter(username=login)
     sent = False

@@ -199,6 +199,30 @@ def _delay(failures: int, free: int, cap: int) -> int:
     return 0 if failures <= free else min(2 ** (failures - free), cap)
 
 
+#: LoginFailure rows of password-reset requests carry this before the name asked for (a user name
+#: cannot hold a colon, so they never mix with a login's failures)
+RESET_PREFIX = "reset:"
+#: reset requests one name (or e-mail address) may make within the window, and one address of any names
+FREE_RESETS_PER_NAME = 3
+FREE_RESETS_PER_ADDRESS = 10
+
+
+def _whole_window(count: int, free: int, cap: int) -> int:
+    return cap if count >= free else 0
+
+
+def _wait(checks: list[tuple[Any, int]], now: Any, window: int, delay: Any = _delay) -> int:
+    """Seconds to wait given (recent rows, rows allowed free) pairs: by default each row past the
+    free ones doubles the wait after the latest row, up to the window."""
+    wait = 0.0
+    for qs, free in checks:
+        stats = qs.aggregate(n=Count("id"), last=Max("at"))
+        if stats["n"]:
+            until = stats["last"] + timedelta(seconds=delay(stats["n"], free, window))
+            wait = max(wait, (until - now).total_seconds())
+    return int(wait + 0.999)
+
+
 def login_wait(username: str, ip: str | None) -> int:
     """Seconds this name must still wait before trying again from this address (0: go ahead).
 
@@ -209,14 +233,32 @@ def login_wait(username: str, ip: str | None) -> int:
     window = settings.HUIWU_LOGIN_WINDOW_SECONDS
     now = timezone.now()
     recent = LoginFailure.objects.filter(at__gte=now - timedelta(seconds=window))
-    wait = 0.0
-    for qs, free in ((recent.filter(username=username, ip=ip), FREE_FAILURES_PER_PAIR),
-                     (recent.filter(ip=ip), FREE_FAILURES_PER_ADDRESS)):
-        stats = qs.aggregate(n=Count("id"), last=Max("at"))
-        if stats["n"]:
-            until = stats["last"] + timedelta(seconds=_delay(stats["n"], free, window))
-            wait = max(wait, (until - now).total_seconds())
-    return int(wait + 0.999)
+    return _wait([(recent.filter(username=username, ip=ip), FREE_FAILURES_PER_PAIR),
+                  (recent.filter(ip=ip).exclude(username__startswith=RESET_PREFIX), FREE_FAILURES_PER_ADDRESS)],
+                 now, window)
+
+
+def _reset_key(login: str) -> str:
+    return (RESET_PREFIX + login.strip().lower())[:150]
+
+
+def reset_wait(login: str, ip: str | None) -> int:
+    """Seconds before another password-reset request for `login` (or from `ip`) is taken (0: go ahead).
+
+    The login throttle's rows: a few requests per name and per address pass within the window,
+    then the next waits a whole window after the latest (each would be a mail in someone's box).
+    Counted whether or not the account exists, so the answer tells nothing.
+    """
+    window = settings.HUIWU_LOGIN_WINDOW_SECONDS
+    now = timezone.now()
+    recent = LoginFailure.objects.filter(at__gte=now - timedelta(seconds=window), username__startswith=RESET_PREFIX)
+    return _wait([(recent.filter(username=_reset_key(login)), FREE_RESETS_PER_NAME),
+                  (recent.filter(ip=ip), FREE_RESETS_PER_ADDRESS)], now, window, _whole_window)
+
+
+def note_reset_request(login: str, ip: str | None) -> None:
+    """Count a password-reset request for reset_wait."""
+    LoginFailure.objects.create(username=_reset_key(login), ip=ip)
 
 
 def login_blocked(username: str, ip: str | None) -> bool:

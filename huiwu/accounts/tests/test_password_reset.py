@@ -59,3 +59,59 @@ def test_organizer_makes_a_link_for_a_coordinator(client, organizer, coordinator
 def test_coordinator_cannot_reset_others(client, coordinator, demo_event):
     client.force_login(coordinator)
     assert client.get(f"/manage/{demo_event.slug}/venues/110000/people/").status_code == 403
+
+
+def test_reset_requests_are_throttled_per_name_and_per_address(client, coordinator, smtp_server,
+                                                              django_capture_on_commit_callbacks):
+    """忘记密码 sends a few mails per name and per address, then refuses politely: no mail, and the same
+    answer for an account that does not exist (nothing learnt from the refusal either)."""
+    from huiwu.accounts.services import FREE_RESETS_PER_ADDRESS, FREE_RESETS_PER_NAME
+
+    coordinator.email = "bj@example.org"
+    coordinator.save()
+    for _i in range(FREE_RESETS_PER_NAME):
+        with django_capture_on_commit_callbacks(execute=True):
+            resp = client.post("/accounts/password/reset/", {"login": "BJ@example.org"})
+        assert resp.status_code == 200 and 'id="reset-sent"' in resp.content.decode()
+    assert len(smtp_server.messages) == FREE_RESETS_PER_NAME
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post("/accounts/password/reset/", {"login": "bj@example.org"})
+    body = resp.content.decode()
+    assert resp.status_code == 429 and int(resp["Retry-After"]) > 0
+    assert 'id="reset-throttled"' in body and "分钟后再试" in body and 'id="reset-sent"' not in body
+    assert len(smtp_server.messages) == FREE_RESETS_PER_NAME  # the N+1th request sent nothing
+    assert AuditEntry.objects.filter(action="password.reset_throttled").count() == 1
+    # an unknown name is refused the same way once it has been asked for as often
+    for _i in range(FREE_RESETS_PER_NAME):
+        client.post("/accounts/password/reset/", {"login": "nobody@example.org"}, REMOTE_ADDR="10.0.0.9")
+    unknown = client.post("/accounts/password/reset/", {"login": "nobody@example.org"}, REMOTE_ADDR="10.0.0.9")
+    assert unknown.status_code == 429 and 'id="reset-throttled"' in unknown.content.decode()
+    # one address asking for many names is stopped too, and then even for a real account
+    for i in range(FREE_RESETS_PER_ADDRESS):
+        client.post("/accounts/password/reset/", {"login": f"guess{i}"}, REMOTE_ADDR="10.0.0.7")
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post("/accounts/password/reset/", {"login": coordinator.username}, REMOTE_ADDR="10.0.0.7")
+    assert resp.status_code == 429 and len(smtp_server.messages) == FREE_RESETS_PER_NAME
+    # the login of that office is not slowed by its reset requests
+    from huiwu.accounts.services import login_wait
+
+    assert login_wait(coordinator.username, "10.0.0.7") == 0
+
+
+def test_reset_throttle_ends_after_the_window(client, coordinator, smtp_server, settings,
+                                              django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from huiwu.accounts.models import LoginFailure
+    from huiwu.accounts.services import FREE_RESETS_PER_NAME
+
+    coordinator.email = "bj@example.org"
+    coordinator.save()
+    for _i in range(FREE_RESETS_PER_NAME + 1):
+        client.post("/accounts/password/reset/", {"login": coordinator.username})
+    LoginFailure.objects.update(at=timezone.now() - timedelta(seconds=settings.HUIWU_LOGIN_WINDOW_SECONDS + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post("/accounts/password/reset/", {"login": coordinator.username})
+    assert resp.status_code == 200 and 'id="reset-sent"' in resp.content.decode()
