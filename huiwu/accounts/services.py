@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -81,21 +83,49 @@ def create_token(user: Any, name: str = "cli") -> str:
     return key
 
 
+#: a bearer token's user and memberships are kept this long per process (a door scans hundreds of
+#: times a second with one token); a revoked token or a removed role stops working in every worker
+#: within this time, and at once in the process that made the change (signals in `apps.py`)
+TOKEN_TTL = 5.0
+_TOKENS: dict[str, tuple[float, Any]] = {}
+
+
+def forget_tokens(**_kwargs: Any) -> None:
+    """Drop the tokens kept in memory (a token, user or membership changed in this process)."""
+    _TOKENS.clear()
+
+
 def user_for_token(key: str) -> Any | None:
-    """The active user behind a bearer token, or None."""
+    """The active user behind a bearer token, or None.
+
+    Kept `TOKEN_TTL` seconds per process with the user's memberships (`tenancy.Access`): each request
+    gets its own copy of the user, so nothing one request sets on it leaks into another.
+    """
     if not key:
         return None
+    digest = _hash(key)
+    hit = _TOKENS.get(digest)
+    if hit is not None and time.monotonic() - hit[0] < TOKEN_TTL:
+        return copy.copy(hit[1])
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=digest, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
+        _TOKENS.pop(digest, None)
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    from .tenancy import Access
+
+    user = token.user
+    Access.for_user(user).from_cache = True  # loaded now, kept: tenancy reloads before it refuses
+    if len(_TOKENS) > 10000:
+        _TOKENS.clear()
+    _TOKENS[digest] = (time.monotonic(), user)
+    return copy.copy(user)
 
 
 # -- invitation links ------------------------------------------------------------------------
@@ -137,8 +167,10 @@ def _mail_invitation(inv: Invitation, link: str) -> None:
         days,
     ) % {"event": event.title, "venue": venue.name, "days": days, "link": link}
     if deadline:
-        shown = timezone.localtime(deadline).strftime(_("%Y年%m月%d日 %H:%M"))
-        body += _("回执截止时间：%(deadline)s。\n") % {"deadline": shown}
+        from huiwu.core.dates import long_dt, zone_label
+
+        body += _("回执截止时间：%(deadline)s（%(zone)s）。\n") % {"deadline": long_dt(deadline, event.time_zone),
+                                                           "zone": zone_label(event.time_zone)}
     body += _("如有疑问，请联系主办方。\n")
     queue_mail([inv.email], _("【回执填报邀请】%(event)s · %(venue)s") % {"event": event.title, "venue": venue.name},
                body, kind="invitation", event=event, venue=venue)

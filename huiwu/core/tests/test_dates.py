@@ -24,13 +24,26 @@ def test_filters_in_the_current_time_zone(settings):
 
 
 def test_no_page_template_spells_its_own_date_format():
-    """Templates use the filters (long_dt, short_dt, long_date) instead of |date:"n月j日 H:i" of their own."""
+    """Templates use the filters (long_dt, short_dt, long_date) instead of |date:"n月j日 H:i" or "n-j H:i"
+    of their own; only a time of day (H:i) or a weekday (l) may be formatted in place."""
     import re
     from pathlib import Path
 
     root = Path(dates.__file__).resolve().parents[1]
-    own = [str(p.relative_to(root)) for p in root.rglob("*.html")
-           if re.search(r'\|date:"[^"]*[年月日]', p.read_text(encoding="utf-8"))]
-    # pages another change was editing at the same moment are listed here until they move over
-    assert set(own) <= {"receipts/templates/receipts/bulk_import.html", "accounts/templates/accounts/invitations.html",
-                        "dashboard/templates/dashboard/overview.html", "admission/templates/admission/declare.html"}, own
+    own_format = re.compile(r"""\|date:\s*["'][^"']*[YynmjdFMNbEe年月日]""")
+    pages = list(root.rglob("*.html"))
+    assert len(pages) > 50
+    own = [str(p.relative_to(root)) for p in pages if own_format.search(p.read_text(encoding="utf-8"))]
+    assert own == [], own
+    assert own_format.search('{{ x|date:"n-j H:i" }}') and not own_format.search('{{ x|date:"H:i" }}')
+
+
+def test_no_code_spells_its_own_date_format():
+    """Python code says dates through core/dates.py, not strftime("%Y年%m月%d日") (12月05日, zero-padded)."""
+    import re
+    from pathlib import Path
+
+    root = Path(dates.__file__).resolve().parents[1]
+    own = [str(p.relative_to(root)) for p in root.rglob("*.py")
+           if "tests" not in p.parts and re.search(r"strftime\([^)]*[年月日]", p.read_text(encoding="utf-8"))]
+    assert own == [], own
