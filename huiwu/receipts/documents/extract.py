@@ -259,16 +259,48 @@ def pick_phone(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+#: labels of a numbering column (序号 1, 2, 3 …): its value names the row as the clerk sees it
+_INDEX_LABELS = {"序号", "编号", "序", "no", "number", "#"}
+#: a numbering cell worth naming a row by: 7, 12, 3-1, 7.0 (a number Excel stored as such)
+_INDEX_VALUE = re.compile(r"\d{1,6}(?:[-.]\d{1,3})?")
+
+
+def index_column(cells: list[str]) -> int | None:
+    """The numbering column (序号) of a header row, if it has one."""
+    return next((j for j, c in enumerate(cells) if c and header_label(c) in _INDEX_LABELS), None)
+
+
+def index_value(cells: list[str], col: int | None) -> str:
+    """The row's 序号 as written (7.0 stored by Excel reads 7), or "" when it holds none worth citing."""
+    if col is None or col >= len(cells):
+        return ""
+    value = cells[col].strip()
+    if not _INDEX_VALUE.fullmatch(value):
+        return ""
+    return value[:-2] if value.endswith(".0") else value
+
+
+def row_place(where: str, row: int | None, seq: str = "", several: bool = False) -> str:
+    """A row as the clerk finds it: 序号7（第9行） when the list numbers its people, else 第9行 (the
+    sheet's own row, the table's row counting its header, the CSV line); the table or sheet first
+    when the file has several."""
+    text = _("第%(row)d行") % {"row": row} if row else ""
+    if seq and text:
+        text = _("序号%(seq)s（%(row)s）") % {"seq": seq, "row": text}
+    return f"{where} {text}" if several and where and text else text
+
+
 @dataclass
 class FileRow:
-    """One attendee as read from the file, with where the user sees it."""
+    """One attendee as read from the file, with where the user sees it (row, and 序号 if any)."""
 
     row: int
     where: str
     data: dict
+    seq: str = ""
 
     def place(self, several: bool) -> str:
-        return (self.where + " " if several else "") + _("第%(row)d行") % {"row": self.row}
+        return row_place(self.where, self.row, self.seq, several)
 
 
 @dataclass
@@ -358,19 +390,20 @@ def extract(parsed: Parsed) -> Extracted:
     #: attendees whose row says they are the rehearsal contact (a 备注 or 类别 cell)
     flagged: list[dict] = []
     previous_mapping: dict[str, int] | None = None
-    previous_width = -1
+    previous_width, previous_index = -1, None
     used_grids = 0
     for grid in (part for g in parsed.grids for part in split_side_by_side(g)):
         mapping: dict[str, int] | None = None
         role = "attendees"
         header_index = -1
         width = max((len(r) for r in grid.rows), default=0)
+        index_col: int | None = None  # the 序号 column, when the header has one
         if grid.kind == "table" and previous_mapping and abs(width - previous_width) <= 1 \
                 and max(previous_mapping.values()) < width and not _is_contact_context(grid.context) \
                 and not any(header_mapping(r) for r in grid.rows):
             # a list continued in a second table without repeating its header (Word often adds or
             # drops an empty last column when a table is split at a page break)
-            mapping, role = previous_mapping, "attendees"
+            mapping, role, index_col = previous_mapping, "attendees", previous_index
         grid_used = False
         hidden_rows: list[int] = []
         contact_table = grid.context if grid.kind == "table" and CONTACT_LINE.search(fold(grid.context)) \
@@ -392,6 +425,9 @@ def extract(parsed: Parsed) -> Extracted:
                 else:
                     mapping = found
                     spans = {}
+                    index_col = None
+                numbering = index_column(cells)
+                index_col = numbering if numbering is not None else index_col
                 spans.update(_spans(cells, found))
                 other_phones = [j for j, c in enumerate(cells) if c and j != mapping.get("phone")
                                 and (field_of(header_label(c)) or ("",))[0] == "phone"]
@@ -448,9 +484,10 @@ def extract(parsed: Parsed) -> Extracted:
                 data["name"] = data["name"].rstrip(_NAME_MARKS) or data["name"]  # 张三*, 李四★ (marked in a note)
             phone_col = mapping.get("phone")
             raw_phone = data["phone"]
+            seq = index_value(cells, index_col)
             if raw_phone and SCIENTIFIC.match(raw_phone.replace(" ", "")) and (i, phone_col) not in grid.numeric:
                 out.errors.append({
-                    "row": grid.row_numbers[i], "field": "phone", "_where": grid.label,
+                    "row": grid.row_numbers[i], "field": "phone", "_where": grid.label, "_seq": seq,
                     "message": _("手机号码显示为科学计数法（%(v)s），数字已丢失。请在 Excel 中把手机列设为“文本”格式，重新填写号码后提交。")
                     % {"v": raw_phone},
                 })
@@ -459,7 +496,7 @@ def extract(parsed: Parsed) -> Extracted:
                 data["phone"], warning = pick_phone(raw_phone)
                 if warning:
                     out.warnings.append(warning)
-            out.attendees.append(FileRow(row=grid.row_numbers[i], where=grid.label, data=data))
+            out.attendees.append(FileRow(row=grid.row_numbers[i], where=grid.label, data=data, seq=seq))
             joined = "".join(cells)
             if ("调试" in joined or "技术" in joined or "联络" in joined) and any(
                     CONTACT_WORDS.search(c) for j, c in enumerate(cells) if j not in mapping.values()) \
@@ -477,7 +514,7 @@ def extract(parsed: Parsed) -> Extracted:
                                     next(f for f, c in mapping.items() if c in grid.hidden_cols)]})
         if grid_used:
             used_grids += 1
-            previous_mapping, previous_width = mapping, width
+            previous_mapping, previous_width, previous_index = mapping, width, index_col
         elif role != "attendees":
             previous_mapping = None
     out.several_tables = used_grids > 1

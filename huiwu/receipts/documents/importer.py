@@ -28,7 +28,7 @@ from huiwu.core.text import fold
 from huiwu.events.models import Event, Unit
 from huiwu.venues.models import Venue, VenueUnit
 
-from .extract import Extracted, extract
+from .extract import Extracted, extract, row_place
 from .reader import read_document
 
 _REGION_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|省|市)$")
@@ -507,7 +507,8 @@ class _Job:
         for e in ex.errors:
             self.errors.append({**{k: v for k, v in e.items() if not k.startswith("_")},
                                 "message": _("%(place)s：%(message)s")
-                                % {"place": _place(e.get("_where", ""), e["row"], several), "message": e["message"]}})
+                                % {"place": row_place(e.get("_where", ""), e["row"], e.get("_seq", ""), several),
+                                   "message": e["message"]}})
         bad_rows = {(e.get("_where", ""), e["row"]) for e in ex.errors}
         rows, row_of, checked = [], [], []
         for r, done in zip(ex.attendees, self.read.checked or [None] * len(ex.attendees), strict=True):
@@ -627,11 +628,6 @@ class _Job:
 
 def _public(errors: list[dict]) -> list[dict]:
     return [{k: v for k, v in e.items() if not k.startswith("_")} for e in errors]
-
-
-def _place(where: str, row: int | None, several: bool) -> str:
-    text = _("第%(row)d行") % {"row": row} if row else ""
-    return f"{where} {text}" if several and where else text
 
 
 def _row_ref_pattern() -> re.Pattern:
