@@ -17,7 +17,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -130,10 +130,12 @@ def load_tech(event: Event, rows: dict[int, VenueRow]) -> None:
 
 def load_receipts(event: Event, rows: dict[int, VenueRow]) -> None:
     """A branch is filed with its first receipt; the main venue only when every unit invited to it
-    has filed its own list (one unit's receipt does not file the others'): one query each."""
+    has filed its own list (one unit's receipt does not file the others', and a unit dropped after
+    filing counts for nobody: only units invited now are counted): one query each."""
+    invited_now = Q(unit__venue_invitations__venue_id=F("venue_id"))
     receipts = (
         Receipt.objects.filter(venue__event=event).values("venue_id")
-        .annotate(v=Max("version"), at=Max("submitted_at"), units=Count("unit_id", distinct=True))
+        .annotate(v=Max("version"), at=Max("submitted_at"), units=Count("unit_id", distinct=True, filter=invited_now))
         .values_list("venue_id", "v", "at", "units")
     )
     invited = dict(VenueUnit.objects.filter(venue__event=event, venue__kind=Venue.Kind.MAIN).order_by()

@@ -47,3 +47,29 @@ def test_branch_without_rehearsal_contact_shows_it(demo_event, client, organizer
     client.force_login(organizer)
     page = client.get(f"/manage/{demo_event.slug}/").content.decode()
     assert "缺视频调试负责人" in page
+
+
+def test_a_unit_dropped_after_filing_does_not_file_the_main_venue_for_another(demo_event):
+    """Only the units confirmed now count: a unit that filed, withdrew its people and was dropped
+    from the main venue leaves its receipt behind, which must not stand in for a unit yet to file."""
+    from huiwu.receipts.models import Attendee
+    from huiwu.venues.services import remove_main_unit
+
+    main = demo_event.venues.get(code="main")
+    invited = list(main.invited_units.select_related("unit").order_by("id"))
+    assert len(invited) >= 2
+    gone = invited[-1]
+    services.submit_receipt(main, unit=gone.unit, attendees=[WANG], tech_contact=None, channel="web")
+    Attendee.objects.filter(venue=main, filed_by_unit=gone.unit).update(status=Attendee.Status.WITHDRAWN)
+    remove_main_unit(gone)
+    staying = invited[:-1]
+    services.submit_receipt(main, unit=staying[0].unit, attendees=[{**WANG, "phone": "13700000009"}],
+                            tech_contact=None, channel="web")
+    row = _rows(demo_event)["main"]
+    if len(staying) > 1:
+        assert row.filed_version is None and row.extra["units_filed"] == (1, len(staying))
+    for i, vu in enumerate(staying[1:], start=1):
+        services.submit_receipt(main, unit=vu.unit, attendees=[{**WANG, "name": f"张{'一二三四'[i]}",
+                                                                "phone": f"1360000000{i}"}],
+                                tech_contact=None, channel="web")
+    assert _rows(demo_event)["main"].filed_version is not None
