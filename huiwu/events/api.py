@@ -131,3 +131,24 @@ def close_event(request, event: str):
 @router.post("/events/{event}/archive", response=EventWithWarnings, summary=gettext_lazy("归档会议：此后只读"))
 def archive_event(request, event: str):
     return _lifecycle(request, event, "archive")
+
+
+@router.post("/events/{event}/unpublish", response=EventWithWarnings,
+             summary=gettext_lazy("退回草稿：仅当无人填报、无人接受邀请时；未使用的邀请链接随之撤销"))
+def unpublish_event(request, event: str):
+    from . import services
+
+    ev = resolve_event(request.auth, event, "event.manage", request)
+    ev, _revoked = services.unpublish(ev, actor=request.auth)
+    ev.warnings = services.date_warnings(ev)
+    return ev
+
+
+@router.delete("/events/{event}", response={204: None},
+               summary=gettext_lazy("删除草稿会议及其会场、单位、邀请等（仅草稿；已发布的会议为 409）"))
+def delete_event(request, event: str):
+    from . import services
+
+    ev = resolve_event(request.auth, event, "event.manage", request)
+    services.delete_draft(ev, actor=request.auth)
+    return 204, None

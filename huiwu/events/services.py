@@ -234,6 +234,129 @@ def change_status(event: Event, action: str, *, actor: Any = None) -> tuple[Even
     return event, date_warnings(event) if target == Event.Status.PUBLISHED else []
 
 
+# -- taking a draft back: unpublish, delete --------------------------------------------------------
+def unpublish_blockers(event: Event) -> list[str]:
+    """Why a published event may not go back to draft (empty: it may). Once anyone filed people or
+    accepted an invitation, others rely on the event being out: it can be closed, not withdrawn."""
+    from huiwu.accounts.models import Invitation
+    from huiwu.receipts.models import Attendee, Receipt
+
+    out: list[str] = []
+    if event.status != Event.Status.PUBLISHED:
+        out.append(_("会议当前为“%(now)s”，只有已发布的会议可以退回草稿。") % {"now": status_label(event.status)})
+        return out
+    filed = Receipt.objects.filter(venue__event=event).count()
+    people = Attendee.objects.filter(event=event).count()
+    if filed or people:
+        out.append(_("已有会场填报了回执（%(r)d 份，%(n)d 人），不能再退回草稿；如需停止填报，请点“结束会议”。")
+                   % {"r": filed, "n": people})
+    accepted = list(Invitation.objects.filter(venue__event=event, used_at__isnull=False)
+                    .select_related("venue").order_by("venue__order").values_list("venue__name", flat=True)[:5])
+    if accepted:
+        out.append(_("已有人接受邀请并开通账号（%(names)s），不能再退回草稿；如需停止填报，请点“结束会议”。")
+                   % {"names": _("、").join(dict.fromkeys(accepted))})
+    return out
+
+
+def open_invitations(event: Event):
+    """Invitation links of the event that are neither used nor revoked (unpublishing revokes them)."""
+    from huiwu.accounts.models import Invitation
+
+    return Invitation.objects.filter(venue__event=event, used_at__isnull=True, revoked_at__isnull=True)
+
+
+@transaction.atomic
+def unpublish(event: Event, *, actor: Any = None) -> tuple[Event, int]:
+    """Take a published event back to draft (public page, invitations and filing close again), only
+    while nobody filed anything or accepted an invitation; links not yet used are revoked so nobody
+    signs up to a draft. Audited; returns the event and how many links were revoked."""
+    from huiwu.accounts.services import revoke_invitation
+
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    check_writable(event)
+    blockers = unpublish_blockers(event)
+    if blockers:
+        code = "invalid_transition" if event.status != Event.Status.PUBLISHED else "event_in_use"
+        raise _conflict(code, "".join(blockers))
+    revoked = 0
+    for inv in open_invitations(event).select_related("venue__event"):
+        revoke_invitation(inv, actor=actor)
+        revoked += 1
+    event.status = Event.Status.DRAFT
+    event.save(update_fields=["status", "updated_at"])
+    record("event.unpublish", actor=actor, event=event, obj=event, before={"status": Event.Status.PUBLISHED},
+           after={"status": Event.Status.DRAFT, "invitations_revoked": revoked})
+    return event, revoked
+
+
+def deletion_summary(event: Event) -> list[tuple[str, int]]:
+    """What deleting the event removes with it, as (label, count) for the confirmation page; rows
+    with nothing to delete are left out. Units themselves stay (they are shared reference data)."""
+    from huiwu.accounts.models import Invitation, Membership
+    from huiwu.receipts.models import Attendee, Receipt
+    from huiwu.rehearsals.models import Rehearsal
+    from huiwu.venues.models import VenueUnit
+
+    venues = Venue.objects.filter(event=event)
+    rows = [
+        (_("主会场"), venues.filter(kind=Venue.Kind.MAIN).count()),
+        (_("分会场"), venues.filter(kind=Venue.Kind.BRANCH).count()),
+        (_("主会场参会单位"), VenueUnit.objects.filter(venue__event=event).count()),
+        (_("邀请链接"), Invitation.objects.filter(venue__event=event).count()),
+        (_("账号在本会议中的角色"), Membership.objects.filter(event=event).count()),
+        (_("联系人"), event.contacts.count()),
+        (_("附件"), event.attachments.count()),
+        (_("入场规则"), event.admission_rules.count()),
+        (_("视频调试时段"), Rehearsal.objects.filter(venue__event=event).count()),
+        (_("回执"), Receipt.objects.filter(venue__event=event).count()),
+        (_("参会人员"), Attendee.objects.filter(event=event).count()),
+    ]
+    return [(label, n) for label, n in rows if n]
+
+
+def _stored_files(event: Event) -> list[tuple[Any, str]]:
+    """(storage, name) of every file kept for the event, deleted from disk once the rows are gone."""
+    from huiwu.receipts.models import ImportItem, Receipt
+
+    out: list[tuple[Any, str]] = []
+    for model, field, flt in ((EventAttachment, "file", {"event": event}),
+                              (Venue, "approval_document", {"event": event}),
+                              (Receipt, "source_file", {"venue__event": event}),
+                              (ImportItem, "file", {"batch__event": event})):
+        storage = model._meta.get_field(field).storage
+        out += [(storage, name) for name in model.objects.filter(**flt).exclude(**{field: ""})
+                .values_list(field, flat=True)]
+    return out
+
+
+@transaction.atomic
+def delete_draft(event: Event, *, actor: Any = None) -> dict[str, Any]:
+    """Delete a draft event with everything made for it (venues, main-venue units, invitations,
+    roles, contacts, attachments and their files, rules, rehearsal slots). Only a draft: once an
+    event was out, it is closed and archived instead, so what people filed stays on record. The
+    audit entry keeps the slug, title and what was deleted (the audit trail outlives the event)."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != Event.Status.DRAFT:
+        raise _conflict("event_not_draft", _("“%(title)s”当前为“%(now)s”，只有草稿可以删除。已发布的会议请结束并归档；"
+                                             "如尚无人填报，也可先退回草稿再删除。")
+                        % {"title": event.title, "now": status_label(event.status)})
+    summary = {str(label): n for label, n in deletion_summary(event)}
+    files = _stored_files(event)
+    gone = {"slug": event.slug, "title": event.title, "doc_number": event.doc_number, "deleted": summary}
+    record("event.delete", actor=actor, obj=event, before=gone)
+    event.delete()
+
+    def remove_files() -> None:
+        for storage, name in files:
+            try:
+                storage.delete(name)
+            except OSError:  # a file already gone is no reason to fail the deletion
+                pass
+
+    transaction.on_commit(remove_files)
+    return gone
+
+
 ACTION_WORDS = {"publish": lambda: _("发布"), "close": lambda: _("结束"), "archive": lambda: _("归档")}
 TRANSITION_HINTS = {
     "publish": lambda: _("只有草稿或已结束的会议可以发布。"),

@@ -10,4 +10,6 @@ urlpatterns = [
     path("manage/<slug:event>/edit/", views.edit, name="edit"),
     path("manage/<slug:event>/edit/attachments/", views.attachments, name="attachments"),
     path("manage/<slug:event>/status/<str:action>/", views.change_status, name="status"),
+    path("manage/<slug:event>/delete/", views.delete, name="delete"),
+    path("manage/<slug:event>/unpublish/", views.unpublish, name="unpublish"),
 ]

@@ -128,6 +128,44 @@ def change_status(request, event, action):
     return redirect("dashboard:overview", event.slug)
 
 
+@scoped("event.manage")
+def delete(request, event):
+    """Delete a draft event: a page that lists what goes with it, then one confirmed POST."""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "1":
+            messages.error(request, _("请先勾选“我已知道以上内容将一并删除、不能恢复”，再点删除。"))
+        else:
+            try:
+                services.delete_draft(event, actor=request.user)
+            except ApiError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("草稿会议“%(title)s”已删除。") % {"title": event.title})
+                return redirect("core:home")
+    return render(request, "events/delete.html", {
+        "event": event, "is_draft": event.status == Event.Status.DRAFT,
+        "summary": services.deletion_summary(event),
+    })
+
+
+@scoped("event.manage")
+def unpublish(request, event):
+    """Take a published event back to draft: the page says why not, or what happens (links revoked)."""
+    if request.method == "POST":
+        try:
+            event, revoked = services.unpublish(event, actor=request.user)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("会议已退回草稿：公开通知页、邀请和回执填报均已关闭。") + (
+                _("已撤销 %(n)d 个未使用的邀请链接。") % {"n": revoked} if revoked else ""))
+            return redirect("dashboard:overview", event.slug)
+    return render(request, "events/unpublish.html", {
+        "event": event, "blockers": services.unpublish_blockers(event),
+        "open_links": services.open_invitations(event).count(),
+    })
+
+
 @public
 def attachment(request, slug, pk):
     """An attachment's file from the public notice (published events only)."""
