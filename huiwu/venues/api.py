@@ -64,6 +64,8 @@ class VenuePatch(Schema):
     approval_status: str | None = None
     approval_note: str | None = None
     is_open: bool | None = None
+    #: a branch venue's host unit, renamed (see venues.services.rename_host_unit)
+    host_unit: str | None = None
 
 
 @router.patch("/events/{event}/venues/{venue}", response=VenueOut, summary=gettext_lazy("修改会场（主办方）：容量、审批、信息"))
@@ -75,13 +77,55 @@ def patch_venue(request, event: str, venue: str, payload: VenuePatch):
     v = resolve_venue(request.auth, event, venue, "event.manage", request)
     data = payload.dict(exclude_unset=True)
     status, note, is_open = data.pop("approval_status", None), data.pop("approval_note", None), data.pop("is_open", None)
+    host_unit = data.pop("host_unit", None)
     with transaction.atomic():
         services.update_venue(v, data, actor=request.auth)
+        if host_unit is not None:
+            services.rename_host_unit(v, host_unit, actor=request.auth)
         if status is not None:
             services.decide_approval(v, status=status, note=note or "", actor=request.auth)
         if is_open is not None:
             services.set_open(v, is_open, actor=request.auth)
     return with_counts(v.event, type(v).objects.filter(pk=v.pk))[0]
+
+
+class VenueIn(Schema):
+    """A branch venue to add: `host` is a six-digit GB/T 2260 code (330100), a region's name (杭州市)
+    or any unit's full name (浙江机电职业技术学院); `name`, `unit` and `capacity` default to what the
+    region (or unit) and the event's other branch venues give."""
+
+    host: str
+    name: str = ""
+    unit: str = ""
+    capacity: int | None = None
+
+
+class VenueAdded(VenueOut):
+    #: said when the event's rehearsal slots were given out already (the new venue has none)
+    notes: list[str]
+
+
+@router.post("/events/{event}/venues", response={201: VenueAdded},
+             summary=gettext_lazy("添加分会场（主办方）：地区代码、地区名称或单位全称"))
+def add_venue(request, event: str, payload: VenueIn):
+    from . import services
+
+    ev = resolve_event(request.auth, event, "event.manage", request)
+    v = services.add_branch_venue(ev, payload.host, name=payload.name, unit=payload.unit, capacity=payload.capacity,
+                                  actor=request.auth)
+    out = with_counts(ev, type(v).objects.filter(pk=v.pk))[0]
+    out.notes = services.added_venue_notes(ev, v)
+    return 201, out
+
+
+@router.delete("/events/{event}/venues/{venue}", response={204: None},
+               summary=gettext_lazy("删除分会场（主办方）：仅当无人报名；邀请链接撤销、账号权限移除"))
+def remove_venue(request, event: str, venue: str):
+    from . import services
+
+    v = resolve_venue(request.auth, event, venue, "event.manage", request)
+    services.remove_branch_venue(v, actor=request.auth)
+    return 204, None
 
 
 class MainUnitOut(Schema):
@@ -96,7 +140,12 @@ class MainUnitOut(Schema):
 
 class MainUnitIn(Schema):
     name: str
-    quota: int = 0
+    #: seats reserved for the unit (0: none of its own); left out, a confirmed unit keeps its quota
+    quota: int | None = None
+
+
+class MainUnitPatch(Schema):
+    quota: int
 
 
 class MainUnits(Schema):
@@ -123,6 +172,24 @@ def add_main_unit(request, event: str, payload: MainUnitIn):
     ev = _organizer_event(request, event)
     vu = services.add_main_unit(ev, payload.name, quota=payload.quota, actor=request.auth)
     return 201, next(r for r in services.main_unit_rows(ev) if r["id"] == vu.pk)
+
+
+class MainUnitWithWarnings(MainUnitOut):
+    warnings: list[str]
+
+
+@router.patch("/events/{event}/main-units/{unit_id}", response=MainUnitWithWarnings,
+              summary=gettext_lazy("修改主会场参会单位的名额（不能少于已报人数）"))
+def patch_main_unit(request, event: str, unit_id: int, payload: MainUnitPatch):
+    from django.shortcuts import get_object_or_404
+
+    from . import services
+    from .models import VenueUnit
+
+    ev = _organizer_event(request, event)
+    vu = get_object_or_404(VenueUnit, venue__event=ev, pk=unit_id)
+    _units, warnings = services.set_quotas(ev, {vu.pk: payload.quota}, actor=request.auth)
+    return {**next(r for r in services.main_unit_rows(ev) if r["id"] == vu.pk), "warnings": warnings}
 
 
 @router.delete("/events/{event}/main-units/{unit_id}", response={204: None}, summary=gettext_lazy("移除主会场参会单位"))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from huiwu.audit.services import record
 from huiwu.core.text import fold
-from huiwu.events.models import Event
+from huiwu.events.models import Event, Unit
 from huiwu.receipts.models import Attendee
 
 from .models import Venue, VenueUnit
@@ -211,8 +211,6 @@ def suggest_main_units(event: Event) -> list[str]:
 
 
 def _unit_kind(name: str) -> str:
-    from huiwu.events.models import Unit
-
     if re.search(r"协会|学会|研究会|联合会", name):  # i18n: data
         return Unit.Kind.ASSOCIATION
     if re.search(r"联合国|国际|组织.*办事处", name):  # i18n: data
@@ -223,28 +221,79 @@ def _unit_kind(name: str) -> str:
 
 
 @transaction.atomic
-def add_main_unit(event: Event, name: str, *, quota: int = 0, actor: Any = None) -> VenueUnit:
-    """Confirm a unit at the main venue: it gets its own invitation and files its own list."""
-    from huiwu.events.models import Unit
+def add_main_unit(event: Event, name: str, *, quota: int | None = None, actor: Any = None) -> VenueUnit:
+    """Confirm a unit at the main venue: it gets its own invitation and files its own list.
+
+    `quota` None keeps a confirmed unit's quota (a new one has none); a number sets it (checked
+    as `set_quotas` checks every quota)."""
     from huiwu.events.services import check_writable
 
     check_writable(event)
     name = fold(name).strip()[:120]
     if len(name) < 2:
         raise _invalid("name", _("请填写参会单位的全称，例如“中国成人教育协会”。"))
-    if quota < 0:
+    if quota is not None and quota < 0:
         raise _invalid("quota", _("名额不能为负数（0 表示不单独限额）。"))
     main = event.venues.filter(kind=Venue.Kind.MAIN).first()
     if main is None:
         raise _invalid("venue", _("会议还没有主会场，请先设置主会场。"))
     unit = Unit.objects.filter(name=name).order_by("id").first() or Unit.objects.create(
         name=name, kind=_unit_kind(name), order=2000)
-    vu, created = VenueUnit.objects.get_or_create(venue=main, unit=unit, defaults={"quota": quota})
-    if not created and vu.quota != quota:
-        vu.quota = quota
-        vu.save(update_fields=["quota"])
-    record("venue.main_unit_add", actor=actor, venue=main, obj=vu, after={"unit": name, "quota": quota})
+    vu, created = VenueUnit.objects.get_or_create(venue=main, unit=unit, defaults={"quota": quota or 0})
+    if not created:
+        return vu if quota is None else set_quotas(event, {vu.pk: quota}, actor=actor)[0][0]
+    record("venue.main_unit_add", actor=actor, venue=main, obj=vu, after={"unit": name, "quota": vu.quota})
     return vu
+
+
+@transaction.atomic
+def set_quotas(event: Event, quotas: dict[int, int], *, actor: Any = None) -> tuple[list[VenueUnit], list[str]]:
+    """Set the main-venue units' quotas ({VenueUnit id: quota}, 0 = no quota of its own); all or
+    nothing, every problem named at once. A quota below the people a unit has filed is refused
+    (nobody is dropped silently); quotas adding up to more than the main venue holds are allowed
+    but said (the first units to file take the seats). Returns the units changed and warnings."""
+    from huiwu.core.errors import Invalid
+    from huiwu.events.services import check_writable
+
+    check_writable(event)
+    units = {vu.pk: vu for vu in VenueUnit.objects.filter(venue__event=event, venue__kind=Venue.Kind.MAIN,
+                                                          pk__in=list(quotas)).select_related("unit", "venue")}
+    filed = dict(Attendee.objects.filter(event=event, venue__kind=Venue.Kind.MAIN, status=Attendee.Status.ACTIVE)
+                 .order_by().values("filed_by_unit_id").annotate(n=Count("id")).values_list("filed_by_unit_id", "n"))
+    errors: dict[str, list[str]] = {}
+    for pk, quota in quotas.items():
+        vu = units.get(pk)
+        if vu is None:
+            errors[f"quota.{pk}"] = [_("没有这个主会场参会单位（%(id)s）。") % {"id": pk}]
+        elif not isinstance(quota, int) or quota < 0:
+            errors[f"quota.{pk}"] = [_("%(unit)s的名额须为 0 或正整数（0 表示不单独限额）。") % {"unit": vu.unit.name}]
+        elif quota and quota < filed.get(vu.unit_id, 0):
+            errors[f"quota.{pk}"] = [_("%(unit)s已报 %(n)d 人，名额不能少于 %(n)d（或填 0 不单独限额）。")
+                                     % {"unit": vu.unit.name, "n": filed[vu.unit_id]}]
+    if errors:
+        raise Invalid("".join(m for ms in errors.values() for m in ms), errors)
+    changed = []
+    for pk, quota in quotas.items():
+        vu = units[pk]
+        if vu.quota != quota:
+            record("venue.quota", actor=actor, venue=vu.venue, obj=vu, before={"unit": vu.unit.name, "quota": vu.quota},
+                   after={"unit": vu.unit.name, "quota": quota})
+            vu.quota = quota
+            changed.append(vu)
+    VenueUnit.objects.bulk_update(changed, ["quota"])
+    return [units[pk] for pk in quotas], quota_warnings(event)
+
+
+def quota_warnings(event: Event) -> list[str]:
+    """Quotas that cannot all be met: their sum above the main venue's capacity."""
+    main = event.venues.filter(kind=Venue.Kind.MAIN).first()
+    if main is None:
+        return []
+    total = sum(VenueUnit.objects.filter(venue=main).values_list("quota", flat=True))
+    if total > main.capacity:
+        return [_("各单位名额合计 %(sum)d 人，超过主会场人数上限 %(cap)d 人：先报满的单位会占用其他单位的座位，"
+                  "请核减名额或提高主会场人数上限。") % {"sum": total, "cap": main.capacity}]
+    return []
 
 
 @transaction.atomic
@@ -320,6 +369,239 @@ def update_venue(venue: Venue, changes: dict[str, Any], *, actor: Any = None) ->
         venue.save(update_fields=[*changed, "updated_at"])
         record("venue.update", actor=actor, venue=venue, obj=venue,
                before={k: before[k] for k in changed}, after=changed)
+    return venue
+
+
+# -- branch venues after creation: add, drop, rename the host unit -----------------------------------
+def _conflict(code: str, message: str, field: str = ""):
+    from huiwu.core.errors import ApiError
+
+    return ApiError(code, message, 409, {field: [message]} if field else None)
+
+
+def _official_key(code: str, with_provinces: bool) -> tuple[int, int, str]:
+    """Where a branch venue stands in official lists: provinces by code, then (beside provinces) the
+    five cities in the notices' order, the XPCC, other divisions by code, then units that are not
+    regions (codes from 900001) in the order they were added."""
+    from huiwu.events import divisions as D
+    from huiwu.events.regions import BRANCH_CODES
+
+    if code == D.CORPS:
+        return (2, 0, code)
+    if code >= "900000":
+        return (4, 0, code)
+    if with_provinces and code in D.PLAN_CITIES:
+        return (1, BRANCH_CODES.index(code), code)
+    division = D.lookup(code)
+    return (0 if division is not None and division.level == "province" else 3, 0, code)
+
+
+def _place(event: Event, venue: Venue) -> None:
+    """Give a new branch venue its place in the official order; the others keep theirs relative to
+    one another (only the order numbers after it move)."""
+    from huiwu.events import divisions as D
+
+    others = list(event.venues.filter(kind=Venue.Kind.BRANCH).exclude(pk=venue.pk).order_by("order", "id"))
+    with_provinces = any(getattr(D.lookup(v.code), "level", "") == "province" for v in [*others, venue])
+    key = _official_key(venue.code, with_provinces)
+    pos = next((i for i, v in enumerate(others) if _official_key(v.code, with_provinces) > key), len(others))
+    ordered = [*others[:pos], venue, *others[pos:]]
+    moved = []
+    for n, v in enumerate(ordered, start=1):
+        if v.order != n:
+            v.order = n
+            moved.append(v)
+    Venue.objects.bulk_update(moved, ["order"])
+
+
+def _unit_suffix(event: Event) -> str:
+    """The office the event's regional host units are named with (济南市教育局 → 教育局), for a new one."""
+    from collections import Counter
+
+    found = Counter(u.name[len(u.region_name):] for u in
+                    Unit.objects.filter(hosted_venues__event=event).exclude(region_name="")
+                    if u.name.startswith(u.region_name) and len(u.name) > len(u.region_name))
+    return found.most_common(1)[0][0] if found else ""
+
+
+def usual_capacity(event: Event) -> int | None:
+    """The capacity most branch venues of the event have (the notice gives one for all)."""
+    row = (event.venues.filter(kind=Venue.Kind.BRANCH).order_by().values("capacity").annotate(n=Count("id"))
+           .order_by("-n", "-capacity").first())
+    return row["capacity"] if row else None
+
+
+def has_rehearsal_schedule(event: Event) -> bool:
+    """Whether rehearsal slots were given out: a venue added later has none until re-scheduled."""
+    from huiwu.rehearsals.models import Rehearsal
+
+    return Rehearsal.objects.filter(venue__event=event).exists()
+
+
+@transaction.atomic
+def add_branch_venue(event: Event, host: str, *, name: str = "", unit: str = "", capacity: int | None = None,
+                     actor: Any = None) -> Venue:
+    """Add one branch venue after the event was created. `host` is read as the review page reads
+    its added lines (`notices.branches.from_lines`): a six-digit GB/T 2260 code, a region's name, or
+    any unit's name. A region's code is the venue's code (one venue per region); a unit that is not
+    a region gets the next free code from 900001. Placed in the official order; audited."""
+    from huiwu.events.divisions import region_unit
+    from huiwu.events.services import check_writable
+    from huiwu.notices.branches import from_lines
+
+    check_writable(event)
+    host = fold(host or "").strip()
+    if not host:
+        raise _invalid("host", _("请填写地区代码（如 330100）、地区名称（如 杭州市）或单位全称。"))
+    if capacity is None:
+        capacity = usual_capacity(event)
+    if not isinstance(capacity, int) or capacity <= 0:
+        raise _invalid("capacity", _("请填写新会场的人数上限（正整数，例如 30）。"))
+    planned = from_lines(host)[0]
+    if re.fullmatch(r"\d{6}", host) and not planned.code:
+        raise _invalid("host", _("%(code)s 不是行政区划代码（GB/T 2260），请核对，或填写地区名称、单位全称。") % {"code": host})
+    unit_name = fold(unit or "").strip()[:120]
+    existing = event.venues.filter(code=planned.code).first() if planned.code else None
+    if existing is not None:
+        raise _conflict("venue_exists", _("%(region)s已有会场：%(venue)s（代码 %(code)s）。")
+                        % {"region": host, "venue": existing.name, "code": existing.code}, "host")
+    if planned.code:
+        host_unit = region_unit(planned.code, _unit_suffix(event), name=unit_name)
+        code = planned.code
+    else:
+        unit_name = unit_name or planned.unit[:120]
+        host_unit = Unit.objects.filter(name=unit_name, region_code="").order_by("id").first() or Unit.objects.create(
+            name=unit_name, kind=_unit_kind(unit_name), order=2000)
+        taken = set(event.venues.values_list("code", flat=True))
+        code = next(f"{n:06d}" for n in range(900001, 1000000) if f"{n:06d}" not in taken)
+    twin = event.venues.filter(host_unit=host_unit).first()
+    if twin is not None:
+        raise _conflict("venue_exists", _("%(unit)s已承办%(venue)s，同一单位不能再设一个分会场。")
+                        % {"unit": host_unit.name, "venue": twin.name}, "host")
+    venue_name = fold(name or "").strip()[:200] or planned.name[:200]
+    venue = Venue.objects.create(event=event, kind=Venue.Kind.BRANCH, code=code, host_unit=host_unit,
+                                 name=venue_name, capacity=capacity, order=0)
+    _place(event, venue)
+    record("venue.add", actor=actor, venue=venue, obj=venue, after={
+        "code": code, "name": venue.name, "unit": host_unit.name, "capacity": capacity, "from": host})
+    return venue
+
+
+def added_venue_notes(event: Event, venue: Venue) -> list[str]:
+    """What the organizer still has to do for a venue added after creation."""
+    out = []
+    if has_rehearsal_schedule(event):
+        out.append(_("视频调试时段已经排好，%(venue)s还没有时段：请在视频调试页重新排期（已发出的时段保持不变）。")
+                   % {"venue": venue.name})
+    if event.status == Event.Status.PUBLISHED:
+        out.append(_("会议已发布：请为%(venue)s生成邀请链接，联系人才能填报回执。") % {"venue": venue.name})
+    return out
+
+
+def removal_blockers(venue: Venue) -> list[str]:
+    """Why this venue cannot be dropped now (empty: it can)."""
+    if venue.kind == Venue.Kind.MAIN:
+        return [_("主会场不能删除。")]
+    n = active_counts(venue.event, [venue.pk]).get(venue.pk, 0)
+    if n:
+        return [_("%(venue)s已报 %(n)d 名参会人员，不能删除。请先让该会场撤回名单（或在会场页面逐一删除这些人员），再删除会场。")
+                % {"venue": venue.name, "n": n}]
+    return []
+
+
+def removal_summary(venue: Venue) -> list[tuple[str, int]]:
+    """What dropping the venue takes with it, for the confirmation page (rows with nothing left out)."""
+    from huiwu.accounts.models import Invitation, Membership
+    from huiwu.receipts.models import Receipt
+    from huiwu.rehearsals.models import Rehearsal
+
+    rows = [
+        (_("未使用的邀请链接（将撤销）"), Invitation.objects.filter(venue=venue, used_at__isnull=True,
+                                                                revoked_at__isnull=True).count()),
+        (_("会场联系人的账号权限（将移除）"), Membership.objects.filter(venue=venue).count()),
+        (_("历史回执（人员均已撤回）"), Receipt.objects.filter(venue=venue).count()),
+        (_("已撤回或更换的人员记录"), Attendee.objects.filter(venue=venue).exclude(status=Attendee.Status.ACTIVE).count()),
+        (_("视频调试时段"), Rehearsal.objects.filter(venue=venue).count()),
+    ]
+    return [(label, n) for label, n in rows if n]
+
+
+@transaction.atomic
+def remove_branch_venue(venue: Venue, *, actor: Any = None) -> dict[str, Any]:
+    """Drop a branch venue that nobody is listed at: its open invitation links are revoked, the
+    roles bound to it removed, its people told (when the event is out), then the venue deleted.
+    The audit entry keeps what it was and what went with it."""
+    from huiwu.accounts.models import Invitation, Membership
+    from huiwu.accounts.services import revoke_invitation
+    from huiwu.events.services import check_writable
+
+    from .locking import lock_venue
+
+    check_writable(venue.event)
+    lock_venue(venue.pk)  # no filing slips in between the check and the deletion
+    blockers = removal_blockers(venue)
+    if blockers:
+        raise _conflict("venue_in_use", blockers[0])
+    summary = {str(label): n for label, n in removal_summary(venue)}
+    if venue.event.status == Event.Status.PUBLISHED:
+        from huiwu.receipts.services import notify_venue
+
+        names = {"event": venue.event.title, "venue": venue.name}
+        notify_venue(venue, _("%(venue)s已取消") % names,
+                     _("%(event)s\n\n主办方已取消%(venue)s，您不再需要为该会场填报回执。如有疑问，请联系主办方。") % names,
+                     kind="venue.removed")
+    for inv in Invitation.objects.filter(venue=venue, used_at__isnull=True, revoked_at__isnull=True):
+        revoke_invitation(inv, actor=actor)
+    members = Membership.objects.filter(venue=venue).select_related("user")
+    removed = sorted(m.user.get_username() for m in members)
+    members.delete()
+    gone = {"code": venue.code, "name": venue.name, "unit": venue.host_unit.name if venue.host_unit_id else "",
+            "capacity": venue.capacity, "memberships_removed": removed, "deleted": summary}
+    record("venue.remove", actor=actor, event=venue.event, venue=venue, obj=venue, before=gone)
+    venue.delete()
+    return gone
+
+
+@transaction.atomic
+def rename_host_unit(venue: Venue, name: str, *, actor: Any = None) -> Venue:
+    """Rename a branch venue's host unit. A unit only this venue uses is renamed in place (its
+    people's unit label follows); a unit other venues or events share is left alone and the venue
+    moves to a unit of the new name, unless it has filed already (its receipts name the old unit)."""
+    from huiwu.events.services import check_writable
+
+    check_writable(venue.event)
+    name = fold(name or "").strip()[:120]
+    if len(name) < 2:
+        raise _invalid("host_unit", _("请填写承办单位的全称，例如“杭州市教育局”。"))
+    if venue.kind == Venue.Kind.MAIN:
+        raise _invalid("host_unit", _("主会场的参会单位请在“主会场参会单位”页面修改。"))
+    unit = venue.host_unit
+    if unit is not None and unit.name == name:
+        return venue
+    shared = unit is not None and (
+        Venue.objects.filter(host_unit=unit).exclude(pk=venue.pk).exists()
+        or VenueUnit.objects.filter(unit=unit).exists()
+        or Attendee.objects.filter(filed_by_unit=unit).exclude(venue=venue).exists())
+    before = {"host_unit": unit.name if unit else None}
+    if unit is not None and not shared:
+        unit.name = name
+        unit.save(update_fields=["name"])
+    elif unit is not None and unit.region_code:
+        raise _invalid("host_unit", _("“%(unit)s”是%(region)s的单位，其他会场也在使用，名称不能在这里修改；可以只修改会场名称。")
+                       % {"unit": unit.name, "region": unit.region_name or unit.region_code})
+    elif Attendee.objects.filter(venue=venue).exists() or venue.receipts.exists():
+        raise _invalid("host_unit", _("%(venue)s已有回执，其中写的是“%(unit)s”，不能再更换承办单位；可以只修改会场名称。")
+                       % {"venue": venue.name, "unit": unit.name if unit else ""})
+    else:
+        new = Unit.objects.filter(name=name, region_code="").order_by("id").first() or Unit.objects.create(
+            name=name, kind=_unit_kind(name), order=2000)
+        twin = venue.event.venues.filter(host_unit=new).exclude(pk=venue.pk).first()
+        if twin is not None:
+            raise _conflict("venue_exists", _("%(unit)s已承办%(venue)s，同一单位不能再设一个分会场。")
+                            % {"unit": new.name, "venue": twin.name}, "host_unit")
+        venue.host_unit = new
+        venue.save(update_fields=["host_unit", "updated_at"])
+    record("venue.rename_host", actor=actor, venue=venue, obj=venue, before=before, after={"host_unit": name})
     return venue
 
 

@@ -6,6 +6,7 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -242,18 +243,131 @@ def edit_venue(request, event, venue):
     the people already filed is refused)."""
     fields = {k: request.POST.get(k, "").strip() for k in services.VENUE_FIELDS} if request.method == "POST" else {
         k: getattr(venue, k) for k in services.VENUE_FIELDS}
+    branch = venue.kind == Venue.Kind.BRANCH
+    unit_name = venue.host_unit.name if venue.host_unit_id else ""
+    fields["host_unit"] = (request.POST["host_unit"].strip() if request.method == "POST" and branch
+                           and "host_unit" in request.POST else unit_name)
     if request.method == "POST":
         try:
-            changes = dict(fields)
+            changes = {k: fields[k] for k in services.VENUE_FIELDS}
             try:
                 changes["capacity"] = int(changes["capacity"])
             except ValueError:
                 changes["capacity"] = 0
-            services.update_venue(venue, changes, actor=request.user)
+            with transaction.atomic():
+                services.update_venue(venue, changes, actor=request.user)
+                if branch and fields["host_unit"] != unit_name:
+                    services.rename_host_unit(venue, fields["host_unit"], actor=request.user)
         except ApiError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("会场信息已保存。"))
             return redirect("venues:detail", event.slug, venue.code)
-    return render(request, "venues/edit.html", {"event": event, "venue": venue, "f": fields},
+    return render(request, "venues/edit.html", {"event": event, "venue": venue, "f": fields, "branch": branch},
                   status=422 if request.method == "POST" else 200)
+
+
+# -- the organizer's branch venues after creation: add, drop, rename ------------------------------
+def _branch_rows(event):
+    venues = list(event.venues.filter(kind=Venue.Kind.BRANCH).select_related("host_unit").order_by("order", "id"))
+    counts = services.active_counts(event, [v.pk for v in venues])
+    from huiwu.rehearsals.models import Rehearsal
+
+    slotted = set(Rehearsal.objects.filter(venue__event=event).values_list("venue_id", flat=True))
+    return [{"v": v, "n": counts.get(v.pk, 0), "slot": v.pk in slotted} for v in venues]
+
+
+@scoped("event.manage")
+def branches(request, event):
+    """Every branch venue of the event, with a form to add more (a region's code or name, or a
+    unit's name, one a line, as on the review page) and links to rename or drop each."""
+    typed, capacity, status = "", "", 200
+    if request.method == "POST":
+        typed, capacity = request.POST.get("hosts", ""), request.POST.get("capacity", "").strip()
+        try:
+            cap = int(capacity) if capacity else None
+        except ValueError:
+            cap = 0
+        failed = []
+        for line in [x for x in typed.splitlines() if x.strip()]:
+            try:
+                v = services.add_branch_venue(event, line, capacity=cap, actor=request.user)
+            except ApiError as exc:
+                messages.error(request, _("“%(line)s”：%(why)s") % {"line": line.strip(), "why": exc.message})
+                failed.append(line.strip())
+            else:
+                messages.success(request, _("已添加%(venue)s（代码 %(code)s，人数上限 %(cap)d）。")
+                                 % {"venue": v.name, "code": v.code, "cap": v.capacity})
+                for note in services.added_venue_notes(event, v):
+                    messages.warning(request, note)
+        if not typed.strip():
+            messages.error(request, _("请填写要添加的地区代码、地区名称或单位全称，每行一个。"))
+            status = 422
+        elif not failed:
+            return redirect("venues:branches", event.slug)
+        else:
+            typed, status = "\n".join(failed), 422
+    rows = _branch_rows(event)
+    scheduled = services.has_rehearsal_schedule(event)
+    return render(request, "venues/branches.html", {
+        "event": event, "rows": rows, "typed": typed, "capacity": capacity,
+        "usual_capacity": services.usual_capacity(event), "scheduled": scheduled,
+        "unslotted": [r["v"] for r in rows if not r["slot"]] if scheduled else [],
+        "read_only": event.status == "archived",
+    }, status=status)
+
+
+@scoped("event.manage")
+def remove_branch(request, event, venue):
+    """Drop a branch venue: the page says what goes with it, or why it cannot go yet."""
+    if request.method == "POST":
+        try:
+            services.remove_branch_venue(venue, actor=request.user)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已删除%(venue)s。") % {"venue": venue.name})
+            return redirect("venues:branches", event.slug)
+    return render(request, "venues/remove.html", {
+        "event": event, "venue": venue, "blockers": services.removal_blockers(venue),
+        "summary": services.removal_summary(venue),
+    })
+
+
+@scoped("event.manage")
+def quotas(request, event):
+    """Each confirmed main-venue unit's quota on one page; all saved together or none, every
+    problem named with its unit."""
+    rows = services.main_unit_rows(event)
+    typed = {r["id"]: str(r["quota"]) for r in rows}
+    errors: dict[int, str] = {}
+    status = 200
+    if request.method == "POST":
+        wanted = {}
+        for r in rows:
+            raw = request.POST.get(f"quota-{r['id']}", "").strip() or "0"
+            typed[r["id"]] = raw
+            try:
+                wanted[r["id"]] = int(raw)
+            except ValueError:
+                errors[r["id"]] = _("%(unit)s的名额“%(raw)s”不是整数，请填写 0 或正整数。") % {"unit": r["name"], "raw": raw}
+        if not errors:
+            try:
+                _units, warnings = services.set_quotas(event, wanted, actor=request.user)
+            except ApiError as exc:
+                for key, msgs in (exc.fields or {"quota.0": [exc.message]}).items():
+                    errors[int(key.rsplit(".", 1)[-1])] = "".join(msgs)
+            else:
+                messages.success(request, _("名额已保存。"))
+                for w in warnings:
+                    messages.warning(request, w)
+                return redirect("venues:quotas", event.slug)
+        for m in errors.values():
+            messages.error(request, m)
+        status = 422
+    main = event.venues.filter(kind=Venue.Kind.MAIN).first()
+    return render(request, "venues/quotas.html", {
+        "event": event, "main": main, "rows": [{**r, "typed": typed[r["id"]], "error": errors.get(r["id"], "")} for r in rows],
+        "total": sum(r["quota"] for r in rows), "warnings": services.quota_warnings(event) if status == 200 else [],
+        "read_only": event.status == "archived",
+    }, status=status)
