@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Unit(models.Model):
-    """An organisation: a provincial education department, a ministry department, an association."""
+    """An organisation: a provincial education department, a ministry department, an association.
+
+    A region has one unit per authority, not one unit in all: 北京市教育委员会 hosts Beijing's venue of
+    an education notice, 北京市卫生健康委员会 that of a health commission's notice. So a regional unit
+    is unique by (region code, name), and `notices.branches` names it after the notice's addressees
+    (`events.divisions.host_name`). The 37 units of the data migration stay as they are.
+    """
 
     class Kind(models.TextChoices):
         PROVINCE = "province", _("省级行政区")
@@ -35,7 +41,7 @@ class Unit(models.Model):
         verbose_name_plural = _("单位")
         constraints = [
             models.UniqueConstraint(
-                fields=["region_code"], condition=~Q(region_code=""), name="unit_region_code_unique"
+                fields=["region_code", "name"], condition=~Q(region_code=""), name="unit_region_code_name_unique"
             ),
             models.CheckConstraint(
                 condition=Q(region_code="") | Q(region_code__regex=r"^[0-9]{6}$"),

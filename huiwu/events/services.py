@@ -20,8 +20,15 @@ DEMO_SLUG = "lifelong-learning-week-2021"
 
 
 def regional_units() -> list[Unit]:
-    """The 37 host units of branch venues, in the official order (loaded by a data migration)."""
-    return list(Unit.objects.exclude(region_code="").filter(kind__in=["province", "city", "corps"]).order_by("order"))
+    """The 37 host units of branch venues, in the official order (loaded by a data migration): one a
+    region, the migration's (named as in `REGIONS`), else the region's first, since a region has a
+    unit per authority once notices of other bodies were read (see `Unit`)."""
+    names = {code: name for code, _region, _kind, name in REGIONS}
+    found: dict[str, Unit] = {}
+    for unit in Unit.objects.filter(region_code__in=names, kind__in=["province", "city", "corps"]).order_by("order", "id"):
+        if unit.region_code not in found or (unit.name == names[unit.region_code] != found[unit.region_code].name):
+            found[unit.region_code] = unit
+    return list(found.values())
 
 
 @transaction.atomic

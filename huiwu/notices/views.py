@@ -65,8 +65,9 @@ MAX_PLANNED = 5000
 
 def plan_from_post(post) -> list[dict]:
     """The branch venues as the organizer left them on the review page: each listed venue with its
-    (possibly renamed) name and unit and whether it stays checked, then the ones added by line."""
-    from .branches import Planned, from_lines
+    (possibly renamed) name and unit and whether it stays checked, then the ones added by line
+    (a region's unit named for the notice's authority, as the listed ones are)."""
+    from .branches import Planned, authority_of, from_lines
 
     try:
         count = min(int(post.get("plan_count", "0")), MAX_PLANNED)
@@ -80,7 +81,10 @@ def plan_from_post(post) -> list[dict]:
         out.append(Planned(code, post.get(f"plan-{i}-name", "").strip()[:120],
                            post.get(f"plan-{i}-unit", "").strip()[:120], bool(post.get(f"plan-{i}-keep")),
                            post.get(f"plan-{i}-source", "")[:200]).as_dict())
-    out += [p.as_dict() for p in from_lines(post.get("plan_add", "")[:20000], source=_("主办方添加"))]
+    lines = {"issuer": post.get("issuer", ""), "addressees": post.get("addressees", "").splitlines(),
+             "branch_venues": {"hosts": post.get("branch_hosts", "").splitlines()}}
+    out += [p.as_dict() for p in from_lines(post.get("plan_add", "")[:20000], source=_("主办方添加"),
+                                            form=authority_of(lines))]
     return out
 
 

@@ -57,7 +57,7 @@ def test_city_and_municipality_notices_give_their_counties(db):
     hz = plan(parsed("杭州市教育局", ["各区、县(市)教育局"]))
     assert {x.code for x in hz} == {d.code for d in D.counties("330100")} and hz[0].unit.endswith("教育局")
     bj = plan(parsed("北京市教育委员会", ["各区教委"]))
-    assert len(bj) == 16 and bj[0].name == "东城区分会场" and bj[0].unit == "东城区教委"
+    assert len(bj) == 16 and bj[0].name == "东城区分会场" and bj[0].unit == "东城区教育委员会"  # 教委 written out
 
 
 def test_addressees_that_are_not_regions_wait_for_the_organizer(db, organizer):

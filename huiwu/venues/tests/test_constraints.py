@@ -31,8 +31,10 @@ def test_branch_code_is_six_digit_region(demo_event):
 
 
 def test_unit_region_code_unique_and_six_digits(db):
+    # a region has one unit per authority (name), not two of one name
+    Unit.objects.create(name="北京市卫生健康委员会", region_code="110000")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Unit.objects.create(name="重复北京", region_code="110000")
+        Unit.objects.create(name="北京市教育委员会", region_code="110000")
     with pytest.raises(IntegrityError), transaction.atomic():
         Unit.objects.create(name="坏代码", region_code="11")
 
