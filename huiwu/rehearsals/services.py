@@ -468,9 +468,13 @@ def latest_selftests(event: Event) -> dict[int, SelfTest]:
     return {t.venue_id: t for t in SelfTest.objects.filter(id__in=Subquery(last))}
 
 
-def latest_selftest_figures(event: Event) -> dict[int, dict[str, Any]]:
-    """Grade, network and camera figures of each venue's latest self-test (one query, no model objects)."""
-    last = SelfTest.objects.filter(venue__event=event).values("venue_id").annotate(m=Max("id")).values("m")
+def latest_selftest_figures(event: Event, venue_ids: Iterable[int] | None = None) -> dict[int, dict[str, Any]]:
+    """Grade, network and camera figures of each venue's latest self-test (one query, no model objects);
+    only of `venue_ids` when given (the board reads the venues of the page it shows)."""
+    tests = SelfTest.objects.filter(venue__event=event)
+    if venue_ids is not None:
+        tests = tests.filter(venue_id__in=list(venue_ids))
+    last = tests.values("venue_id").annotate(m=Max("id")).values("m")
     return {vid: {"grade": grade, "network": network, "camera": camera} for vid, grade, network, camera in
             SelfTest.objects.filter(id__in=Subquery(last)).values_list("venue_id", "grade", "network", "camera")}
 

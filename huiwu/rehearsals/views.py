@@ -52,10 +52,12 @@ def _rehearsal_or_404(venue: Venue) -> Rehearsal:
 # -- the director's board ------------------------------------------------------------------------
 @scoped("event.manage")
 def board(request, event):
-    data = board_mod.build(event, request)
+    choice = board_mod.Choice.from_query(request.GET)
+    data = board_mod.build(event, request, choice)
+    rows_url = reverse("rehearsals:board_rows", args=[event.slug])
     return render(request, "rehearsals/board.html", {
         "event": event, "board": data, "hotline": services.hotline(event),
-        "rows_url": reverse("rehearsals:board_rows", args=[event.slug]),
+        "rows_url": f"{rows_url}?{choice.query()}" if choice.query() else rows_url,
         "version_url": reverse("rehearsals:board_version", args=[event.slug]),
     })
 
@@ -63,9 +65,10 @@ def board(request, event):
 @never_cache
 @scoped("event.manage")
 def board_rows(request, event):
-    data = board_mod.build(event, request)
-    return JsonResponse({"v": data.version, "rows": data.rows_html, "queue": data.queue_html,
-                         "summary": data.summary}, json_dumps_params={"ensure_ascii": False})
+    """The rows of the page an open board shows, fetched when the version or the slot on now changed."""
+    data = board_mod.build(event, request, board_mod.Choice.from_query(request.GET), nav=False)
+    return JsonResponse({"v": data.version, "rows": data.rows_html, "now": data.now_html, "queue": data.queue_html,
+                         "summary": data.summary, "stale": data.stale_at}, json_dumps_params={"ensure_ascii": False})
 
 
 @never_cache

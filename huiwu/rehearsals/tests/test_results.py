@@ -4,6 +4,7 @@ self-test storage and grading, and the measurement endpoints' memory."""
 import io
 import json
 import os
+import re
 import tracemalloc
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from huiwu.receipts.models import OutboxMail, TechContact
-from huiwu.rehearsals import grading, services
+from huiwu.rehearsals import board, grading, services
 from huiwu.rehearsals.models import Attempt, Rehearsal, SelfTest
 from huiwu.venues.models import Venue
 
@@ -122,6 +123,10 @@ def test_grading_against_published_limits():
     assert grade == "poor" and any("静音" in r for r in reasons) and any("扬声器" in r for r in reasons)
 
 
+def _codes(body):
+    return re.findall(r'<article class="rb-row [^"]*" data-code="(\d+)"', body)
+
+
 def test_board_query_count_is_the_same_for_38_and_3000_venues(client, scheduled, organizer, count_queries):
     client.force_login(organizer)
     url = f"/manage/{scheduled.slug}/rehearsal/"
@@ -129,7 +134,7 @@ def test_board_query_count_is_the_same_for_38_and_3000_venues(client, scheduled,
     client.get(url)
     with count_queries() as small:
         body = client.get(url).content.decode()
-    assert body.count('class="rb-row ') == 37
+    assert body.count('class="rb-row ') == 37 and 'name="page"' not in body  # one page: no picker
     Venue.objects.bulk_create([
         Venue(event=scheduled, kind="branch", code=f"{900000 + i}", name=f"测试会场{i}", capacity=30, order=100 + i)
         for i in range(3000 - 37)
@@ -141,11 +146,54 @@ def test_board_query_count_is_the_same_for_38_and_3000_venues(client, scheduled,
                                      for v in Venue.objects.filter(event=scheduled, kind="branch").values_list("id", flat=True)])
     with count_queries() as big:
         body = client.get(url).content.decode()
-    assert body.count('class="rb-row ') == 3000 and body.count('href="tel:13900139000"') == 3000
+    # the rehearsal is ahead: the board shows the first page, its slots in order, with the picker of 60 pages
+    assert body.count('class="rb-row ') == board.PAGE and body.count('href="tel:13900139000"') == board.PAGE
+    assert body.count("<option ") == 60 and "第 60 页" in body
     assert len(big) == len(small), [q["sql"] for q in big.captured_queries]
     with count_queries() as rows:
         data = client.get(url + "rows/").json()
-    assert data["rows"].count('class="rb-row ') == 3000 and len(rows) <= len(small)
+    assert data["rows"].count('class="rb-row ') == board.PAGE and len(rows) <= len(small)
+    # every venue is on one page, in slot order
+    in_order = list(Rehearsal.objects.filter(venue__event=scheduled).order_by("starts_at").values_list("venue__code", flat=True))
+    seen = []
+    for page in range(1, 61):
+        body = client.get(url, {"page": page}).content.decode()
+        seen += _codes(body[body.index('id="rb-rows"'):])
+    assert seen == in_order and len(seen) == 3000
+
+
+def test_board_follows_the_clock_and_keeps_now_and_next_on_every_page(client, scheduled, organizer):
+    """Slot 100 (the last of page 2) on now: following the clock shows page 2 and slot 101; page 1 and a
+    search show both slots on top; the retest queue links to its venue."""
+    Venue.objects.bulk_create([
+        Venue(event=scheduled, kind="branch", code=f"{900000 + i}", name=f"测试会场{i}", capacity=30, order=100 + i)
+        for i in range(160 - 37)
+    ])
+    now = timezone.now()
+    scheduled.rehearsal_starts_at = now - timedelta(minutes=99 * 2 + 1)
+    scheduled.rehearsal_ends_at = scheduled.rehearsal_starts_at + timedelta(minutes=services.minimum_window(160, 2))
+    scheduled.save()
+    services.schedule(scheduled, slot_minutes=2, reset=True)
+    order = list(Rehearsal.objects.filter(venue__event=scheduled).order_by("starts_at").values_list("venue__code", flat=True))
+    client.force_login(organizer)
+    url = f"/manage/{scheduled.slug}/rehearsal/"
+    body = client.get(url).content.decode()
+    assert _codes(body) == order[50:101]  # page 2 and the next slot, which begins page 3
+    assert "第 2/4 页" in body and "跟随时钟" in body
+    stale = re.search(r'data-stale-at="(\d+)"', body).group(1)
+    assert int(stale) == int(Rehearsal.objects.get(venue__code=order[99], venue__event=scheduled).ends_at.timestamp() * 1000)
+    first = client.get(url, {"page": 1}).content.decode()
+    now_box = first[first.index('id="rb-now"'):first.index('id="rb-rows"')]
+    assert _codes(now_box) == order[99:101] and _codes(first) == order[99:101] + order[:50]
+    assert client.get(url + "rows/", {"page": 1}).json()["now"].count('class="rb-row ') == 2
+    found = client.get(url, {"q": "北京"}).content.decode()
+    assert "110000" in _codes(found) and "找到 1 个会场" in found
+    assert _codes(client.get(url, {"q": "9001"}).content.decode())[2:] == [f"9001{i:02d}" for i in range(23)]
+    # the slot on now is on page 2: no separate box there
+    second = client.get(url, {"page": 2}).content.decode()
+    assert _codes(second[second.index('id="rb-now"'):second.index('id="rb-rows"')]) == [order[100]]
+    services.mark(_bj(scheduled), status="retest", by=organizer)
+    assert 'href="?q=110000"' in client.get(url, {"page": 3}).content.decode()
 
 
 def test_board_marks_change_the_version(client, scheduled, organizer):
