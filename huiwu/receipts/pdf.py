@@ -100,8 +100,9 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
     ]))
     story += [table, Spacer(1, 5 * mm)]
     tc = snap.get("tech_contact")
-    story.append(_p(_("视频调试负责人：%(contact)s")
-                    % {"contact": f"{tc['name']}  {phone(tc['phone'])}" if tc else _("未填写")}))
+    if venue.kind == "branch":  # the main venue has no video rehearsal of its own
+        story.append(_p(_("视频调试负责人：%(contact)s")
+                        % {"contact": f"{tc['name']}  {phone(tc['phone'])}" if tc else _("未填写")}))
     story.append(Spacer(1, 8 * mm))
     story.append(_p(_("本确认单由 huiwu 会务系统于 %(time)s 生成，内容以系统中该版本回执为准。")
                     % {"time": format_deadline(venue, timezone.now())}, _sub))

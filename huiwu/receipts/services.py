@@ -1089,8 +1089,9 @@ def receipt_text(receipt: Receipt) -> str:
         lines.append(f"{i}. {a['name']}  {a['unit']}  {a.get('position') or ''}  {mask_mobile(a.get('phone', ''))}"
                      + (f"  [{cat}]" if cat else ""))
     tc = snap.get("tech_contact")
-    lines += ["", _("视频调试负责人：%(name)s %(phone)s") % {"name": tc["name"], "phone": mask_mobile(tc["phone"])}
-              if tc else _("视频调试负责人：未填写")]
+    if venue.kind == Venue.Kind.BRANCH:  # the main venue has no video rehearsal of its own
+        lines += ["", _("视频调试负责人：%(name)s %(phone)s") % {"name": tc["name"], "phone": mask_mobile(tc["phone"])}
+                  if tc else _("视频调试负责人：未填写")]
     d = receipt.diff or {}
     if receipt.version > 1:
         sep, none = _("、"), _("无")

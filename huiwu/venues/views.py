@@ -67,6 +67,7 @@ def detail(request, event, venue):
         "can_approve": access.can("venue.approve", event, venue),
         "is_open": services.is_effectively_open(venue),
         "filings": _filings(venue, own),
+        "own_only": own is not None,  # a main-venue unit sees its own list only
         "invited_units": list(VenueUnit.objects.filter(venue=venue).select_related("unit").order_by("unit__order"))
         if is_org and venue.kind == Venue.Kind.MAIN else [],
         "receipts": venue.receipts.order_by("-submitted_at")[:10],
