@@ -65,3 +65,10 @@ def test_a_closed_main_venue_can_be_opened_again(client, organizer, demo_event):
     client.force_login(organizer)
     body = _page(client, demo_event, "main")
     assert "未开设" in body and "开设会场" in body
+
+
+def test_main_venue_edit_page_says_nothing_of_approval(client, organizer, demo_event):
+    client.force_login(organizer)
+    body = client.get(f"/manage/{demo_event.slug}/venues/main/edit/").content.decode()
+    assert "审批" not in body and "分会场" not in body.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "审批和开设" in client.get(f"/manage/{demo_event.slug}/venues/110000/edit/").content.decode()
