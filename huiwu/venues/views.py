@@ -354,14 +354,12 @@ def quotas(request, event):
                 errors[r["id"]] = _("%(unit)s的名额“%(raw)s”不是整数，请填写 0 或正整数。") % {"unit": r["name"], "raw": raw}
         if not errors:
             try:
-                _units, warnings = services.set_quotas(event, wanted, actor=request.user)
+                services.set_quotas(event, wanted, actor=request.user)  # its warnings stay on the page
             except ApiError as exc:
                 for key, msgs in (exc.fields or {"quota.0": [exc.message]}).items():
                     errors[int(key.rsplit(".", 1)[-1])] = "".join(msgs)
             else:
                 messages.success(request, _("名额已保存。"))
-                for w in warnings:
-                    messages.warning(request, w)
                 return redirect("venues:quotas", event.slug)
         for m in errors.values():
             messages.error(request, m)
