@@ -112,6 +112,76 @@ def post_batch(url: str, token: str, items: list[dict]) -> tuple[float, list[dic
     return elapsed, json.loads(data)
 
 
+def _tree(root: int) -> list[int]:
+    """`root` and every process below it (gunicorn's workers, the queue)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def _database_backends(dbname: str) -> list[int]:
+    """PostgreSQL's backend processes serving `dbname` (their title names the database)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    title = f.read().decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres:") and f" {dbname} " in title:
+                out.append(int(entry))
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds these processes have used (gone ones count as 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+class CpuAccount:
+    """CPU used by the server, its database backends and this client over a stretch of the run.
+
+    Seconds of CPU per scan hardly change with what else the machine is doing, unlike scans per
+    second: `2 cores / CPU per scan` is what the machine could reach with nothing else on it.
+    """
+
+    def __init__(self, app):
+        from django.db import connection
+
+        self.server = _tree(app.proc.pid)
+        self.database = _database_backends(connection.settings_dict["NAME"]) if connection.vendor == "postgresql" else []
+        self.start = (cpu_seconds(self.server), cpu_seconds(self.database), time.process_time())
+
+    def per(self, n: int) -> str:
+        end = (cpu_seconds(self.server), cpu_seconds(self.database), time.process_time())
+        server, database, client = ((b - a) * 1000 / max(n, 1) for a, b in zip(self.start, end, strict=True))
+        total = server + database + client
+        return (f"CPU per scan {total:.2f} ms (server {server:.2f}, database {database:.2f}, client {client:.2f}); "
+                f"2 cores / that = {2000 / total:.0f} scans/s at most")
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))] * 1000
@@ -146,6 +216,7 @@ def main() -> None:
             s.join()
         until = time.monotonic() + args.seconds
         scanners = [Scanner(app.url, tok, codes[15:], until) for tok, codes in doors]
+        account = CpuAccount(app)
         started = time.monotonic()
         for s in scanners:
             s.start()
@@ -153,6 +224,7 @@ def main() -> None:
             s.join()
         elapsed = time.monotonic() - started
         results = [r for s in scanners for r in s.results]
+        cpu = account.per(len(results))
         lat = [t for _, t in results]
         by_status: dict[int, int] = {}
         for status, _ in results:
@@ -165,11 +237,14 @@ def main() -> None:
         print(f"single scans: {len(results)} in {elapsed:.1f} s = {len(results) / elapsed:.0f} scans/s "
               f"(goal >= 500); p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms (goal <= 100 ms); "
               f"mean {statistics.mean(lat) * 1000:.1f} ms; statuses {by_status}")
+        print(cpu + f"; load average {os.getloadavg()[0]:.1f}")
         assert arrivals == by_status.get(201, 0) + warm_ok, (arrivals, by_status, warm_ok)
         print(f"arrivals in the database: {arrivals} (= the 201s, warm-up included)")
 
         items = [{"code": c, "nonce": uuid.uuid4().hex, "at": None} for c in batch_codes]
+        account = CpuAccount(app)
         took, answers = post_batch(app.url, batch_token, items)
+        print("batch: " + account.per(len(items)).split(";")[0])
         statuses: dict[str, int] = {}
         for a in answers:
             statuses[a["status"]] = statuses.get(a["status"], 0) + 1

@@ -87,7 +87,7 @@ def create_token(user: Any, name: str = "cli") -> str:
 #: times a second with one token); a revoked token or a removed role stops working in every worker
 #: within this time, and at once in the process that made the change (signals in `apps.py`)
 TOKEN_TTL = 5.0
-_TOKENS: dict[str, tuple[float, Any]] = {}
+_TOKENS: dict[str, tuple[float, Any, list]] = {}
 
 
 def forget_tokens(**_kwargs: Any) -> None:
@@ -104,9 +104,14 @@ def user_for_token(key: str) -> Any | None:
     if not key:
         return None
     digest = _hash(key)
+    from .tenancy import Access
+
     hit = _TOKENS.get(digest)
     if hit is not None and time.monotonic() - hit[0] < TOKEN_TTL:
-        return copy.copy(hit[1])
+        user = copy.copy(hit[1])
+        # this request's own view of the kept memberships: refreshed (for this request) before a refusal
+        user._huiwu_access = Access(user=user, memberships=hit[2], from_cache=True)
+        return user
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=digest, revoked_at__isnull=True, user__is_active=True)
@@ -118,13 +123,11 @@ def user_for_token(key: str) -> Any | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    from .tenancy import Access
-
     user = token.user
-    Access.for_user(user).from_cache = True  # loaded now, kept: tenancy reloads before it refuses
+    memberships = Access.for_user(user).memberships
     if len(_TOKENS) > 10000:
         _TOKENS.clear()
-    _TOKENS[digest] = (time.monotonic(), user)
+    _TOKENS[digest] = (time.monotonic(), user, memberships)
     return copy.copy(user)
 
 

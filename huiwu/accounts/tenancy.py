@@ -9,7 +9,9 @@ PermissionDenied (403).
 
 from __future__ import annotations
 
+import copy
 import functools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +69,8 @@ class Access:
 
     user: Any
     memberships: list[Membership] = field(default_factory=list)
+    #: kept from an earlier request (a bearer token's few seconds): reloaded before anything is refused
+    from_cache: bool = False
 
     @classmethod
     def for_user(cls, user: Any) -> Access:
@@ -78,6 +82,24 @@ class Access:
         access = cls(user=user, memberships=list(Membership.objects.filter(user=user)))
         user._huiwu_access = access
         return access
+
+    def refresh(self) -> bool:
+        """Read the memberships again if they were kept from an earlier request; True when it did.
+
+        Called before anything is refused: a role given a moment ago holds at once (a role taken away
+        holds once the kept copy expires, `accounts.services.TOKEN_TTL`)."""
+        if not self.from_cache:
+            return False
+        self.memberships = list(Membership.objects.filter(user=self.user))
+        self.from_cache = False
+        return True
+
+    def sees(self, event: Event) -> bool:
+        """`events()` for one event already in hand, without a query."""
+        if any(m.role == Role.ORGANIZER and m.event_id is None for m in self.memberships):
+            return True
+        mine = {m.role for m in self.memberships if m.event_id == event.pk}
+        return Role.ORGANIZER in mine or (bool(mine) and event.status != Event.Status.DRAFT)
 
     # -- questions --------------------------------------------------------------------------
     def _on_event(self, event: Event) -> list[Membership]:
@@ -102,7 +124,9 @@ class Access:
         return out
 
     def can(self, perm: str, event: Event, venue: Venue | None = None) -> bool:
-        return any(perm in PERMS[r] for r in self.roles(event, venue))
+        if any(perm in PERMS[r] for r in self.roles(event, venue)):
+            return True
+        return self.refresh() and self.can(perm, event, venue)
 
     def unit_ids(self, event: Event, venue: Venue) -> set[int] | None:
         """Units whose attendees the user may edit at `venue`; None means all of them."""
@@ -144,10 +168,51 @@ def _deny(user: Any, what: str, request: Any = None, event: Event | None = None)
     return Denied(what)
 
 
-def resolve_event(user: Any, slug: str, perm: str = "event.view", request: Any = None) -> Event:
-    """The event `slug` if the user may `perm` it; else 404 (outside scope) or 403 (role too weak)."""
+_RECENT: dict[str, tuple[float, Event]] = {}
+#: how long `resolve_event(..., recent=True)` may use an event read by an earlier request of this process
+RECENT_TTL = 1.0
+
+
+def forget_events(**_kwargs: Any) -> None:
+    """Drop the events kept for scans (an event changed in this process)."""
+    _RECENT.clear()
+
+
+def _recent_event(slug: str) -> Event | None:
+    """The event `slug` as read at most `RECENT_TTL` seconds ago in this process (a copy per caller).
+
+    For the door's scans only, hundreds a second: a status change (closed, archived) holds there a
+    second later. Pages always read the event afresh.
+    """
+    hit = _RECENT.get(slug)
+    if hit is None or time.monotonic() - hit[0] >= RECENT_TTL:
+        event = Event.objects.filter(slug=slug).first()
+        if event is None:
+            _RECENT.pop(slug, None)
+            return None
+        if len(_RECENT) > 1000:
+            _RECENT.clear()
+        hit = _RECENT[slug] = (time.monotonic(), event)
+    return copy.copy(hit[1])
+
+
+def _find_event(access: Access, slug: str, recent: bool) -> Event | None:
+    if recent:
+        event = _recent_event(slug)
+        return event if event is not None and access.sees(event) else None
+    return access.events().filter(slug=slug).first()
+
+
+def resolve_event(user: Any, slug: str, perm: str = "event.view", request: Any = None, *,
+                  recent: bool = False) -> Event:
+    """The event `slug` if the user may `perm` it; else 404 (outside scope) or 403 (role too weak).
+
+    `recent=True` (the check-in scan) may use the event as read up to a second ago in this process.
+    """
     access = Access.for_user(user)
-    event = access.events().filter(slug=slug).first()
+    event = _find_event(access, slug, recent)
+    if event is None and access.refresh():  # memberships kept from an earlier request may be out of date
+        event = _find_event(access, slug, recent)
     if event is None:
         raise _deny(user, f"event:{slug}", request)
     if not access.can(perm, event):
@@ -163,6 +228,8 @@ def resolve_venue(
     event = resolve_event(user, slug, "event.view", request)
     access = Access.for_user(user)
     venue = access.venues(event).select_related("event", "host_unit").filter(code=code).first()
+    if venue is None and access.refresh():
+        venue = access.venues(event).select_related("event", "host_unit").filter(code=code).first()
     if venue is None:
         raise _deny(user, f"venue:{slug}/{code}", request, event)
     if not access.can(perm, event, venue):

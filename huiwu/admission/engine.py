@@ -411,17 +411,32 @@ _FACT = {
 }
 
 
+class _Title:
+    """A rule's title, made only when a message shows it (`%s` formatting calls `str`): a check that
+    passes, which is most of them at the door, never translates or formats anything."""
+
+    __slots__ = ("rule", "text")
+
+    def __init__(self, rule: dict[str, Any]):
+        self.rule, self.text = rule, None
+
+    def __str__(self) -> str:
+        if self.text is None:
+            self.text = rule_title(self.rule)
+        return self.text
+
+
 def _check(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz: tzinfo) -> Check:
     kind = rule["kind"]
-    title = rule_title(rule)
+    title = _Title(rule)
     if kind in _FACT:
-        fact, missing = (_(x) for x in _FACT[kind])
         answer = _occurred_in_window(decl.get(kind), rule, start, tz)
         if answer is None:
-            return Check(rule, PENDING, _("“%(title)s”：%(missing)s，请填写。") % {"title": title, "missing": missing})
+            return Check(rule, PENDING, _("“%(title)s”：%(missing)s，请填写。") % {"title": title,
+                                                                              "missing": _(_FACT[kind][1])})
         if answer:
             return Check(rule, NOT_ELIGIBLE, _("不符合“%(title)s”：%(fact)s，须更换为其他人员参会。")
-                         % {"title": title, "fact": fact})
+                         % {"title": title, "fact": _(_FACT[kind][0])})
         return Check(rule, "ok")
     if kind == "health_code":
         want = norm_color(rule.get("color")) or "green"
@@ -444,7 +459,7 @@ def _check(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz: tzin
     return _check_test(rule, decl, start, tz, title)
 
 
-def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz: tzinfo, title: str) -> Check:
+def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz: tzinfo, title: _Title) -> Check:
     test = decl.get("nucleic_acid_test")
     if not isinstance(test, dict):
         test = None
@@ -466,10 +481,12 @@ def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz:
                      % {"title": title})
     if travelled is False:
         return Check(rule, "n/a")
-    ask_travel = _("“%(title)s”：尚未回答是否出差返回，请填写。") % {"title": title}
+    def ask_travel() -> str:
+        return _("“%(title)s”：尚未回答是否出差返回，请填写。") % {"title": title}
+
     if not raw_sampled:
         if travelled is None:
-            return Check(rule, PENDING, ask_travel)
+            return Check(rule, PENDING, ask_travel())
         if earliest is not None:
             when = _("（须在%(earliest)s至%(start)s之间采样）") % {"earliest": fmt(earliest, tz), "start": fmt(start, tz)}
         else:
@@ -490,7 +507,7 @@ def _check_test(rule: dict[str, Any], decl: dict[str, Any], start: datetime, tz:
         else:
             shown = _("%(month)d月%(day)d日") % {"month": sampled.month, "day": sampled.day}
         if travelled is None:  # the test does not count; whether it is needed is not known yet
-            return Check(rule, PENDING, ask_travel)
+            return Check(rule, PENDING, ask_travel())
         if sampled > start:
             return Check(rule, NOT_ELIGIBLE, _("不符合“%(title)s”：采样时间%(sampled)s晚于会议开始时间%(start)s，请核对。")
                          % {"title": title, "sampled": shown, "start": fmt(start, tz)})

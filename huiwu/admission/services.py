@@ -570,16 +570,23 @@ def evaluate_attendee(attendee: Attendee) -> engine.Verdict:
     return judge(attendee, decl.answers if decl and decl.answers is not None else {})
 
 
-def _verdicts(attendees: list[Attendee], event: Event,
-              rules: list[AdmissionRule] | None = None) -> list[tuple[Attendee, DoorVerdict]]:
+def _verdicts(attendees: list[Attendee], event: Event, rules: list[AdmissionRule] | None = None,
+              decls: dict[int, Declaration] | None = None) -> list[tuple[Attendee, DoorVerdict]]:
     """Door verdicts for many attendees of one event: one query for their declarations, one for the rules
-    (none when the caller passes the event's `rule_objects`: the check-in scan keeps them for a second)."""
-    decls = {d.attendee_id: d for d in Declaration.objects.filter(attendee__in=[a.pk for a in attendees], current=True)}
+    (none when the caller passes the event's `rule_objects`: the check-in scan keeps them for a second;
+    nor when it passes the current declarations by attendee id, read with the person)."""
+    if decls is None:
+        decls = {d.attendee_id: d for d in
+                 Declaration.objects.filter(attendee__in=[a.pk for a in attendees], current=True)}
     all_rules = rule_objects(event) if rules is None else rules
     as_dicts = [r.as_dict() for r in all_rules if r.enabled]
-    titles: dict[str, str] = {}
-    for r in all_rules:
-        titles.setdefault(r.kind, r.title)
+    titles: dict[str, str] = {}  # made when a purged declaration needs them (rule_title translates)
+
+    def title(kind: str) -> str:
+        if not titles:
+            for r in all_rules:
+                titles.setdefault(r.kind, r.title)
+        return titles.get(kind, kind)
     tz = event_tz(event)
     out = []
     unruled: dict[int, bool] = {}
@@ -594,7 +601,7 @@ def _verdicts(attendees: list[Attendee], event: Event,
             out.append((a, _undeclared(engine.evaluate(as_dicts, {}, event.starts_at, venue.kind, venue.code, tz=tz))))
         elif d.answers is None:
             kinds = list(d.verdict_rules or [])
-            named = list(d.verdict_titles or []) or [titles.get(k, k) for k in kinds]
+            named = list(d.verdict_titles or []) or [title(k) for k in kinds]
             out.append((a, DoorVerdict(d.verdict, named, kinds, d.submitted_at, d)))
         else:
             venue = a.venue

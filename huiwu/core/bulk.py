@@ -38,6 +38,17 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple]) -
     return ids
 
 
+def insert_columns(model: type[Model]) -> list[str]:
+    """The fields (attnames) an INSERT of `model` gives: every concrete field but the primary key, in order."""
+    return [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def insert_values(obj: Any) -> tuple:
+    """An unsaved instance's values for `insert_columns`, prepared for the database (auto_now filled)."""
+    return tuple(f.get_db_prep_save(f.pre_save(obj, True), connection)
+                 for f in obj._meta.concrete_fields if not f.primary_key)
+
+
 def insert_objects(objs: list[Any]) -> list[Any]:
     """bulk_create for unsaved model instances of one model, by COPY on PostgreSQL; sets their pks."""
     if not objs:
@@ -45,9 +56,9 @@ def insert_objects(objs: list[Any]) -> list[Any]:
     model = type(objs[0])
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objs)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
-    for obj, pk in zip(objs, insert_rows(model, [f.attname for f in fields], rows), strict=True):
+    columns = insert_columns(model)
+    rows = [insert_values(obj) for obj in objs]
+    for obj, pk in zip(objs, insert_rows(model, columns, rows), strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
