@@ -414,14 +414,13 @@ def _place(event: Event, venue: Venue) -> None:
     Venue.objects.bulk_update(moved, ["order"])
 
 
-def _unit_suffix(event: Event) -> str:
-    """The office the event's regional host units are named with (济南市教育局 → 教育局), for a new one."""
-    from collections import Counter
+def _authority(event: Event):
+    """The office the event's branch venues belong to (教育局 for a province's 各设区市教育局), read from
+    its addressees and issuer as the review page reads them, for a region's unit added later."""
+    from huiwu.notices.branches import authority_of
 
-    found = Counter(u.name[len(u.region_name):] for u in
-                    Unit.objects.filter(hosted_venues__event=event).exclude(region_name="")
-                    if u.name.startswith(u.region_name) and len(u.name) > len(u.region_name))
-    return found.most_common(1)[0][0] if found else ""
+    return authority_of({"addressees": [a for a in re.split(r"[，,]", event.addressees or "") if a.strip()],
+                         "issuer": event.issuer})
 
 
 def usual_capacity(event: Event) -> int | None:
@@ -457,7 +456,7 @@ def add_branch_venue(event: Event, host: str, *, name: str = "", unit: str = "",
         capacity = usual_capacity(event)
     if not isinstance(capacity, int) or capacity <= 0:
         raise _invalid("capacity", _("请填写新会场的人数上限（正整数，例如 30）。"))
-    planned = from_lines(host)[0]
+    planned = from_lines(host, form=_authority(event))[0]
     if re.fullmatch(r"\d{6}", host) and not planned.code:
         raise _invalid("host", _("%(code)s 不是行政区划代码（GB/T 2260），请核对，或填写地区名称、单位全称。") % {"code": host})
     unit_name = fold(unit or "").strip()[:120]
@@ -466,7 +465,7 @@ def add_branch_venue(event: Event, host: str, *, name: str = "", unit: str = "",
         raise _conflict("venue_exists", _("%(region)s已有会场：%(venue)s（代码 %(code)s）。")
                         % {"region": host, "venue": existing.name, "code": existing.code}, "host")
     if planned.code:
-        host_unit = region_unit(planned.code, _unit_suffix(event), name=unit_name)
+        host_unit = region_unit(planned.code, name=unit_name or planned.unit)
         code = planned.code
     else:
         unit_name = unit_name or planned.unit[:120]
@@ -565,8 +564,10 @@ def remove_branch_venue(venue: Venue, *, actor: Any = None) -> dict[str, Any]:
 @transaction.atomic
 def rename_host_unit(venue: Venue, name: str, *, actor: Any = None) -> Venue:
     """Rename a branch venue's host unit. A unit only this venue uses is renamed in place (its
-    people's unit label follows); a unit other venues or events share is left alone and the venue
-    moves to a unit of the new name, unless it has filed already (its receipts name the old unit)."""
+    people's unit label follows). A unit other venues or events share is left alone: the venue moves
+    to the unit of the new name (of the same region, when it is a region's), unless it has filed
+    already (its receipts name the old unit)."""
+    from huiwu.events.divisions import region_unit
     from huiwu.events.services import check_writable
 
     check_writable(venue.event)
@@ -578,23 +579,23 @@ def rename_host_unit(venue: Venue, name: str, *, actor: Any = None) -> Venue:
     unit = venue.host_unit
     if unit is not None and unit.name == name:
         return venue
+    region = unit.region_code if unit is not None else ""
+    namesake = Unit.objects.filter(region_code=region, name=name).exists()
     shared = unit is not None and (
         Venue.objects.filter(host_unit=unit).exclude(pk=venue.pk).exists()
         or VenueUnit.objects.filter(unit=unit).exists()
         or Attendee.objects.filter(filed_by_unit=unit).exclude(venue=venue).exists())
     before = {"host_unit": unit.name if unit else None}
-    if unit is not None and not shared:
+    if unit is not None and not shared and not namesake:
         unit.name = name
         unit.save(update_fields=["name"])
-    elif unit is not None and unit.region_code:
-        raise _invalid("host_unit", _("“%(unit)s”是%(region)s的单位，其他会场也在使用，名称不能在这里修改；可以只修改会场名称。")
-                       % {"unit": unit.name, "region": unit.region_name or unit.region_code})
     elif Attendee.objects.filter(venue=venue).exists() or venue.receipts.exists():
-        raise _invalid("host_unit", _("%(venue)s已有回执，其中写的是“%(unit)s”，不能再更换承办单位；可以只修改会场名称。")
+        raise _invalid("host_unit", _("“%(unit)s”也用于其他会场，而%(venue)s已有回执，不能再更换承办单位；可以只修改会场名称。")
                        % {"venue": venue.name, "unit": unit.name if unit else ""})
     else:
-        new = Unit.objects.filter(name=name, region_code="").order_by("id").first() or Unit.objects.create(
-            name=name, kind=_unit_kind(name), order=2000)
+        new = region_unit(region, name=name) if region else (
+            Unit.objects.filter(name=name, region_code="").order_by("id").first()
+            or Unit.objects.create(name=name, kind=_unit_kind(name), order=2000))
         twin = venue.event.venues.filter(host_unit=new).exclude(pk=venue.pk).first()
         if twin is not None:
             raise _conflict("venue_exists", _("%(unit)s已承办%(venue)s，同一单位不能再设一个分会场。")

@@ -124,9 +124,17 @@ def test_rename_venue_and_host_unit(api_client, organizer):
     url = f"/api/v1/events/{event.slug}/venues/330500"
     resp = api.patch(url, json.dumps({"name": "湖州市主分会场"}), content_type="application/json")
     assert resp.status_code == 200 and resp.json()["name"] == "湖州市主分会场"
+    # Huzhou's unit is the other event's too: this venue moves to a unit of the new name, same region
     resp = api.patch(url, json.dumps({"host_unit": "湖州市教育局职成教处"}), content_type="application/json")
-    assert resp.status_code == 422 and "其他会场也在使用" in resp.json()["error"]["message"]
+    assert resp.status_code == 200 and resp.json()["host_unit"] == "湖州市教育局职成教处"
+    assert event.venues.get(code="330500").host_unit.region_code == "330500"
     assert other.venues.get(code="330500").host_unit.name == "湖州市教育局"
+    # once the venue has filed, its receipts name the unit: only the venue's name may change then
+    v = other.venues.get(code="330500")
+    Attendee.objects.create(event=other, venue=v, name="郑一", unit="湖州市教育局", phone="13700004444")
+    resp = api.patch(f"/api/v1/events/{other.slug}/venues/330500", json.dumps({"host_unit": "湖州市教育局职成教处"}),
+                     content_type="application/json")
+    assert resp.status_code == 422 and "已有回执，不能再更换承办单位" in resp.json()["error"]["message"]
 
     # a unit only this venue uses is renamed in place
     resp = api.post(f"/api/v1/events/{event.slug}/venues", json.dumps({"host": "浙江工业职业技术学院"}),
@@ -135,7 +143,7 @@ def test_rename_venue_and_host_unit(api_client, organizer):
     resp = api.patch(f"/api/v1/events/{event.slug}/venues/{code}", json.dumps({"host_unit": "浙江工业职业技术大学"}),
                      content_type="application/json")
     assert resp.status_code == 200 and resp.json()["host_unit"] == "浙江工业职业技术大学"
-    assert AuditEntry.objects.filter(action="venue.rename_host").count() == 1
+    assert AuditEntry.objects.filter(action="venue.rename_host").count() == 2
 
 
 def test_archived_event_refuses_every_change(api_client, organizer):
@@ -245,3 +253,19 @@ def test_quota_page_names_the_unit_and_saves_all_or_nothing(client, api_client, 
                     content_type="application/json")
     assert resp.status_code == 201 and resp.json()["quota"] == 5
 
+
+
+def test_demo_region_added_back_gets_its_office_and_place(api_client, organizer, demo_event):
+    """The notice's authority names a region's unit (教育厅(教委) → 北京市教育委员会, the unit the
+    data migration made), and the venue goes back to the head of the official list."""
+    api = api_client(organizer)
+    base = f"/api/v1/events/{demo_event.slug}/venues"
+    before = _codes(demo_event)
+    unit_id = demo_event.venues.get(code="110000").host_unit_id
+    assert api.delete(f"{base}/110000").status_code == 204
+    resp = api.post(base, json.dumps({"host": "北京市"}), content_type="application/json")
+    assert resp.status_code == 201 and resp.json()["host_unit"] == "北京市教育委员会" and resp.json()["capacity"] == 30
+    assert demo_event.venues.get(code="110000").host_unit_id == unit_id
+    assert _codes(demo_event) == before
+    # the demo is published: the organizer is told the new venue still needs its invitation
+    assert any("生成邀请链接" in n for n in resp.json()["notes"])
