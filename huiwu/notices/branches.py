@@ -40,6 +40,7 @@ _REGION_WORDS = re.compile(
     r"直管市|直管县|直辖县级市?|省直辖县级?|自治县|自治区(?=直辖)|地(?=[、市州])|"
     r"[省市县区州盟旗]|、|及|\([省市县区州盟旗地、]+\))+")
 _ISSUER_OFFICE = re.compile(r"^(?:中华人民共和国|国家)?(.{2,12}?)(?:办公厅|办公室|秘书处)?$")
+_NAMED_OFFICE = re.compile(r"[^省市县区州盟旗各、()]{1,12}(?:厅|局|委员会|委)")
 _PROVINCE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区)(?!级)")
 
 
@@ -133,6 +134,16 @@ def _direct(phrase: str, province: str) -> tuple[list[tuple[str, str]], str]:
     return [(d.code, wanted[d.code]) for d in direct if d.code in wanted], phrase
 
 
+def _one_region(phrase: str) -> D.Division | None:
+    """The division a phrase names with its office right after the full name (韩城市教育局,
+    北京市教育委员会), not a unit inside it (平潭综合实验区社会事业局, 北京开放大学)."""
+    division = D.in_text(phrase)
+    if division is None or not phrase.startswith(division.name):
+        return None
+    office = phrase[len(division.name):]
+    return division if _NAMED_OFFICE.fullmatch(office) else None
+
+
 def authority_of(parsed: dict[str, Any]) -> Authority | None:
     """The office the notice's branch venues belong to: the first region phrase's, else the issuer's
     (for venues the organizer adds by name or code on the review page or later)."""
@@ -183,6 +194,10 @@ def plan(parsed: dict[str, Any]) -> list[Planned]:
                 for z in zones:
                     rest = rest.replace(z, "")
             phrase = rest
+        named = _one_region(phrase) if not found else None
+        if named is not None:  # 韩城市教育局: that region's office, as written
+            regions.append(Planned(named.code, f"{named.name}分会场", phrase, True, raw))  # i18n: data
+            continue
         if not found:  # not a region this table knows: a unit the organizer names and confirms
             name = re.sub(r"^各", "", raw.strip())
             others.append(Planned("", f"{name}分会场", name, False, raw))  # i18n: data

@@ -273,3 +273,12 @@ def test_every_corpus_notice_still_plans(db):
                 names = (D.region_name(p.code), *D.ALIASES.get(p.code, ()))
                 assert "(" not in p.unit and p.unit.startswith(names) and p.name.startswith(names), (path.name, p)
     assert seen > 500
+
+
+def test_an_addressee_naming_one_region_is_that_regions_venue(db):
+    p = plan(parsed("陕西省教育厅", ["各设区市教育局", "杨凌示范区教育局", "韩城市教育局"]))
+    assert [(x.code, x.name, x.unit, x.keep) for x in p][-2:] == [
+        ("610581", "韩城市分会场", "韩城市教育局", True), ("", "杨凌示范区教育局分会场", "杨凌示范区教育局", False)]
+    # a unit inside a region is no region's office: it waits for the organizer
+    for unit in ("平潭综合实验区社会事业局", "北京开放大学", "北京市教育委员会直属各单位"):
+        assert [(x.code, x.keep) for x in plan(parsed("福建省教育厅", [unit]))] == [("", False)], unit
