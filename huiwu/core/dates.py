@@ -52,3 +52,25 @@ def zone_label(name: str | None) -> str:
     if not name or name in BEIJING:
         return _("北京时间")
     return name
+
+
+def input_hint(kind: str, value: date | datetime | str | None = None) -> str:
+    """What stands beside a browser date input, whose own display follows the computer's locale
+    (mm/dd/yyyy on an English Windows): the current value in our style, or an example.
+
+    `kind` is "date" or "datetime"; `value` the field's value (a date, a naive local datetime,
+    or the ISO text the input holds).
+    """
+    if isinstance(value, str) and value.strip():
+        try:
+            value = date.fromisoformat(value.strip()[:10]) if kind == "date" else datetime.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    zone = zone_label(timezone.get_current_timezone_name())
+    if kind == "date":
+        if isinstance(value, (date, datetime)):
+            return _("当前：%(value)s") % {"value": long_date(value)}
+        return _("例：2026-12-05（年、月、日的顺序随本机设置）")
+    if isinstance(value, datetime):
+        return _("当前：%(value)s，%(zone)s") % {"value": long_dt(value), "zone": zone}
+    return _("例：2026-12-05 16:00，%(zone)s（年、月、日的顺序随本机设置）") % {"zone": zone}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huiwu.core import widgets
+
 from .models import Event
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -13,7 +15,7 @@ DT_FORMAT = "%Y-%m-%dT%H:%M"
 def _dt(label, required=False):
     return forms.DateTimeField(
         label=label, required=required, input_formats=[DT_FORMAT, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DT_FORMAT),
+        widget=widgets.DateTimeInput(),
         error_messages={"invalid": _("时间格式不正确，请按 2021-11-23 10:00 的格式填写。"),
                         "required": _("请填写时间。")},
     )
@@ -28,7 +30,7 @@ class EventForm(forms.ModelForm):
     rehearsal_starts_at = _dt(_("视频调试开始"))
     rehearsal_ends_at = _dt(_("视频调试结束"))
     issued_on = forms.DateField(label=_("发文日期"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                widget=widgets.DateInput(),
                                 error_messages={"invalid": _("日期格式不正确，请按 2021-11-19 的格式填写。")})
     main_capacity = forms.IntegerField(label=_("主会场人数上限"), required=False, min_value=1)
     branch_capacity = forms.IntegerField(label=_("每个分会场人数上限"), required=False, min_value=1,

@@ -10,6 +10,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huiwu.core import widgets
+
 from .parser import event_name
 
 #: each parser field in plain Chinese, for the review page and the list of fields not found
@@ -54,7 +56,7 @@ class NoticeInputForm(forms.Form):
 
 
 def _dt_widget():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DT_FORMAT)
+    return widgets.DateTimeInput()
 
 
 def _dt_field(label, required=False):
@@ -86,7 +88,7 @@ class ReviewForm(forms.Form):
     doc_number = forms.CharField(label=FIELD_LABELS["doc_number"], max_length=80, required=False)
     issuer = forms.CharField(label=FIELD_LABELS["issuer"], max_length=120, required=False)
     issued_on = forms.DateField(label=FIELD_LABELS["issued_on"], required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                widget=widgets.DateInput())
     addressees = forms.CharField(label=FIELD_LABELS["addressees"], required=False,
                                  widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一个单位"))
     theme = forms.CharField(label=FIELD_LABELS["theme"], max_length=200, required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huiwu.core import widgets
 from huiwu.venues.models import Venue
 
 
@@ -17,7 +18,7 @@ class ApprovalForm(forms.Form):
     approving_body = forms.CharField(label=_("审批机关"), max_length=200, required=False,
                                      help_text=_("当地疫情联防联控机制（领导小组、指挥部）"))
     approved_on = forms.DateField(label=_("审批日期"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # ISO: what a date input shows
+                                  widget=widgets.DateInput(),  # ISO: what a date input holds
                                   error_messages={"invalid": _("审批日期格式不正确，请按 2021-11-19 的格式填写。")})
     approval_document = forms.FileField(label=_("审批文件（PDF、JPG 或 PNG）"), required=False,
                                         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
@@ -35,7 +36,7 @@ class DecisionForm(forms.Form):
 class ExtensionForm(forms.Form):
     until = forms.DateTimeField(
         label=_("回执延期至"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=widgets.DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"invalid": _("时间格式不正确，请按 2021-11-21 16:00 的格式填写。")},
     )
