@@ -226,8 +226,8 @@ def from_lines(text: str, *, source: str = "", form: Authority | None = None) ->
         if not line:
             continue
         division = D.lookup(line) if re.fullmatch(r"\d{6}", line) else D.by_name(line)
-        if division is not None or line == D.CORPS:
-            code = division.code if division is not None else line
+        if division is not None or line in (D.CORPS, D.region_name(D.CORPS)):
+            code = division.code if division is not None else D.CORPS
             out.append(_region(code, form, source or line))
         else:
             out.append(Planned("", f"{line}分会场", line, True, source or line))  # i18n: data

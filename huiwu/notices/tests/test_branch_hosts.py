@@ -174,8 +174,8 @@ def test_review_page_shows_and_keeps_the_notices_host_names(client, organizer):
 
 def test_added_lines_and_region_units(db):
     form = D.authority("卫生健康委")
-    assert [(p.code, p.unit) for p in from_lines("370100\n北京市", form=form)] == [
-        ("370100", "济南市卫生健康委员会"), ("110000", "北京市卫生健康委员会")]
+    assert [(p.code, p.unit) for p in from_lines("370100\n北京市\n新疆生产建设兵团", form=form)] == [
+        ("370100", "济南市卫生健康委员会"), ("110000", "北京市卫生健康委员会"), ("660000", "新疆生产建设兵团卫生健康委员会")]
     assert [p.unit for p in from_lines("北京市\n济南市")] == ["北京市教育委员会", "济南市"]  # no office known
     assert authority_of(parsed("国家卫生健康委员会办公厅", ["各省、自治区、直辖市卫生健康委"])).province == "卫生健康委员会"
     seed = Unit.objects.get(region_code="110000", name="北京市教育委员会")
