@@ -490,7 +490,7 @@ def selftest_json(t: SelfTest | None) -> dict[str, Any] | None:
 def results_by_venue(event: Event) -> dict[int, dict[str, Any]]:
     """Per venue id: its slot, checklist result, attempts and latest self-test (three queries).
 
-    Used by the attendance report and the overview; venues without a slot or a self-test are absent.
+    Used by the attendance report; venues without a slot or a self-test are absent.
     """
     out: dict[int, dict[str, Any]] = {}
     attempts = dict(Attempt.objects.filter(rehearsal__venue__event=event).values("rehearsal__venue_id")

@@ -79,3 +79,31 @@ def test_names_are_escaped(client, organizer, demo_event):
     client.force_login(organizer)
     body = client.get(f"/manage/{demo_event.slug}/").content.decode()
     assert "&lt;b&gt;北京&lt;/b&gt;" in body and "<b>北京</b>" not in body
+
+
+def test_a_column_of_fields_reads_with_the_venues_query(client, organizer, demo_event, count_queries, monkeypatch):
+    """Values of a venue's one-to-one rows or a per-venue subquery cost no query of their own; a value
+    named like a row attribute lands on it, others in `extra`."""
+    from django.db.models import Count, F, OuterRef, Subquery
+
+    from huiwu.dashboard import overview
+    from huiwu.receipts.models import Attendee
+
+    people = Attendee.objects.filter(venue_id=OuterRef("pk")).order_by().values("venue_id").annotate(n=Count("id"))
+    column = overview.Column("probe", lambda: "探针", lambda r, c: f"{r.extra['host']}|{r.extra['people']}",
+                             fields=lambda: {"host": F("host_unit__name"), "people": Subquery(people.values("n")),
+                                             "tech": F("code")})
+    client.force_login(organizer)
+    url = f"/manage/{demo_event.slug}/"
+    client.get(url)
+    with count_queries() as before:
+        client.get(url)
+    monkeypatch.setattr(overview, "COLUMNS", [*overview.COLUMNS, column])
+    monkeypatch.setattr("huiwu.dashboard.views.COLUMNS", overview.COLUMNS)
+    with count_queries() as after:
+        body = client.get(url).content.decode()
+    assert len(after) == len(before)
+    bj = Venue.objects.select_related("host_unit").get(event=demo_event, code="110000")
+    row = body.split('data-code="110000"', 1)[1].split("</tr>", 1)[0]
+    assert f'data-label="探针">{bj.host_unit.name}|None</td>' in row
+    assert {r.code: r.tech for r in overview.overview_rows(demo_event, [column])}["110000"] == "110000"
