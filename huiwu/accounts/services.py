@@ -291,8 +291,14 @@ def reset_wait(login: str, ip: str | None) -> int:
                   (recent.filter(ip=ip), FREE_RESETS_PER_ADDRESS)], now, window, _whole_window)
 
 
+def _forget_old_rows() -> None:
+    """Rows older than the window count for nothing (neither throttle looks further back)."""
+    LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(seconds=settings.HUIWU_LOGIN_WINDOW_SECONDS)).delete()
+
+
 def note_reset_request(login: str, ip: str | None) -> None:
     """Count a password-reset request for reset_wait."""
+    _forget_old_rows()
     LoginFailure.objects.create(username=_reset_key(login), ip=ip)
 
 
@@ -302,6 +308,7 @@ def login_blocked(username: str, ip: str | None) -> bool:
 
 
 def note_login_failure(username: str, ip: str | None) -> None:
+    _forget_old_rows()
     LoginFailure.objects.create(username=username[:150], ip=ip)
     record("login.failed", actor_label=username[:100], ip=ip)
 

@@ -115,3 +115,4 @@ def test_reset_throttle_ends_after_the_window(client, coordinator, smtp_server, 
     with django_capture_on_commit_callbacks(execute=True):
         resp = client.post("/accounts/password/reset/", {"login": coordinator.username})
     assert resp.status_code == 200 and 'id="reset-sent"' in resp.content.decode()
+    assert LoginFailure.objects.count() == 1  # the old rows are gone, only this request's is kept
