@@ -53,6 +53,22 @@ def test_attachment_picker_redirects_to_the_form(client, demo_event):
     assert resp.status_code == 302 and resp["Location"].endswith("/templates/440300.docx")
 
 
+def _with_column(column, client, organizer, event, count_queries, monkeypatch):
+    """The overview's queries without and with `column` added, and the page with it."""
+    from huiwu.dashboard import overview
+
+    client.force_login(organizer)
+    url = f"/manage/{event.slug}/"
+    client.get(url)
+    with count_queries() as before:
+        client.get(url)
+    monkeypatch.setattr(overview, "COLUMNS", [*overview.COLUMNS, column])
+    monkeypatch.setattr("huiwu.dashboard.views.COLUMNS", overview.COLUMNS)
+    with count_queries() as after:
+        body = client.get(url).content.decode()
+    return before, after, body
+
+
 def test_a_domain_adds_a_column_with_one_query(client, organizer, demo_event, count_queries, monkeypatch):
     from huiwu.dashboard import overview
 
@@ -61,15 +77,7 @@ def test_a_domain_adds_a_column_with_one_query(client, organizer, demo_event, co
             rows[venue_id].extra["probe"] = f"<{code}>"
 
     column = overview.Column("probe", lambda: "探针", lambda r, c: r.extra["probe"], load=load)
-    client.force_login(organizer)
-    url = f"/manage/{demo_event.slug}/"
-    client.get(url)
-    with count_queries() as before:
-        client.get(url)
-    monkeypatch.setattr(overview, "COLUMNS", [*overview.COLUMNS, column])
-    monkeypatch.setattr("huiwu.dashboard.views.COLUMNS", overview.COLUMNS)
-    with count_queries() as after:
-        body = client.get(url).content.decode()
+    before, after, body = _with_column(column, client, organizer, demo_event, count_queries, monkeypatch)
     assert "<th>探针</th>" in body and 'data-label="探针">&lt;660000&gt;</td>' in body  # escaped
     assert len(after) == len(before) + 1
 
@@ -93,15 +101,7 @@ def test_a_column_of_fields_reads_with_the_venues_query(client, organizer, demo_
     column = overview.Column("probe", lambda: "探针", lambda r, c: f"{r.extra['host']}|{r.extra['people']}",
                              fields=lambda: {"host": F("host_unit__name"), "people": Subquery(people.values("n")),
                                              "tech": F("code")})
-    client.force_login(organizer)
-    url = f"/manage/{demo_event.slug}/"
-    client.get(url)
-    with count_queries() as before:
-        client.get(url)
-    monkeypatch.setattr(overview, "COLUMNS", [*overview.COLUMNS, column])
-    monkeypatch.setattr("huiwu.dashboard.views.COLUMNS", overview.COLUMNS)
-    with count_queries() as after:
-        body = client.get(url).content.decode()
+    before, after, body = _with_column(column, client, organizer, demo_event, count_queries, monkeypatch)
     assert len(after) == len(before)
     bj = Venue.objects.select_related("host_unit").get(event=demo_event, code="110000")
     row = body.split('data-code="110000"', 1)[1].split("</tr>", 1)[0]
