@@ -277,10 +277,13 @@ def unpublish(event: Event, *, actor: Any = None) -> tuple[Event, int]:
     """Take a published event back to draft (public page, invitations and filing close again), only
     while nobody filed anything or accepted an invitation; links not yet used are revoked so nobody
     signs up to a draft. Audited; returns the event and how many links were revoked."""
+    from huiwu.accounts.models import Invitation
     from huiwu.accounts.services import revoke_invitation
 
     event = Event.objects.select_for_update().get(pk=event.pk)
     check_writable(event)
+    # links being accepted right now finish first (accepting locks its row), then count as accepted
+    list(Invitation.objects.select_for_update(of=("self",)).filter(venue__event=event).values_list("pk", flat=True))
     blockers = unpublish_blockers(event)
     if blockers:
         code = "invalid_transition" if event.status != Event.Status.PUBLISHED else "event_in_use"
