@@ -541,23 +541,104 @@ def check_image(data: bytes, limits: Limits = IMAGE) -> tuple[int, int]:
     return width, height
 
 
-_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
-_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)(?![a-zA-Z])")
+#: names that make a PDF act: scripts, launching programs, files carried inside, Flash, XML forms
+_PDF_ACTIVE = frozenset({b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"RichMedia", b"XFA"})
+#: what matters outside streams: a string's start, a comment, a name (group 1), or the keywords that
+#: open a stream's data or end an object (group 2); "endstream" is no match (a letter precedes it)
+_PDF_TOKEN = re.compile(rb"\(|%|/([^\s()<>\[\]{}/%]*)|(?<![A-Za-z])(stream|endobj)(?![A-Za-z])")
+_PDF_IN_STRING = re.compile(rb"\\.|[()]", re.S)
+_PDF_EOL = re.compile(rb"[\r\n]")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+#: stream filters other than FlateDecode (full names and the abbreviations of inline images)
+_PDF_OTHER_FILTERS = frozenset({b"ASCIIHexDecode", b"ASCII85Decode", b"LZWDecode", b"RunLengthDecode",
+                                b"CCITTFaxDecode", b"JBIG2Decode", b"DCTDecode", b"JPXDecode", b"Crypt",
+                                b"AHx", b"A85", b"LZW", b"RL", b"CCF", b"DCT"})
+
+
+def _pdf_refuse_active() -> UnsafeFile:
+    return UnsafeFile(_("PDF 文件含有脚本、自动操作或嵌入的附件，出于安全原因拒收。请用“打印为 PDF”重新导出后上传。"))
+
+
+def _pdf_scan(data: bytes, limits: Limits, inflated: list[int], nested: bool = False) -> int:
+    """Walk a PDF's objects as a reader does, without reading stream data (fonts, images and page
+    contents are binary: their bytes may spell "/JS" by chance): refuse an active name in any
+    dictionary, and return the page objects counted. Object streams (`/Type /ObjStm`: dictionaries
+    packed in a stream) are inflated within the limits and walked too.
+
+    A stream is skipped to the first "endstream" after it, never by its /Length: a /Length too long
+    cannot hide the objects after the real end, and the bytes "endstream" inside compressed data
+    only make the walk read some binary as if it were objects (a refusal at worst, never a miss)."""
+    pages, pos, prev = 0, 0, b""
+    objstm = flate = other_filter = False
+    while (m := _PDF_TOKEN.search(data, pos)) is not None:
+        pos = m.end()
+        if m.group(1) is not None:  # a name; #xx escapes spell the same name (/J#53 is /JS)
+            name = _PDF_NAME_ESCAPE.sub(lambda e: bytes([int(e.group(1), 16)]), m.group(1))
+            if name in _PDF_ACTIVE:
+                raise _pdf_refuse_active()
+            if prev == b"Type":
+                pages += name == b"Page"
+                objstm = objstm or name == b"ObjStm"
+            if name in (b"FlateDecode", b"Fl"):
+                flate = True
+            elif name in _PDF_OTHER_FILTERS:
+                other_filter = True
+            prev = name
+        elif m.group(2) == b"endobj":
+            prev, objstm, flate, other_filter = b"", False, False, False
+        elif m.group(2) == b"stream":
+            start = pos + (2 if data[pos:pos + 2] == b"\r\n" else 1 if data[pos:pos + 1] in (b"\n", b"\r") else 0)
+            end = data.find(b"endstream", start)
+            end = len(data) if end < 0 else end
+            if objstm and not nested:
+                pages += _pdf_scan(_pdf_inflate(data[start:end], flate, other_filter, limits, inflated),
+                                   limits, inflated, nested=True)
+            pos, prev, objstm, flate, other_filter = end + 9, b"", False, False, False
+        elif m.group() == b"(":  # a string: balanced parentheses, backslash escapes
+            depth = 1
+            while depth and (e := _PDF_IN_STRING.search(data, pos)) is not None:
+                depth += {b"(": 1, b")": -1}.get(e.group(), 0)
+                pos = e.end()
+            if depth:
+                pos = len(data)
+        else:  # a comment, to the end of its line
+            e = _PDF_EOL.search(data, pos)
+            pos = e.end() if e else len(data)
+    return pages
+
+
+def _pdf_inflate(raw: bytes, flate: bool, other_filter: bool, limits: Limits, inflated: list[int]) -> bytes:
+    """An object stream's objects: as stored, or inflated (FlateDecode) within the limits of one
+    member and of all of them together (`inflated[0]` counts what the file has inflated so far).
+
+    Data that does not inflate is not read, as before object streams were: an encrypted PDF (a
+    government file "protected" against editing) encrypts its streams, and huiwu does not decrypt."""
+    if other_filter:
+        raise UnsafeFile(_("PDF 文件的对象流用了无法检查的编码方式，出于安全原因拒收。请用“打印为 PDF”重新导出后上传。"))
+    if not flate:
+        return raw
+    room = min(limits.max_member_bytes, limits.max_total_bytes - inflated[0])
+    try:
+        out = zlib.decompressobj().decompress(raw, room + 1) if room > 0 else b"?"
+    except zlib.error:
+        return b""
+    if len(out) > room:
+        raise UnsafeFile(_("PDF 文件解压后过大，可能是恶意构造的文件。请重新导出后上传。"))
+    inflated[0] += len(out)
+    return out
 
 
 def check_pdf(data: bytes, limits: Limits = PDF) -> int:
     """Sanity of a PDF before anyone stores or shows it: header, size, an end marker (a file that
-    was not sent whole has none), no scripts, launch actions or embedded files, and at most
-    `limits.max_pages` page objects. Returns the pages counted (0 when they sit in compressed
-    object streams, which only a full parser could count)."""
+    was not sent whole has none), no scripts, launch actions or embedded files in any object's
+    dictionary (object streams included; stream data such as fonts is not read), and at most
+    `limits.max_pages` page objects. Returns the pages counted."""
     check_size(data, limits)
     if not data.startswith(b"%PDF-"):
         raise UnsafeFile(_("这不是 PDF 文件（内容是%(what)s）。") % {"what": _WHAT_NAMES[what_it_is(data)]})
     if b"%%EOF" not in data[-2048:]:
         raise UnsafeFile(_("PDF 文件不完整（可能没有传完）。请重新导出或重新上传完整的文件。"))
-    if _PDF_ACTIVE.search(data):
-        raise UnsafeFile(_("PDF 文件含有脚本、自动操作或嵌入的附件，出于安全原因拒收。请用“打印为 PDF”重新导出后上传。"))
-    pages = len(_PDF_PAGE.findall(data))
+    pages = _pdf_scan(data, limits, [0])
     if pages > limits.max_pages:
         raise UnsafeFile(_("PDF 文件页数过多（%(n)d 页，上限 %(max)d 页）。请只保留需要的页面后上传。")
                          % {"n": pages, "max": limits.max_pages})

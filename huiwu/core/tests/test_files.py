@@ -138,6 +138,83 @@ def test_pdf_sanity():
         check_pdf(b"PK\x03\x04" + b"\0" * 100)
 
 
+def _stream(dictionary: bytes, data: bytes) -> bytes:
+    return b"<< " + dictionary + b" /Length %d >>\nstream\r\n" % len(data) + data + b"\r\nendstream"
+
+
+HOSTILE = b"<< /S /JavaScript /JS (app.alert(1)) >> /Launch /EmbeddedFile"
+
+
+def test_pdf_stream_data_is_not_read_as_objects():
+    """A font, an image or a page's drawing is binary; its bytes may spell /JS (a LibreOffice PDF's
+    compressed font did): only the objects' dictionaries are read."""
+    content = b"7 0 obj " + _stream(b"", b"BT (" + HOSTILE + b") Tj ET") + b" endobj\n"
+    font = b"8 0 obj " + _stream(b"/Filter /FlateDecode", zlib.compress(b"x" * 50) + HOSTILE) + b" endobj\n"
+    assert check_pdf(_pdf(2, content + font)) == 2
+    # a comment and a string may hold the words too
+    assert check_pdf(_pdf(1, b"% /JS in a comment\n9 0 obj << /Title (a /JS \\) (nested) title) >> endobj\n")) == 1
+
+
+@pytest.mark.parametrize("hidden", [
+    b"9 0 obj << /S /J#61vaScript /J#53 (app.alert(1)) >> endobj\n",  # names spelt with #xx escapes
+    # a /Length running past the real end does not hide the objects after it
+    b"9 0 obj << /Length 5000 >>\nstream\r\nabc\r\nendstream endobj\n10 0 obj << /S /Launch >> endobj\n",
+    # "stream" inside a string is a word, not the start of data to skip
+    b"9 0 obj << /Title (>> stream\n) /OpenAction << /S /JavaScript >> >> endobj\nendstream\n",
+    # dictionaries packed in an object stream, compressed or not
+    b"9 0 obj " + _stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+                          zlib.compress(b"11 0 " + HOSTILE)) + b" endobj\n",
+    b"9 0 obj " + _stream(b"/Type/ObjStm /N 1 /First 4", b"11 0 << /Type /Filespec /EF << /F 12 0 R >> /EmbeddedFile >>")
+    + b" endobj\n",
+])
+def test_pdf_active_names_are_found_in_every_dictionary(hidden):
+    with pytest.raises(UnsafeFile, match="脚本"):
+        check_pdf(_pdf(1, hidden))
+
+
+def test_pdf_object_streams_count_their_pages_within_limits():
+    packed = b"".join(b"<< /Type /Page /Parent 2 0 R >> " for _ in range(5))
+    objstm = b"9 0 obj " + _stream(b"/Type /ObjStm /N 5 /First 20 /Filter /FlateDecode", zlib.compress(packed))
+    assert check_pdf(_pdf(1, objstm + b" endobj\n")) == 6
+    with pytest.raises(UnsafeFile, match="页数过多"):
+        check_pdf(_pdf(1, objstm + b" endobj\n"), PDF.but(max_pages=5))
+    bomb = b"9 0 obj " + _stream(b"/Type /ObjStm /Filter /FlateDecode", zlib.compress(b" " * 2_000_000)) + b" endobj\n"
+    with pytest.raises(UnsafeFile, match="解压后过大"):
+        check_pdf(_pdf(1, bomb), PDF.but(max_member_bytes=1_000_000))
+    with pytest.raises(UnsafeFile, match="无法检查的编码"):
+        check_pdf(_pdf(1, b"9 0 obj " + _stream(b"/Type /ObjStm /Filter /ASCIIHexDecode", packed.hex().encode())))
+
+
+def test_libreoffice_pdf_with_js_bytes_in_an_image_is_accepted(tmp_path):
+    """A real LibreOffice PDF whose image stream holds "/JS" and "/JavaScript" (a JPEG comment; with
+    these export options LibreOffice keeps the JPEG's bytes as they are): accepted, one page."""
+    import docx
+    from PIL import Image
+
+    from conftest import require_office
+    from huiwu.core.office import soffice
+
+    require_office("docx")
+    photo = io.BytesIO()
+    picture = Image.new("RGB", (600, 400), (200, 30, 30))
+    for x in range(0, 600, 7):
+        for y in range(0, 400, 5):
+            picture.putpixel((x, y), (x % 255, y % 255, 90))
+    picture.save(photo, "JPEG", quality=75, comment=HOSTILE)
+    doc = docx.Document()
+    doc.add_paragraph("视频调试安排")
+    doc.add_picture(io.BytesIO(photo.getvalue()))
+    doc.save(tmp_path / "notice.docx")
+    keep_jpeg = ('pdf:writer_pdf_Export:{"ReduceImageResolution":{"type":"boolean","value":"false"},'
+                 '"UseLosslessCompression":{"type":"boolean","value":"false"}}')
+    subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", keep_jpeg, "--outdir", str(tmp_path), str(tmp_path / "notice.docx")],
+                   check=True, capture_output=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    data = (tmp_path / "notice.pdf").read_bytes()
+    assert b"/JS (app.alert(1))" in data and b"/DCTDecode" in data  # the bytes that fooled the old check
+    assert check_pdf(data) == 1
+
+
 def test_read_json_limits():
     assert read_json(b'{"rows": [{"seat": "A1", "name": "\xe5\xbc\xa0\xe4\xb8\x89"}]}') == {
         "rows": [{"seat": "A1", "name": "张三"}]}

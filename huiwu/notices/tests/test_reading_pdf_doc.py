@@ -31,8 +31,6 @@ KNOWN = {
     ("doc", "18_province_wrapped.txt"), ("doc", "60_info_table_wrapped.txt"),
     # “市大数据局 林峰” wrapped at the space: a PDF line end keeps no trace of the space
     ("pdf", "46_city_gov_new_year.txt"),
-    # core.files.safety.check_pdf finds “/JS” inside this PDF's compressed font data (false positive)
-    ("pdf", "74_time_tbd_past_meeting_trap.txt"),
 }
 
 
