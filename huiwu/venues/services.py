@@ -398,20 +398,28 @@ def _official_key(code: str, with_provinces: bool) -> tuple[int, int, str]:
 
 def _place(event: Event, venue: Venue) -> None:
     """Give a new branch venue its place in the official order; the others keep theirs relative to
-    one another (only the order numbers after it move)."""
+    one another (those after it move down by one, in one statement)."""
+    from django.db.models import F
+
     from huiwu.events import divisions as D
 
-    others = list(event.venues.filter(kind=Venue.Kind.BRANCH).exclude(pk=venue.pk).order_by("order", "id"))
-    with_provinces = any(getattr(D.lookup(v.code), "level", "") == "province" for v in [*others, venue])
+    others = list(event.venues.filter(kind=Venue.Kind.BRANCH).exclude(pk=venue.pk).order_by("order", "id")
+                  .values_list("pk", "code", "order"))
+    with_provinces = any(getattr(D.lookup(code), "level", "") == "province" for code in [venue.code, *(o[1] for o in others)])
     key = _official_key(venue.code, with_provinces)
-    pos = next((i for i, v in enumerate(others) if _official_key(v.code, with_provinces) > key), len(others))
-    ordered = [*others[:pos], venue, *others[pos:]]
-    moved = []
-    for n, v in enumerate(ordered, start=1):
-        if v.order != n:
-            v.order = n
-            moved.append(v)
-    Venue.objects.bulk_update(moved, ["order"])
+    pos = next((i for i, (_pk, code, _o) in enumerate(others) if _official_key(code, with_provinces) > key), len(others))
+    if pos == len(others):
+        venue.order = others[-1][2] + 1 if others else 1
+    elif pos == 0 or others[pos - 1][2] < others[pos][2]:
+        venue.order = others[pos][2]
+        event.venues.filter(kind=Venue.Kind.BRANCH, order__gte=venue.order).exclude(pk=venue.pk).update(
+            order=F("order") + 1)
+    else:  # two venues share an order number where the new one goes: number them all again
+        ids = [o[0] for o in others]
+        ids.insert(pos, venue.pk)
+        Venue.objects.bulk_update([Venue(pk=pk, order=n) for n, pk in enumerate(ids, start=1)], ["order"])
+        venue.order = pos + 1
+    Venue.objects.filter(pk=venue.pk).update(order=venue.order)
 
 
 def _authority(event: Event):

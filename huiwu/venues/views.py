@@ -269,13 +269,27 @@ def edit_venue(request, event, venue):
 
 
 # -- the organizer's branch venues after creation: add, drop, rename ------------------------------
-def _branch_rows(event):
-    venues = list(event.venues.filter(kind=Venue.Kind.BRANCH).select_related("host_unit").order_by("order", "id"))
-    counts = services.active_counts(event, [v.pk for v in venues])
+#: branch venues per page: a county-level event has thousands
+BRANCH_PAGE = 100
+
+
+def _branch_page(request, event):
+    """One page of the branch venues (filtered by `q`: code, venue or host unit), each with its
+    active count and whether it has a rehearsal slot: three queries whatever the event's size."""
+    from django.core.paginator import Paginator
+    from django.db.models import Q
+
     from huiwu.rehearsals.models import Rehearsal
 
-    slotted = set(Rehearsal.objects.filter(venue__event=event).values_list("venue_id", flat=True))
-    return [{"v": v, "n": counts.get(v.pk, 0), "slot": v.pk in slotted} for v in venues]
+    qs = event.venues.filter(kind=Venue.Kind.BRANCH).select_related("host_unit").order_by("order", "id")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(code__startswith=q) | Q(name__icontains=q) | Q(host_unit__name__icontains=q))
+    page = Paginator(qs, BRANCH_PAGE).get_page(request.GET.get("page"))
+    venues = list(page.object_list)
+    counts = services.active_counts(event, [v.pk for v in venues])
+    slotted = set(Rehearsal.objects.filter(venue__in=venues).values_list("venue_id", flat=True))
+    return q, page, [{"v": v, "n": counts.get(v.pk, 0), "slot": v.pk in slotted} for v in venues]
 
 
 @scoped("event.manage")
@@ -308,12 +322,15 @@ def branches(request, event):
             return redirect("venues:branches", event.slug)
         else:
             typed, status = "\n".join(failed), 422
-    rows = _branch_rows(event)
+    q, page, rows = _branch_page(request, event)
     scheduled = services.has_rehearsal_schedule(event)
+    unslotted = event.venues.filter(kind=Venue.Kind.BRANCH, rehearsal__isnull=True).order_by("order", "id")
     return render(request, "venues/branches.html", {
-        "event": event, "rows": rows, "typed": typed, "capacity": capacity,
+        "event": event, "rows": rows, "page": page, "q": q, "typed": typed, "capacity": capacity,
+        "total": event.venues.filter(kind=Venue.Kind.BRANCH).count(),
         "usual_capacity": services.usual_capacity(event), "scheduled": scheduled,
-        "unslotted": [r["v"] for r in rows if not r["slot"]] if scheduled else [],
+        "unslotted": list(unslotted.values_list("name", flat=True)[:10]) if scheduled else [],
+        "unslotted_count": unslotted.count() if scheduled else 0,
         "read_only": event.status == "archived",
     }, status=status)
 

@@ -269,3 +269,43 @@ def test_demo_region_added_back_gets_its_office_and_place(api_client, organizer,
     assert _codes(demo_event) == before
     # the demo is published: the organizer is told the new venue still needs its invitation
     assert any("生成邀请链接" in n for n in resp.json()["notes"])
+
+
+def test_branch_page_pages_and_finds_with_the_same_queries_for_any_size(client, organizer, demo_event, count_queries):
+    """A county-level event has thousands of branch venues: the page shows 100 at a time, finds one
+    by code, name or unit, and costs the same number of queries at 37 venues as at 337."""
+    from huiwu.rehearsals.services import schedule
+
+    schedule(demo_event)
+    client.force_login(organizer)
+    url = f"/manage/{demo_event.slug}/venues/"
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    unit = demo_event.venues.get(code="110000").host_unit
+    Venue.objects.bulk_create([Venue(event=demo_event, kind="branch", code=f"{800000 + i}", name=f"测试{i}分会场",
+                                     capacity=30, order=100 + i, host_unit=unit) for i in range(300)])
+    with count_queries() as large:
+        page = client.get(url).content.decode()
+    assert len(large) == len(small)
+    assert page.count("<tr data-code=") == 100 and "第 1 / 4 页" in page and 'id="page-next"' in page
+    assert "337 个" in page and "等 300 个" in page  # the new venues have no rehearsal slot yet
+    page = client.get(url + "?page=4").content.decode()
+    assert page.count("<tr data-code=") == 37 and 'id="page-prev"' in page
+    page = client.get(url + "?q=80029").content.decode()
+    assert page.count("<tr data-code=") == 10 and "第 1 /" not in page
+    page = client.get(url + "?q=测试299").content.decode()
+    assert page.count("<tr data-code=") == 1 and "800299" in page
+
+
+def test_a_venue_goes_between_two_that_share_an_order_number(organizer, demo_event):
+    """Order numbers are usually distinct (one statement moves the rest down); where two venues share
+    one at the new venue's place, the branch venues are numbered again in their order."""
+    from huiwu.venues.services import add_branch_venue, remove_branch_venue
+
+    remove_branch_venue(demo_event.venues.get(code="120000"), actor=organizer)
+    demo_event.venues.filter(code="130000").update(order=demo_event.venues.get(code="110000").order)
+    add_branch_venue(demo_event, "天津市", actor=organizer)
+    codes = _codes(demo_event)
+    assert codes[:4] == ["110000", "120000", "130000", "140000"]
+    orders = list(demo_event.venues.filter(kind="branch").order_by("order", "id").values_list("order", flat=True))
+    assert orders == list(range(1, len(orders) + 1))
