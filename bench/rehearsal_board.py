@@ -1,6 +1,10 @@
 """Benchmark: the director's rehearsal board for 37 and 3,000 venues (goal < 300 ms at 3,000), and
 the browser self-test's duration end to end (goal <= 60 s) in headless Chromium against `huiwu up`.
 
+The board shows a page of 50 venues: the page of the slot on now (the default), a page picked by
+its slot times, a search; the rows an open board fetches when the version changed, the version
+it polls every second, and the organizer overview of the same event as a yardstick for the load.
+
     .venv/bin/python bench/rehearsal_board.py                 # board (SQLite) + self-test
     .venv/bin/python bench/rehearsal_board.py --board-only
     HUIWU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/huiwu_bench .venv/bin/python bench/rehearsal_board.py --board-only
@@ -16,6 +20,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -66,8 +71,10 @@ def board() -> None:
     services.schedule(event)
     for v in Venue.objects.filter(event=event, kind="branch")[:10]:
         services.record_selftest(v, SAMPLE)
-    urls = {"board": f"/manage/{event.slug}/rehearsal/", "rows (poll on change)": f"/manage/{event.slug}/rehearsal/rows/",
-            "version (poll every 1 s)": f"/manage/{event.slug}/rehearsal/version/",
+    board_url = f"/manage/{event.slug}/rehearsal/"
+    urls = {"board": board_url, "board, page 30 picked": board_url + "?page=30",
+            "board, search": board_url + "?q=" + quote("压测会场12"),
+            "rows (poll on change)": board_url + "rows/", "version (poll every 1 s)": board_url + "version/",
             "overview (reference, same run)": f"/manage/{event.slug}/"}
     small = {k: measure(client, u) for k, u in urls.items()}
     Venue.objects.bulk_create([
