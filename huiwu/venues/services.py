@@ -509,6 +509,8 @@ def removal_blockers(venue: Venue) -> list[str]:
     """Why this venue cannot be dropped now (empty: it can)."""
     if venue.kind == Venue.Kind.MAIN:
         return [_("主会场不能删除。")]
+    if venue.event.status == Event.Status.ARCHIVED:
+        return [_("“%(title)s”已归档，只能查看，不能再修改。") % {"title": venue.event.title}]
     n = active_counts(venue.event, [venue.pk]).get(venue.pk, 0)
     if n:
         return [_("%(venue)s已报 %(n)d 名参会人员，不能删除。请先让该会场撤回名单（或在会场页面逐一删除这些人员），再删除会场。")

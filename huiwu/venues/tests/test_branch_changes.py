@@ -146,7 +146,7 @@ def test_rename_venue_and_host_unit(api_client, organizer):
     assert AuditEntry.objects.filter(action="venue.rename_host").count() == 2
 
 
-def test_archived_event_refuses_every_change(api_client, organizer):
+def test_archived_event_refuses_every_change(api_client, client, organizer):
     from huiwu.events.services import change_status
 
     event = _event(organizer)
@@ -157,6 +157,11 @@ def test_archived_event_refuses_every_change(api_client, organizer):
     assert resp.status_code == 409 and resp.json()["error"]["code"] == "event_archived"
     assert api.delete(f"/api/v1/events/{event.slug}/venues/330500").status_code == 409
     assert event.venues.filter(code="330500").exists()
+    client.force_login(organizer)  # the pages say so instead of offering forms that would be refused
+    page = client.get(f"/manage/{event.slug}/venues/330500/remove/").content.decode()
+    assert "已归档，只能查看" in page and 'id="remove-form"' not in page
+    page = client.get(f"/manage/{event.slug}/venues/").content.decode()
+    assert 'id="add-venues"' not in page
 
 
 def test_coordinator_cannot_add_or_drop(api_client, organizer, make_user):
