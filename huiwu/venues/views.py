@@ -263,6 +263,8 @@ def edit_venue(request, event, venue):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("会场信息已保存。"))
+            for w in services.quota_warnings(event) if venue.kind == Venue.Kind.MAIN else []:
+                messages.warning(request, w)  # a smaller main venue than the units' quotas add up to
             return redirect("venues:detail", event.slug, venue.code)
     return render(request, "venues/edit.html", {"event": event, "venue": venue, "f": fields, "branch": branch},
                   status=422 if request.method == "POST" else 200)

@@ -246,6 +246,11 @@ def test_quota_page_names_the_unit_and_saves_all_or_nothing(client, api_client, 
     assert list(VenueUnit.objects.filter(venue=main).order_by("id").values_list("quota", flat=True)) == [30, 15]
     assert AuditEntry.objects.filter(action="venue.quota").count() == 2
 
+    # a main venue made smaller than the quotas add up to: saved, and said
+    resp = client.post(f"/manage/{event.slug}/venues/main/edit/", {"name": main.name, "capacity": "44", "address": "",
+                                                                    "room": ""}, follow=True)
+    assert "合计 45 人，超过主会场人数上限 44 人" in resp.content.decode()
+
     # the API goes through the same rule; re-confirming a unit keeps its quota
     api = api_client(organizer)
     resp = api.patch(f"/api/v1/events/{event.slug}/main-units/{a.pk}", json.dumps({"quota": 1}),
