@@ -571,10 +571,15 @@ def evaluate_attendee(attendee: Attendee) -> engine.Verdict:
 
 
 def _verdicts(attendees: list[Attendee], event: Event, rules: list[AdmissionRule] | None = None,
-              decls: dict[int, Declaration] | None = None) -> list[tuple[Attendee, DoorVerdict]]:
+              decls: dict[int, Declaration] | None = None,
+              undeclared: dict[int, DoorVerdict] | None = None) -> list[tuple[Attendee, DoorVerdict]]:
     """Door verdicts for many attendees of one event: one query for their declarations, one for the rules
     (none when the caller passes the event's `rule_objects`: the check-in scan keeps them for a second;
-    nor when it passes the current declarations by attendee id, read with the person)."""
+    nor when it passes the current declarations by attendee id, read with the person).
+
+    Everyone at a venue who has not declared gets the same verdict: it is judged once per venue and
+    kept in `undeclared` (venue id → verdict; a caller holding the same rules may pass it again)."""
+    undeclared = {} if undeclared is None else undeclared
     if decls is None:
         decls = {d.attendee_id: d for d in
                  Declaration.objects.filter(attendee__in=[a.pk for a in attendees], current=True)}
@@ -597,8 +602,11 @@ def _verdicts(attendees: list[Attendee], event: Event, rules: list[AdmissionRule
         if unruled[a.venue_id]:
             out.append((a, DoorVerdict(engine.ELIGIBLE, [], [], d.submitted_at if d else None, d, unruled=True)))
         elif d is None:
-            venue = a.venue
-            out.append((a, _undeclared(engine.evaluate(as_dicts, {}, event.starts_at, venue.kind, venue.code, tz=tz))))
+            if a.venue_id not in undeclared:
+                venue = a.venue
+                undeclared[a.venue_id] = _undeclared(engine.evaluate(as_dicts, {}, event.starts_at, venue.kind,
+                                                                     venue.code, tz=tz))
+            out.append((a, undeclared[a.venue_id]))
         elif d.answers is None:
             kinds = list(d.verdict_rules or [])
             named = list(d.verdict_titles or []) or [title(k) for k in kinds]

@@ -165,20 +165,22 @@ def local_hm(moment: datetime | None, event: Event) -> str:
     return f"{moment.astimezone(admission.event_tz(event)):%H:%M}"
 
 
-_RULES: dict[tuple, tuple[float, list]] = {}
+_RULES: dict[tuple, tuple[float, list, dict]] = {}
 RULES_TTL = 1.0
 
 
-def event_rules(event: Event) -> list:
-    """The event's admission rules, kept one second per process: a door scanning hundreds of people a
-    second reads them once a second, and a rule changed by the organizer holds at the door a second later."""
+def _kept_rules(event: Event) -> tuple[list, dict]:
+    """The event's admission rules and the verdict of the undeclared per venue under them, kept one
+    second per process: a door scanning hundreds of people a second reads them once a second, and a
+    rule changed by the organizer holds at the door a second later."""
     key = (event.pk, event.created_at)  # an event made again under the same id is another event
     hit = _RULES.get(key)
     if hit is not None and time.monotonic() - hit[0] < RULES_TTL:
-        return hit[1]
+        return hit[1], hit[2]
     rules = admission.rule_objects(event)
-    _RULES[key] = (time.monotonic(), rules)
-    return rules
+    _RULES[key] = (time.monotonic(), rules, {})
+    return rules, _RULES[key][2]
+
 
 
 _SEATS: dict[int, tuple[float, dict[int, str]]] = {}
@@ -197,7 +199,7 @@ def seat_labels(venue: Venue) -> dict[int, str]:
     return labels
 
 
-def person(attendee: Attendee, seat: str = "") -> dict:
+def person(attendee: Attendee | DoorPerson, seat: str = "") -> dict:
     """What the door shows of a person: no phone, no health detail."""
     return {"id": attendee.pk, "name": attendee.name, "unit": attendee.unit, "position": attendee.position,
             "seat": seat, "venue": attendee.venue.code, "venue_name": attendee.venue.name}
@@ -257,13 +259,13 @@ def _at(at: datetime | None, now: datetime) -> datetime:
     return min(at, now)
 
 
-def _already(ci: CheckIn, att: dict, event: Event, nonce: str = "") -> Result:
+def _already(ci: CheckIn | Arrival, att: dict, event: Event, nonce: str = "") -> Result:
     hm = local_hm(ci.at, event)
     return Result(ALREADY, _("已签到 %(time)s") % {"time": hm}, att, {"verdict": ci.verdict} if ci.verdict else None,
                   ci.late, ci.at, hm, nonce=nonce)
 
 
-def _judge(event: Event, code: Code | None, attendee: Attendee | None, venue: Venue | None,
+def _judge(event: Event, code: Code | None, attendee: DoorPerson | None, venue: Venue | None,
            dv: admission.DoorVerdict | None, seat: str) -> Result | None:
     """The checks before an arrival is recorded; None when the person may be checked in."""
     if attendee is None or attendee.status != Attendee.Status.ACTIVE or attendee.venue_id != code.venue_id:
@@ -276,7 +278,7 @@ def _judge(event: Event, code: Code | None, attendee: Attendee | None, venue: Ve
         right = attendee.venue
         return Result(WRONG_VENUE, _("走错会场：%(name)s应到“%(venue)s”签到。") % {"name": attendee.name, "venue": right.name},
                       att, venue={"code": right.code, "name": right.name, "address": right.address})
-    existing = getattr(attendee, "checkin", None) if _has_checkin(attendee) else None
+    existing = attendee.checkin
     if existing is not None:
         return _already(existing, att, event)
     if dv is not None and dv.verdict == engine.NOT_ELIGIBLE:
@@ -285,48 +287,70 @@ def _judge(event: Event, code: Code | None, attendee: Attendee | None, venue: Ve
     return None
 
 
-def _has_checkin(attendee: Attendee) -> bool:
-    try:
-        attendee.checkin  # noqa: B018 - select_related filled it, or it raises
-    except CheckIn.DoesNotExist:
-        return False
-    return True
+@dataclass(slots=True)
+class Arrival:
+    """A person's arrival as a scan reads it (the fields of `CheckIn` it uses)."""
+
+    at: datetime
+    late: bool
+    verdict: str
+    nonce: str
+    device: str
 
 
-def _person_row(event: Event, attendee_id: int) -> Attendee | None:
-    """The scanned person with their venue, arrival and current declaration, in one statement.
+@dataclass(slots=True, eq=False)
+class DoorPerson:
+    """What a scan reads of a person (`_people` builds it from one row): lighter than an Attendee
+    with its venue, arrival and declaration as model objects, which a 10,000-scan batch feels."""
 
-    The ORM would take two queries and most of a scan's CPU to compile them; the objects built here
-    carry just what the scan reads (`_judge`, `person`, the verdict).
+    pk: int
+    venue_id: int
+    status: str
+    name: str
+    unit: str
+    position: str
+    venue: Venue
+    #: the arrival, if checked in
+    checkin: Arrival | None
+    #: the current health declaration, if any
+    door_declaration: Declaration | None
+
+
+def _people(event: Event, ids: list[int]) -> dict[int, DoorPerson]:
+    """The scanned people with their venues, arrivals and current declarations, in one statement
+    per 900 ids.
+
+    The ORM would take two queries and most of a scan's CPU to compile them (and to build three model
+    objects per person of a batch); a `DoorPerson` carries just what the scan reads (`_judge`,
+    `person`, the verdict).
     """
     a, v, c, d = (m._meta.db_table for m in (Attendee, Venue, CheckIn, Declaration))
-    sql = (f"SELECT a.id, a.venue_id, a.status, a.name, a.unit, a.position, v.code, v.name, v.address, v.kind, "
-           f"c.id, c.at, c.late, c.verdict, c.nonce, c.device, d.id, d.answers, d.verdict, d.verdict_rules, "
-           f"d.verdict_titles FROM {a} a JOIN {v} v ON v.id = a.venue_id "
-           f"LEFT JOIN {c} c ON c.attendee_id = a.id "
-           f"LEFT JOIN {d} d ON d.attendee_id = a.id AND d.current "
-           f"WHERE a.id = %s AND a.event_id = %s")
-    with connection.cursor() as cur:
-        cur.execute(sql, [attendee_id, event.pk])
-        row = cur.fetchone()
-    if row is None:
-        return None
-    (aid, venue_id, status, name, unit, position, code, vname, address, kind,
-     cid, at, late, verdict, nonce, device, did, answers, dverdict, drules, dtitles) = row
-    attendee = Attendee(id=aid, event_id=event.pk, venue_id=venue_id, status=status, name=name, unit=unit,
-                        position=position)
-    attendee.event = event
-    attendee.venue = Venue(id=venue_id, event_id=event.pk, code=code, name=vname, address=address, kind=kind)
-    attendee.venue.event = event
-    checkin = None
-    if cid is not None:
-        checkin = CheckIn(id=cid, event_id=event.pk, venue_id=venue_id, attendee_id=aid, at=_db_moment(at),
-                          late=bool(late), verdict=verdict, nonce=nonce, device=device)
-    Attendee.checkin.related.set_cached_value(attendee, checkin)
-    attendee.door_declaration = None if did is None else Declaration(
-        id=did, attendee_id=aid, event_id=event.pk, answers=_db_json(answers), verdict=dverdict,
-        verdict_rules=_db_json(drules) or [], verdict_titles=_db_json(dtitles) or [], current=True)
-    return attendee
+    venues: dict[int, Venue] = {}
+    out: dict[int, DoorPerson] = {}
+    for chunk in _chunks(ids):
+        sql = (f"SELECT a.id, a.venue_id, a.status, a.name, a.unit, a.position, v.code, v.name, v.address, v.kind, "
+               f"c.id, c.at, c.late, c.verdict, c.nonce, c.device, d.id, d.answers, d.verdict, d.verdict_rules, "
+               f"d.verdict_titles, d.submitted_at FROM {a} a JOIN {v} v ON v.id = a.venue_id "
+               f"LEFT JOIN {c} c ON c.attendee_id = a.id "
+               f"LEFT JOIN {d} d ON d.attendee_id = a.id AND d.current "
+               f"WHERE a.event_id = %s AND a.id IN ({', '.join(['%s'] * len(chunk))})")
+        with connection.cursor() as cur:
+            cur.execute(sql, [event.pk, *chunk])
+            rows = cur.fetchall()
+        for (aid, venue_id, status, name, unit, position, code, vname, address, kind,
+             cid, at, late, verdict, nonce, device, did, answers, dverdict, drules, dtitles, submitted) in rows:
+            if venue_id not in venues:
+                venues[venue_id] = Venue(id=venue_id, event_id=event.pk, code=code, name=vname, address=address,
+                                         kind=kind)
+                venues[venue_id].event = event
+            checkin = None if cid is None else Arrival(_db_moment(at), bool(late), verdict, nonce, device)
+            declaration = None if did is None else Declaration(
+                id=did, attendee_id=aid, event_id=event.pk, answers=_db_json(answers), verdict=dverdict,
+                verdict_rules=_db_json(drules) or [], verdict_titles=_db_json(dtitles) or [], current=True,
+                submitted_at=_db_moment(submitted) if submitted is not None else None)
+            attendee = DoorPerson(aid, venue_id, status, name, unit, position, venues[venue_id], checkin, declaration)
+            out[aid] = attendee
+    return out
 
 
 def _db_moment(value: Any) -> datetime:
@@ -357,20 +381,18 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
         result = Result(INVALID, str(exc), nonce=nonce)
         _remember(event, venue, None, nonce, device, result, now, offline, user)
         return result
-    attendee = _person_row(event, code.attendee_id)
+    attendee = _people(event, [code.attendee_id]).get(code.attendee_id)
     seat = seat_labels(attendee.venue).get(attendee.pk, "") if attendee is not None else ""
-    if nonce and attendee is not None and _has_checkin(attendee) and attendee.checkin.nonce == nonce:
-        ci = attendee.checkin  # this very scan, sent again (a retry): its first answer
-        hm = local_hm(ci.at, event)
-        return Result(OK, _("签到成功 %(time)s") % {"time": hm}, person(attendee, seat),
-                      {"verdict": ci.verdict}, ci.late, ci.at, hm, nonce=nonce)
+    if _is_retry(attendee, nonce):
+        return _retried(attendee.checkin, attendee, seat, event, nonce)
     early = _judge(event, code, attendee, venue, None, seat)
     if early is not None:
         early.nonce = nonce
         _remember(event, venue, attendee, nonce, device, early, now, offline, user)
         return early
     decls = {attendee.pk: attendee.door_declaration} if attendee.door_declaration is not None else {}
-    dv = admission._verdicts([attendee], event, event_rules(event), decls)[0][1]  # door_verdict's rules
+    rules, undeclared = _kept_rules(event)
+    dv = admission._verdicts([attendee], event, rules, decls, undeclared)[0][1]  # door_verdict's rules
     refused = _judge(event, code, attendee, venue, dv, seat)
     if refused is not None:
         refused.nonce = nonce
@@ -384,23 +406,15 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
     result = Result(OK, _("签到成功 %(time)s") % {"time": hm}, att, verdict_dict(dv), late, moment, hm, nonce=nonce)
     if late:
         result.message = _("迟到 %(time)s（应于%(due)s前到场）") % {"time": hm, "due": local_hm(late_after(event), event)}
-    ci = CheckIn(event=event, venue_id=attendee.venue_id, attendee=attendee, at=moment, late=late,
+    ci = CheckIn(event=event, venue_id=attendee.venue_id, attendee_id=attendee.pk, at=moment, late=late,
                  verdict=dv.verdict, device=device[:40], nonce=nonce, offline=offline, by=by)
     audit = entry("checkin.scan", actor=user, event=event, venue=attendee.venue, obj=ci,
                   after={"attendee": attendee.pk, "late": late, "offline": offline, "device": device[:40]})
-    kept = Scan(event=event, venue=venue, attendee=attendee, nonce=nonce, device=device[:40], status=OK,
-                result=result.body(), at=moment, offline=offline, by=by) if nonce else None
-    try:
-        won = _write_arrival(ci, audit, kept)
-    except IntegrityError:
-        won = False  # the same nonce, sent meanwhile by a retry (the arrival's own insert never raises here)
-    if not won:
-        # another door (or the same nonce) won the race: read the winner back
-        if nonce:
-            seen = Scan.objects.filter(event=event, nonce=nonce).values_list("status", "result").first()
-            if seen is not None:
-                return _replay(seen[0], seen[1], nonce)
+    if not _write_arrival(ci, audit):
+        # another door (or this scan, sent again meanwhile) won the race: read the winner back
         ci = CheckIn.objects.get(attendee_id=attendee.pk)
+        if nonce and ci.nonce == nonce:
+            return _retried(ci, attendee, seat, event, nonce)
         result = _already(ci, att, event, nonce)
         result.duplicate = offline and ci.device != device
         _remember(event, venue, attendee, nonce, device, result, now, offline, user)
@@ -408,13 +422,28 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
     return result
 
 
-def _write_arrival(ci: CheckIn, audit: AuditEntry, kept: Scan | None) -> bool:
-    """Insert the arrival, and with it its audit entry and the nonce's answer; False when the person
-    was checked in meanwhile (nothing written).
+def _is_retry(attendee: DoorPerson | None, nonce: str) -> bool:
+    """This scan was sent before and checked the person in: its nonce is on their arrival."""
+    return bool(nonce) and attendee is not None and attendee.checkin is not None and attendee.checkin.nonce == nonce
 
-    PostgreSQL: one statement (data-modifying CTEs: the audit entry and the nonce row are inserted
-    only from the arrival actually inserted), so a scan costs one round trip and one commit. Other
-    databases: the same three inserts in one transaction.
+
+def _retried(ci: CheckIn | Arrival, attendee: DoorPerson, seat: str, event: Event, nonce: str) -> Result:
+    """The answer to a scan sent again (a retry, a batch synced twice): the arrival it made.
+
+    An arrival keeps its scan's nonce, so scans that check someone in need no row of their own in
+    `Scan` (which keeps the answers of the others: refused, already, invalid)."""
+    hm = local_hm(ci.at, event)
+    return Result(OK, _("签到成功 %(time)s") % {"time": hm}, person(attendee, seat), {"verdict": ci.verdict},
+                  ci.late, ci.at, hm, nonce=nonce)
+
+
+def _write_arrival(ci: CheckIn, audit: AuditEntry) -> bool:
+    """Insert the arrival and its audit entry; False when the person was checked in meanwhile
+    (nothing written).
+
+    PostgreSQL: one statement (a data-modifying CTE: the audit entry is inserted only from the
+    arrival actually inserted), so a scan costs one round trip and one commit. Other databases: the
+    two inserts in one transaction.
     """
     if connection.vendor != "postgresql":
         try:
@@ -422,8 +451,6 @@ def _write_arrival(ci: CheckIn, audit: AuditEntry, kept: Scan | None) -> bool:
                 ci.save(force_insert=True)
                 audit.object_id = str(ci.pk)
                 audit.save(force_insert=True)
-                if kept is not None:
-                    kept.save(force_insert=True)
         except IntegrityError:
             if CheckIn.objects.filter(attendee_id=ci.attendee_id).exists():
                 return False
@@ -442,15 +469,9 @@ def _write_arrival(ci: CheckIn, audit: AuditEntry, kept: Scan | None) -> bool:
     sql = (f"WITH ci AS (INSERT INTO {CheckIn._meta.db_table} ({ci_cols}) VALUES ({ci_marks}) "
            f"ON CONFLICT (attendee_id) DO NOTHING RETURNING id), "
            f"au AS (INSERT INTO {AuditEntry._meta.db_table} ({au_cols}, object_id) "
-           f"SELECT {au_marks}, ci.id::text FROM ci)")
-    params += au_params
-    if kept is not None:
-        sc_cols, sc_marks, sc_params = part(kept)
-        sql += (f", sc AS (INSERT INTO {Scan._meta.db_table} ({sc_cols}) SELECT {sc_marks} FROM ci "
-                f"ON CONFLICT (event_id, nonce) DO NOTHING)")
-        params += sc_params
+           f"SELECT {au_marks}, ci.id::text FROM ci) SELECT id FROM ci")
     with connection.cursor() as cur:
-        cur.execute(sql + " SELECT id FROM ci", params)
+        cur.execute(sql, params + au_params)
         row = cur.fetchone()
     if row is None:
         return False
@@ -469,12 +490,13 @@ def _replay(status: str, body: dict, nonce: str) -> Result:
     return r
 
 
-def _remember(event: Event, venue: Venue | None, attendee: Attendee | None, nonce: str, device: str,
+def _remember(event: Event, venue: Venue | None, attendee: DoorPerson | None, nonce: str, device: str,
               result: Result, now: datetime, offline: bool, user: Any) -> None:
     """Keep a refused or repeated scan's answer under its nonce (only scans that carry one)."""
     if not nonce:
         return
-    Scan.objects.bulk_create([Scan(event=event, venue=venue, attendee=attendee, nonce=nonce, device=device[:40],
+    Scan.objects.bulk_create([Scan(event=event, venue=venue, attendee_id=attendee.pk if attendee is not None else None,
+                                   nonce=nonce, device=device[:40],
                                    status=result.status, result=result.body(), at=now, offline=offline,
                                    duplicate=result.duplicate,
                                    by=user if getattr(user, "is_authenticated", False) else None)],
@@ -525,15 +547,10 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
         except CodeInvalid as exc:
             results[i] = Result(INVALID, str(exc), nonce=n)
     ids = sorted({c.attendee_id for c in codes.values()})
-    people: dict[int, Attendee] = {}
-    for chunk in _chunks(ids):
-        for a in Attendee.objects.select_related("venue", "checkin").filter(event=event, pk__in=chunk):
-            a.event = event
-            a.venue.event = event
-            people[a.pk] = a
+    people = _people(event, ids)
     seats: dict[int, dict[int, str]] = {}
 
-    def seat(a: Attendee) -> str:
+    def seat(a: DoorPerson) -> str:
         if a.venue_id not in seats:
             seats[a.venue_id] = seat_labels(a.venue)
         return seats[a.venue_id].get(a.pk, "")
@@ -541,6 +558,9 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
     pending: list[int] = []
     for i, code in codes.items():
         a = people.get(code.attendee_id)
+        if _is_retry(a, nonces[i]):
+            results[i] = _retried(a.checkin, a, seat(a), event, nonces[i])
+            continue
         early = _judge(event, code, a, venue, None, seat(a) if a is not None else "")
         if early is not None:
             early.nonce = nonces[i]
@@ -550,7 +570,11 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
         else:
             pending.append(i)
     judged = {codes[i].attendee_id: people[codes[i].attendee_id] for i in pending}
-    verdicts = dict(admission._verdicts(list(judged.values()), event))
+    rules, undeclared = _kept_rules(event)
+    decls = {a.pk: a.door_declaration for a in judged.values() if a.door_declaration is not None}
+    verdicts = dict(admission._verdicts(list(judged.values()), event, rules, decls, undeclared))
+    shown: dict[int, dict] = {}  # verdict_dict once per verdict (the undeclared of a venue share one)
+    welcome = _("签到成功 %(time)s")
     winners: dict[int, int] = {}  # attendee -> index of the earliest scan of them in this batch
     cutoff = late_after(event)
     for i in sorted(pending, key=lambda j: (_at(_parse_at(items[j].get("at")), now), j)):
@@ -569,7 +593,9 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
             hm = local_hm(moment, event)
             late = moment > cutoff
             winners[a.pk] = i
-            results[i] = Result(OK, _("签到成功 %(time)s") % {"time": hm}, person(a, seat(a)), verdict_dict(dv),
+            if id(dv) not in shown:
+                shown[id(dv)] = verdict_dict(dv)
+            results[i] = Result(OK, welcome % {"time": hm}, person(a, seat(a)), shown[id(dv)],
                                 late, moment, hm, nonce=nonces[i])
     for i, n in enumerate(nonces):
         if results[i] is None and n in first_of_nonce:
@@ -587,13 +613,14 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
         if won or dupes:
             record("checkin.batch", actor=user, event=event, venue=venue if venue is not None and venue.pk else None,
                    after={"checked_in": sorted(won), "duplicates": dupes, "device": device, "scans": len(items)})
-        _insert_scans(event, venue, [(n, results[i]) for i, n in enumerate(nonces)
-                                     if n and results[i] is not None and first_of_nonce.get(n) == i],
+        _insert_scans(event, venue, [(n, results[i]) for i, n in enumerate(nonces)  # arrivals keep their own
+                                     if n and results[i] is not None and first_of_nonce.get(n) == i
+                                     and results[i].status != OK],
                       device, by, now)
     return [r for r in results if r is not None]
 
 
-def _insert_arrivals(event: Event, winners: list[tuple[int, int]], results: list, people: dict[int, Attendee],
+def _insert_arrivals(event: Event, winners: list[tuple[int, int]], results: list, people: dict[int, DoorPerson],
                      nonces: list[str], device: str, by: Any) -> set[int]:
     """Insert the batch's arrivals, skipping people already in; the ids actually inserted.
 
