@@ -22,7 +22,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -30,10 +30,9 @@ from django.utils.translation import gettext_noop
 
 from huiwu.events.models import Event
 from huiwu.events.services import closing_time
-from huiwu.receipts.models import Receipt
-from huiwu.receipts.services import shared_people
+from huiwu.receipts.services import filing_states, shared_people
 from huiwu.rehearsals.models import Grade, SelfTest, Status
-from huiwu.venues.models import Venue, VenueUnit
+from huiwu.venues.models import Venue
 from huiwu.venues.services import active_counts
 
 
@@ -124,15 +123,16 @@ def base_rows(event: Event, columns: list[Column] | None = None) -> dict[int, Ve
               .annotate(**{f"col_{k}": v for k, v in added.items()})
               .values_list("id", "code", "kind", "name", "host_unit__name", "capacity", "approval_status",
                            "deadline_extended_to", "updated_at", *(f"col_{k}" for k in names)))
+    attrs = [(i, k) for i, k in enumerate(names) if k in _ROW_ATTRS]
+    extras = [(i, k) for i, k in enumerate(names) if k not in _ROW_ATTRS]
     rows = {}
     for vid, code, kind, name, unit, capacity, approval, extended, updated, *more in venues:
         row = rows[vid] = VenueRow(id=vid, code=code, kind=kind, name=name, unit=unit or "", capacity=capacity,
-                                   approval_status=approval, deadline_extended_to=extended, updated_at=updated)
-        for key, value in zip(names, more, strict=True):
-            if key not in _ROW_ATTRS:
-                row.extra[key] = value
-            elif value is not None:
-                setattr(row, key, value)
+                                   approval_status=approval, deadline_extended_to=extended, updated_at=updated,
+                                   extra={k: more[i] for i, k in extras})
+        for i, key in attrs:
+            if more[i] is not None:
+                setattr(row, key, more[i])
     return rows
 
 
@@ -149,26 +149,17 @@ def load_counts(event: Event, rows: dict[int, VenueRow]) -> None:
 
 
 def load_receipts(event: Event, rows: dict[int, VenueRow]) -> None:
-    """A branch is filed with its first receipt; the main venue only when every unit invited to it
-    has filed its own list (one unit's receipt does not file the others', and a unit dropped after
-    filing counts for nobody: only units invited now are counted): one query each."""
-    invited_now = Q(unit__venue_invitations__venue_id=F("venue_id"))
-    receipts = (
-        Receipt.objects.filter(venue__event=event).values("venue_id")
-        .annotate(v=Max("version"), at=Max("submitted_at"), units=Count("unit_id", distinct=True, filter=invited_now))
-        .values_list("venue_id", "v", "at", "units")
-    )
-    invited = dict(VenueUnit.objects.filter(venue__event=event, venue__kind=Venue.Kind.MAIN).order_by()
-                   .values("venue_id").annotate(n=Count("id")).values_list("venue_id", "n"))
-    for venue_id, version, at, units in receipts:
+    """Filed or not by `receipts.services.filing_states` (the main venue only when every confirmed
+    unit has filed; the report counts the same way): two grouped queries."""
+    for venue_id, state in filing_states(event).items():
         row = rows.get(venue_id)
         if row is None:
             continue
-        row.filed_at = at
-        if row.kind == Venue.Kind.MAIN and units < invited.get(venue_id, 0):
-            row.extra["units_filed"] = (units, invited[venue_id])
+        row.filed_at = state.at
+        if state.partly_filed:
+            row.extra["units_filed"] = (state.units_filed, state.units_confirmed)
             continue
-        row.filed_version = version
+        row.filed_version = state.version
 
 
 # -- cells --------------------------------------------------------------------------------------
@@ -202,8 +193,9 @@ def _tech_cell(r: VenueRow, ctx: Context) -> str:
     return SafeString(f'<span class="warn">{ctx.word(gettext_noop("缺视频调试负责人"))}</span>')
 
 
+# a venue's code is `main` or six digits (a database check): it needs no escaping
 def _venue_cell(r: VenueRow, ctx: Context) -> str:
-    return SafeString(f'<a href="/manage/{ctx.slug}/venues/{escape(r.code)}/">{escape(r.name)}</a>')
+    return SafeString(f'<a href="/manage/{ctx.slug}/venues/{r.code}/">{escape(r.name)}</a>')
 
 
 def _changed_cell(r: VenueRow, ctx: Context) -> str:
@@ -239,7 +231,7 @@ def _rehearsal_cell(r: VenueRow, ctx: Context) -> str:
 
 
 COLUMNS: list[Column] = [
-    Column("code", lambda: _("代码"), lambda r, c: r.code),
+    Column("code", lambda: _("代码"), lambda r, c: SafeString(r.code)),
     Column("venue", lambda: _("会场"), _venue_cell),
     Column("unit", lambda: _("承办单位"), lambda r, c: r.unit, css=lambda r: "wrap"),
     Column("approval", lambda: _("审批"), _approval_cell),
@@ -288,7 +280,7 @@ def render_rows(rows: list[VenueRow], event: Event, columns: list[Column] | None
     plan = [(c.cell, c.css, f'<td data-label="{escape(c.label())}"') for c in columns]
     out = []
     for r in rows:
-        cells = [f'<tr data-code="{escape(r.code)}">']
+        cells = [f'<tr data-code="{r.code}">']
         for cell, css_of, td in plan:
             value = cell(r, ctx)
             value = value if isinstance(value, SafeData) else escape(value)
