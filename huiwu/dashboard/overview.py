@@ -22,7 +22,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -30,10 +30,9 @@ from django.utils.translation import gettext_noop
 
 from huiwu.events.models import Event
 from huiwu.events.services import closing_time
-from huiwu.receipts.models import Receipt
-from huiwu.receipts.services import shared_people
+from huiwu.receipts.services import filing_states, shared_people
 from huiwu.rehearsals.models import Grade, SelfTest, Status
-from huiwu.venues.models import Venue, VenueUnit
+from huiwu.venues.models import Venue
 from huiwu.venues.services import active_counts
 
 
@@ -150,26 +149,17 @@ def load_counts(event: Event, rows: dict[int, VenueRow]) -> None:
 
 
 def load_receipts(event: Event, rows: dict[int, VenueRow]) -> None:
-    """A branch is filed with its first receipt; the main venue only when every unit invited to it
-    has filed its own list (one unit's receipt does not file the others', and a unit dropped after
-    filing counts for nobody: only units invited now are counted): one query each."""
-    invited_now = Q(unit__venue_invitations__venue_id=F("venue_id"))
-    receipts = (
-        Receipt.objects.filter(venue__event=event).values("venue_id")
-        .annotate(v=Max("version"), at=Max("submitted_at"), units=Count("unit_id", distinct=True, filter=invited_now))
-        .values_list("venue_id", "v", "at", "units")
-    )
-    invited = dict(VenueUnit.objects.filter(venue__event=event, venue__kind=Venue.Kind.MAIN).order_by()
-                   .values("venue_id").annotate(n=Count("id")).values_list("venue_id", "n"))
-    for venue_id, version, at, units in receipts:
+    """Filed or not by `receipts.services.filing_states` (the main venue only when every confirmed
+    unit has filed; the report counts the same way): two grouped queries."""
+    for venue_id, state in filing_states(event).items():
         row = rows.get(venue_id)
         if row is None:
             continue
-        row.filed_at = at
-        if row.kind == Venue.Kind.MAIN and units < invited.get(venue_id, 0):
-            row.extra["units_filed"] = (units, invited[venue_id])
+        row.filed_at = state.at
+        if state.partly_filed:
+            row.extra["units_filed"] = (state.units_filed, state.units_confirmed)
             continue
-        row.filed_version = version
+        row.filed_version = state.version
 
 
 # -- cells --------------------------------------------------------------------------------------

@@ -418,6 +418,48 @@ def shared_people(event: Event) -> dict[int, int]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class FilingState:
+    """How far one venue has filed: its latest receipt, and at the main venue how many of the units
+    confirmed now have filed their own list."""
+
+    version: int | None
+    at: datetime | None
+    kind: str
+    units_filed: int = 0
+    units_confirmed: int = 0
+
+    @property
+    def filed(self) -> bool:
+        """A branch is filed with its first receipt; the main venue only when every unit confirmed
+        for it has filed (one unit's receipt does not file the others')."""
+        if self.version is None:
+            return False
+        return self.kind != Venue.Kind.MAIN or self.units_filed >= self.units_confirmed
+
+    @property
+    def partly_filed(self) -> bool:
+        """The main venue with some, not all, confirmed units filed."""
+        return self.version is not None and not self.filed
+
+
+def filing_states(event: Event) -> dict[int, FilingState]:
+    """Per venue with at least one receipt, how far it has filed: the one rule the overview, the
+    attendance report and anyone else counting filed venues share. A unit dropped from the main venue
+    after filing counts for nobody (only units confirmed now are counted). Two grouped queries."""
+    confirmed_now = Q(unit__venue_invitations__venue_id=F("venue_id"))
+    receipts = (
+        Receipt.objects.filter(venue__event=event).order_by().values("venue_id", "venue__kind")
+        .annotate(v=Max("version"), at=Max("submitted_at"),
+                  units=Count("unit_id", distinct=True, filter=confirmed_now))
+        .values_list("venue_id", "venue__kind", "v", "at", "units")
+    )
+    confirmed = dict(VenueUnit.objects.filter(venue__event=event, venue__kind=Venue.Kind.MAIN).order_by()
+                     .values("venue_id").annotate(n=Count("id")).values_list("venue_id", "n"))
+    return {vid: FilingState(version=v, at=at, kind=kind, units_filed=units, units_confirmed=confirmed.get(vid, 0))
+            for vid, kind, v, at, units in receipts}
+
+
 def _combined(problems: list[ApiError]) -> ApiError:
     """Several reasons to refuse one filing, said together (the first one's code)."""
     if len(problems) == 1:

@@ -2,9 +2,9 @@
 
 The figures come from the domains that own them: check-in (`checkin.services.attendance`: expected,
 arrived, late, replaced, not eligible per venue), rehearsals (`rehearsals.services.results_by_venue`)
-and receipts (the latest filed version per venue). `report_data` puts them together once; the .docx
-(official layout, tables built as XML like the roster's), the .pdf (reportlab) and the chart
-(matplotlib, Agg, Noto Sans CJK found through the font manager) are drawn from it.
+and receipts (`receipts.services.filing_states`, as the overview counts them). `report_data` puts them
+together once; the .docx (official layout, tables built as XML like the roster's), the .pdf (reportlab)
+and the chart (matplotlib, Agg, Noto Sans CJK found through the font manager) are drawn from it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,22 +24,23 @@ CHART_MAX_VENUES = 40
 def report_data(event: Event) -> dict[str, Any]:
     """Totals and one row per venue: filed receipt, expected, arrived, late, replaced, not eligible, rehearsal."""
     from huiwu.checkin.services import attendance
-    from huiwu.receipts.models import Receipt
+    from huiwu.receipts.services import filing_states
     from huiwu.rehearsals.models import Status
     from huiwu.rehearsals.services import results_by_venue
     from huiwu.venues.models import Venue
 
     att = attendance(event)
     ids = dict(Venue.objects.filter(event=event).values_list("code", "id"))
-    filed = dict(Receipt.objects.filter(venue__event=event).values("venue_id").annotate(v=Max("version"))
-                 .values_list("venue_id", "v"))
+    filing = filing_states(event)  # the overview's rule: the main venue once every confirmed unit has filed
     rehearsal = results_by_venue(event)
     labels = dict(Status.choices)
     rows = []
     for r in att["venues"]:
         vid = ids.get(r["venue"])
         reh = rehearsal.get(vid) or {}
-        rows.append({**r, "filed_version": filed.get(vid),
+        state = filing.get(vid)
+        rows.append({**r, "filed_version": state.version if state and state.filed else None,
+                     "units_filed": (state.units_filed, state.units_confirmed) if state and state.partly_filed else None,
                      "rehearsal": str(labels.get(reh.get("status"), "")) if reh.get("status") else "",
                      "rehearsal_status": reh.get("status"), "selftest": reh.get("selftest_grade")})
     totals = dict(att["totals"])
@@ -119,7 +119,12 @@ def _headers() -> list[str]:
 
 
 def _cells(r: dict[str, Any]) -> list[str]:
-    filed = _("第%(v)d版") % {"v": r["filed_version"]} if r["filed_version"] else _("未报")
+    if r["filed_version"]:
+        filed = _("第%(v)d版") % {"v": r["filed_version"]}
+    elif r.get("units_filed"):
+        filed = _("部分单位已报 %(done)d/%(of)d") % dict(zip(("done", "of"), r["units_filed"], strict=True))
+    else:
+        filed = _("未报")
     return [r["name"], filed, str(r["expected"]), str(r["checked_in"]), str(r["late"]), str(r["replaced"]),
             str(r["not_eligible"]), r["rehearsal"] or ("—" if r["kind"] == "main" else _("未安排"))]
 

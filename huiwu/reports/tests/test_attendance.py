@@ -126,3 +126,38 @@ def test_pages_organizer_only(held, client, organizer, coordinator):
     client.force_login(coordinator)
     assert client.get(f"/manage/{held.slug}/report/attendance.docx").status_code == 403
     assert client.get(f"/manage/{held.slug}/report/attendance-chart.svg").status_code == 403
+
+
+def test_main_venue_with_one_of_two_confirmed_units_filed_is_not_filed_in_report_nor_overview(
+        demo_event, client, organizer):
+    """The report counts a venue as filed by the overview's rule (`receipts.services.filing_states`):
+    the main venue only once every confirmed unit has filed its own list."""
+    from huiwu.dashboard.overview import overview_rows, summarise
+    from huiwu.receipts.services import submit_receipt
+    from huiwu.venues.models import VenueUnit
+
+    main = demo_event.venues.get(code="main")
+    two = list(main.invited_units.select_related("unit").order_by("id")[:2])
+    assert len(two) == 2
+    VenueUnit.objects.filter(venue=main).exclude(pk__in=[vu.pk for vu in two]).delete()
+    person = {"name": "王立", "unit": two[0].unit.name, "position": "处长", "phone": "13800138000"}
+    submit_receipt(main, unit=two[0].unit, attendees=[person], tech_contact=None, channel="web")
+
+    data = attendance.report_data(demo_event)
+    row = {r["venue"]: r for r in data["rows"]}["main"]
+    assert row["filed_version"] is None and row["units_filed"] == (1, 2)
+    assert data["totals"]["filed"] == 0
+    assert attendance._cells(row)[1] == "部分单位已报 1/2"
+    overview = {r.code: r for r in overview_rows(demo_event)}["main"]
+    assert overview.filed_version is None and overview.extra["units_filed"] == (1, 2)
+    assert summarise(overview_rows(demo_event), demo_event.registration_deadline)["filed"] == 0
+    client.force_login(organizer)
+    assert "部分单位已报 1/2" in client.get(f"/manage/{demo_event.slug}/").content.decode()
+
+    submit_receipt(main, unit=two[1].unit, attendees=[{**person, "name": "李四", "phone": "13900139000"}],
+                   tech_contact=None, channel="web")
+    data = attendance.report_data(demo_event)
+    row = {r["venue"]: r for r in data["rows"]}["main"]
+    assert row["filed_version"] == 1 and data["totals"]["filed"] == 1  # each unit's first version
+    assert attendance._cells(row)[1] == "第1版"
+    assert {r.code: r for r in overview_rows(demo_event)}["main"].filed_version == 1
