@@ -327,15 +327,15 @@ def _people(event: Event, ids: list[int]) -> dict[int, DoorPerson]:
     a, v, c, d = (m._meta.db_table for m in (Attendee, Venue, CheckIn, Declaration))
     venues: dict[int, Venue] = {}
     out: dict[int, DoorPerson] = {}
-    for chunk in _chunks(ids):
+    for where, params in _id_lists(ids):
         sql = (f"SELECT a.id, a.venue_id, a.status, a.name, a.unit, a.position, v.code, v.name, v.address, v.kind, "
                f"c.id, c.at, c.late, c.verdict, c.nonce, c.device, d.id, d.answers, d.verdict, d.verdict_rules, "
                f"d.verdict_titles, d.submitted_at FROM {a} a JOIN {v} v ON v.id = a.venue_id "
                f"LEFT JOIN {c} c ON c.attendee_id = a.id "
                f"LEFT JOIN {d} d ON d.attendee_id = a.id AND d.current "
-               f"WHERE a.event_id = %s AND a.id IN ({', '.join(['%s'] * len(chunk))})")
+               f"WHERE a.event_id = %s AND a.id {where}")
         with connection.cursor() as cur:
-            cur.execute(sql, [event.pk, *chunk])
+            cur.execute(sql, [event.pk, *params])
             rows = cur.fetchall()
         for (aid, venue_id, status, name, unit, position, code, vname, address, kind,
              cid, at, late, verdict, nonce, device, did, answers, dverdict, drules, dtitles, submitted) in rows:
@@ -509,6 +509,19 @@ def _chunks(items: list, size: int = 900):
         yield items[i:i + size]
 
 
+def _id_lists(values: list):
+    """`("IN (…)" or "= ANY(%s)", params)` for raw SQL matching many values: PostgreSQL takes
+    them all as one array (psycopg reads a query with thousands of placeholders slowly); SQLite in
+    chunks within its limit of variables."""
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        yield "= ANY(%s)", [list(values)]
+        return
+    for chunk in _chunks(values):
+        yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
+
+
 def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, user: Any = None,
                device: str = "") -> list[Result]:
     """Many scans made offline (`{"code", "nonce", "at"}` each), one answer each, in their order.
@@ -528,9 +541,11 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
     results: list[Result | None] = [None] * len(items)
     nonces = [str(it.get("nonce") or "")[:64] for it in items]
     seen: dict[str, tuple[str, dict]] = {}
-    for chunk in _chunks([n for n in nonces if n]):
-        seen.update({n: (s, r) for n, s, r in Scan.objects.filter(event=event, nonce__in=chunk)
-                     .values_list("nonce", "status", "result")})
+    for where, params in _id_lists([n for n in nonces if n]):
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT nonce, status, result FROM {Scan._meta.db_table} WHERE event_id = %s AND nonce {where}",
+                        [event.pk, *params])
+            seen.update({n: (st, _db_json(r)) for n, st, r in cur.fetchall()})
     codes: dict[int, Code] = {}
     first_of_nonce: dict[str, int] = {}
     for i, it in enumerate(items):
