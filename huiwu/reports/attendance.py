@@ -103,6 +103,8 @@ def chart(data: dict[str, Any], fmt: str = "png") -> bytes:
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    # people start at 0; with nobody listed yet the axis would otherwise run from -0.045 to 0.045
+    ax.set_xlim(0, max([r["expected"] for r in rows] + [r["checked_in"] for r in rows] + [1]) * 1.05)
     ax.grid(axis="x", color="#eeeeee")
     ax.set_axisbelow(True)
     for side in ("top", "right"):

@@ -170,3 +170,9 @@ def test_invitations_wait_for_publishing(client, provincial, organizer):
     change_status(provincial, "publish", actor=organizer)
     resp = client.post(f"/manage/{provincial.slug}/venues/{branch.code}/invite/", {"email": ""}, follow=True)
     assert "/invite/" in resp.content.decode() and "邀请链接" in resp.content.decode()
+
+
+def test_public_notice_shows_a_contact_without_unit_without_empty_brackets(client, demo_event):
+    demo_event.contacts.create(name="周涛", org="", phones=["0371-85961235"], order=9)
+    page = client.get(f"/e/{demo_event.slug}/").content.decode()
+    assert "周涛" in page and "周涛（）" not in page

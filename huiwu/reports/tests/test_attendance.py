@@ -161,3 +161,12 @@ def test_main_venue_with_one_of_two_confirmed_units_filed_is_not_filed_in_report
     assert row["filed_version"] == 1 and data["totals"]["filed"] == 1  # each unit's first version
     assert attendance._cells(row)[1] == "第1版"
     assert {r.code: r for r in overview_rows(demo_event)}["main"].filed_version == 1
+
+
+def test_chart_with_nobody_listed_has_no_negative_axis(demo_event):
+    """Before anyone is listed every bar is 0: the axis starts at 0 people, not at -0.045."""
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # tick labels as <text>, readable here
+        svg = attendance.chart(attendance.report_data(demo_event), "svg").decode()
+    assert "\u2212" not in svg and "0.0" not in svg
