@@ -203,9 +203,14 @@ def check_invitation(token: str) -> Invitation:
 @transaction.atomic
 def accept_invitation(token: str, username: str, password: str, display_name: str = "") -> Any:
     inv = check_invitation(token)
-    inv = Invitation.objects.select_for_update().get(pk=inv.pk)
+    event = inv.venue.event
+    inv = Invitation.objects.select_for_update().get(pk=inv.pk)  # revoked or used meanwhile: seen now
+    if inv.revoked_at:
+        raise InvitationError(_("邀请链接已被撤销，请向主办方索取新的链接。"))
     if inv.used_at:
         raise InvitationError(_("该邀请链接已经使用过，请直接登录。"))
+    if event.status == Event.Status.ARCHIVED:
+        raise InvitationError(_("“%(title)s”已归档，不能再接受邀请。") % {"title": event.title})
     if User.objects.filter(username=username).exists():
         raise InvitationError(_("用户名“%(name)s”已被使用，请换一个。") % {"name": username})
     user = add_user(username, inv.role, password, venue=inv.venue, unit=inv.unit,

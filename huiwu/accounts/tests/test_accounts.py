@@ -63,3 +63,27 @@ def test_invitations_from_the_venue_page_are_mailed_too(client, organizer, demo_
     client.post(f"/manage/{demo_event.slug}/venues/350200/invite/", {"email": "xm2@example.cn"})
     mail = OutboxMail.objects.get(kind="invitation")
     assert mail.to == ["xm2@example.cn"] and "/accounts/invite/" in mail.body
+
+
+def test_accepting_rechecks_the_link_under_its_lock(demo_event, monkeypatch):
+    """A link revoked (or its event archived) between the check and the lock is refused, not accepted."""
+    import pytest
+
+    from huiwu.accounts import services
+    from huiwu.events.services import change_status
+
+    venue = demo_event.venues.get(code="440300")
+    inv, token = create_invitation(venue)
+    checked = services.check_invitation(token)  # what the page saw when it was opened
+    revoke_invitation(inv)
+    monkeypatch.setattr(services, "check_invitation", lambda _t: checked)
+    with pytest.raises(services.InvitationError, match="撤销"):
+        services.accept_invitation(token, "late_user", "Xq7!long-pass")
+    inv2, token2 = create_invitation(venue)
+    checked = services.check_invitation(token2)
+    change_status(demo_event, "close")
+    change_status(demo_event, "archive")
+    Invitation.objects.filter(pk=inv2.pk).update(revoked_at=None)  # a link the archiving did not reach
+    with pytest.raises(services.InvitationError, match="归档"):
+        services.accept_invitation(token2, "late_user", "Xq7!long-pass")
+    assert not Membership.objects.filter(user__username="late_user").exists()
