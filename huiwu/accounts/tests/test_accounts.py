@@ -74,13 +74,14 @@ def test_accepting_rechecks_the_link_under_its_lock(demo_event, monkeypatch):
 
     venue = demo_event.venues.get(code="440300")
     inv, token = create_invitation(venue)
-    checked = services.check_invitation(token)  # what the page saw when it was opened
+    check = services.check_invitation
+    checked = check(token)  # what the page saw when it was opened
     revoke_invitation(inv)
     monkeypatch.setattr(services, "check_invitation", lambda _t: checked)
     with pytest.raises(services.InvitationError, match="撤销"):
         services.accept_invitation(token, "late_user", "Xq7!long-pass")
     inv2, token2 = create_invitation(venue)
-    checked = services.check_invitation(token2)
+    checked = check(token2)
     change_status(demo_event, "close")
     change_status(demo_event, "archive")
     Invitation.objects.filter(pk=inv2.pk).update(revoked_at=None)  # a link the archiving did not reach
