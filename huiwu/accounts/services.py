@@ -203,8 +203,10 @@ def check_invitation(token: str) -> Invitation:
 @transaction.atomic
 def accept_invitation(token: str, username: str, password: str, display_name: str = "") -> Any:
     inv = check_invitation(token)
+    # revoked, used or its event archived meanwhile: seen now, under the lock
+    inv = (Invitation.objects.select_for_update(of=("self",)).select_related("venue__event", "venue__host_unit")
+           .get(pk=inv.pk))
     event = inv.venue.event
-    inv = Invitation.objects.select_for_update().get(pk=inv.pk)  # revoked or used meanwhile: seen now
     if inv.revoked_at:
         raise InvitationError(_("邀请链接已被撤销，请向主办方索取新的链接。"))
     if inv.used_at:
