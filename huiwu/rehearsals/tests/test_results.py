@@ -206,6 +206,8 @@ def test_board_marks_change_the_version(client, scheduled, organizer):
     assert v1 != v0
     data = client.get(f"/manage/{scheduled.slug}/rehearsal/rows/").json()
     assert "北京市分会场" in data["queue"] and data["summary"]["retest"] == 1
+    services.record_selftest(Venue.objects.get(event=scheduled, code="120000"), GOOD)  # a venue's self-test too
+    assert client.get(f"/manage/{scheduled.slug}/rehearsal/version/").json()["v"] != v1
 
 
 def test_board_is_for_organizers_only(client, scheduled, coordinator):
