@@ -32,7 +32,7 @@ from huiwu.core.mail import outbox_row, queue_mail, queue_mails
 from huiwu.core.text import PhoneError, clean_name, fold, mask_mobile, normalize_mobile
 from huiwu.events.models import Event, Unit
 from huiwu.events.services import check_filing_open, effective_deadline
-from huiwu.venues.locking import lock_venue, lock_venues
+from huiwu.venues.locking import events_under_share_lock, lock_venue, lock_venues
 from huiwu.venues.models import Venue, VenueUnit
 
 from .models import Attendee, DuplicateCase, Receipt, ReceiptDraft, TechContact
@@ -639,6 +639,14 @@ def file_receipts(filings: list[Filing]) -> None:
         return
     with transaction.atomic():
         lock_venues({f.venue.pk for f in todo if not f.dry_run})
+        now = events_under_share_lock({f.venue.event_id for f in todo if not f.dry_run})
+        for f in todo:  # the event's status again, under the lock (unpublished or closed meanwhile)
+            if f.venue.event_id in now:
+                try:
+                    check_filing_open(now[f.venue.event_id])
+                except ApiError as exc:
+                    f.error = exc
+        todo = [f for f in todo if f.error is None]
         book = _Book(todo)
         for f in todo:
             try:

@@ -99,3 +99,20 @@ def test_dry_run_in_a_batch_changes_nothing(venues):
     services.file_receipts([f])
     assert f.result.status == "accepted" and [a["name"] for a in f.result.diff["added"]] == ["李二"]
     assert state(bj) == [("王一", "处长", 1)] and Receipt.objects.filter(venue=bj).count() == 1
+
+
+def test_a_filing_checked_before_the_event_was_taken_back_is_refused_under_the_lock(venues):
+    """Unpublishing (or closing) between a filing's first check and its lock: the filing sees the
+    event as it is under the lock and saves nothing."""
+    from huiwu.events.models import Event
+
+    bj, tj = venues
+    filing = prepare(bj, people(["王一", "李二"]))
+    Event.objects.filter(pk=bj.event_id).update(status=Event.Status.DRAFT)  # another request, meanwhile
+    services.file_receipts([filing])
+    assert filing.error is not None and filing.error.code == "event_not_published"
+    assert not Attendee.objects.filter(venue=bj).exists() and not Receipt.objects.filter(venue=bj).exists()
+    Event.objects.filter(pk=bj.event_id).update(status=Event.Status.PUBLISHED)
+    again = prepare(tj, people(["刘四"]))
+    services.file_receipts([again])
+    assert again.error is None and state(tj) == [("刘四", "处长", 1)]
