@@ -437,6 +437,29 @@ def _retried(ci: CheckIn | Arrival, attendee: DoorPerson, seat: str, event: Even
                   ci.late, ci.at, hm, nonce=nonce)
 
 
+_ARRIVAL_SQL: list[tuple[str, list[bool]]] = []
+
+
+def _arrival_sql() -> tuple[str, list[bool]]:
+    """`_write_arrival`'s statement for PostgreSQL (made once per process) and which of the audit
+    entry's insert values it takes (all but object_id, which is the new arrival's id)."""
+    quote = connection.ops.quote_name
+
+    def columns(model: Any, skip: str = "") -> tuple[str, str, list[bool]]:
+        names = insert_columns(model)
+        keep = [a != skip for a in names]
+        cols = ", ".join(quote(model._meta.get_field(a).column) for a in names if a != skip)
+        return cols, ", ".join(["%s"] * sum(keep)), keep
+
+    ci_cols, ci_marks, _keep = columns(CheckIn)
+    au_cols, au_marks, au_keep = columns(AuditEntry, skip="object_id")
+    sql = (f"WITH ci AS (INSERT INTO {CheckIn._meta.db_table} ({ci_cols}) VALUES ({ci_marks}) "
+           f"ON CONFLICT (attendee_id) DO NOTHING RETURNING id), "
+           f"au AS (INSERT INTO {AuditEntry._meta.db_table} ({au_cols}, object_id) "
+           f"SELECT {au_marks}, ci.id::text FROM ci) SELECT id FROM ci")
+    return sql, au_keep
+
+
 def _write_arrival(ci: CheckIn, audit: AuditEntry) -> bool:
     """Insert the arrival and its audit entry; False when the person was checked in meanwhile
     (nothing written).
@@ -456,22 +479,12 @@ def _write_arrival(ci: CheckIn, audit: AuditEntry) -> bool:
                 return False
             raise
         return True
-    quote = connection.ops.quote_name
-
-    def part(obj: Any, skip: str = "") -> tuple[str, str, list]:
-        names = [a for a in insert_columns(type(obj)) if a != skip]
-        values = [v for a, v in zip(insert_columns(type(obj)), insert_values(obj), strict=True) if a != skip]
-        columns = ", ".join(quote(type(obj)._meta.get_field(a).column) for a in names)
-        return columns, ", ".join(["%s"] * len(values)), values
-
-    ci_cols, ci_marks, params = part(ci)
-    au_cols, au_marks, au_params = part(audit, skip="object_id")
-    sql = (f"WITH ci AS (INSERT INTO {CheckIn._meta.db_table} ({ci_cols}) VALUES ({ci_marks}) "
-           f"ON CONFLICT (attendee_id) DO NOTHING RETURNING id), "
-           f"au AS (INSERT INTO {AuditEntry._meta.db_table} ({au_cols}, object_id) "
-           f"SELECT {au_marks}, ci.id::text FROM ci) SELECT id FROM ci")
+    if not _ARRIVAL_SQL:
+        _ARRIVAL_SQL.append(_arrival_sql())
+    sql, audit_keep = _ARRIVAL_SQL[0]
+    values = list(insert_values(ci)) + [v for keep, v in zip(audit_keep, insert_values(audit), strict=True) if keep]
     with connection.cursor() as cur:
-        cur.execute(sql, params + au_params)
+        cur.execute(sql, values)
         row = cur.fetchone()
     if row is None:
         return False
