@@ -216,3 +216,14 @@ def test_coordinator_adds_and_removes_a_local_rule(client, world):
     client.force_login(world["users"]["other_coordinator"])
     assert client.post(url, {"action": "add", "kind": "itinerary_code"}).status_code == 404
     assert not AdmissionRule.objects.filter(venue=world["venue"]).exists()
+
+
+def test_declaration_page_tells_the_attendee_how_early_to_arrive(client, world):
+    """The notice's 请提前15分钟到场 reaches the one person it is for, on their personal page."""
+    from huiwu.events.models import Event
+
+    attendee = world["attendee"]
+    Event.objects.filter(pk=attendee.event_id).update(arrive_before_minutes=15)
+    assert "请提前 15 分钟入位" in client.get(services.declaration_path(attendee)).content.decode()
+    Event.objects.filter(pk=attendee.event_id).update(arrive_before_minutes=0)
+    assert "arrive-before" not in client.get(services.declaration_path(attendee)).content.decode()
