@@ -28,6 +28,8 @@ def rehearsal_card(context: Any, event: Any, venue: Any) -> dict[str, Any]:
         "slot": services.slot_text(rehearsal, event) if rehearsal else "",
         "hotline": services.hotline(event),
         "link": services.personal_link(venue) if can_edit else "",
+        # the organizer reaches the schedule and the board from here (the overview has no link to them)
+        "organizer": bool(access and access.can("event.manage", event)),
         "tests": list(SelfTest.objects.filter(venue=venue)[:5]),
         "attempts": list(rehearsal.attempts.order_by("-at")[:5]) if rehearsal else [],
     }

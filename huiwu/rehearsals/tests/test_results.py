@@ -316,6 +316,15 @@ def test_venue_page_shows_slot_hotline_and_link(client, scheduled, coordinator):
     body = client.get(f"/manage/{scheduled.slug}/venues/110000/").content.decode()
     assert 'id="rehearsal-card"' in body and "09:30–09:33" in body and "18500219116" in body
     assert "/t/" in body and "rehearsal.ics" in body and "良好" in body
+    assert "/rehearsal/schedule/" not in body  # the schedule is the organizer's
+
+
+def test_organizer_reaches_schedule_and_board_from_a_venue_before_any_slot(client, demo_event, organizer):
+    """Before anything is scheduled no page linked to the schedule: only a typed URL reached it."""
+    client.force_login(organizer)
+    body = client.get(f"/manage/{demo_event.slug}/venues/110000/").content.decode()
+    assert f'href="/manage/{demo_event.slug}/rehearsal/schedule/"' in body
+    assert f'href="/manage/{demo_event.slug}/rehearsal/"' in body
 
 
 def test_overview_has_a_rehearsal_column(client, scheduled, organizer):
