@@ -261,6 +261,7 @@ def summarise(rows: list[VenueRow], deadline: datetime | None) -> dict[str, int]
     now = timezone.now()
     return {
         "venues": len(rows),
+        "branches": sum(1 for r in rows if r.kind == "branch"),
         "filed": sum(1 for r in rows if r.filed_version),
         "attendees": sum(r.count - r.extra.get("shared", 0) for r in rows),
         "approved": sum(1 for r in rows if r.kind == "branch" and r.approval_status == Venue.Approval.APPROVED),

@@ -32,8 +32,18 @@ def test_public_notice_page(client, demo_event):
 def test_create_branches_action(client, organizer, demo_event):
     demo_event.venues.filter(kind="branch").delete()
     client.force_login(organizer)
+    assert "新建全国37个分会场" in client.get(f"/manage/{demo_event.slug}/").content.decode()
     client.post(f"/manage/{demo_event.slug}/branches/", {"capacity": "30"})
     assert demo_event.venues.filter(kind="branch").count() == 37
+
+
+def test_the_national_branches_are_offered_only_to_an_event_without_branch_venues(client, organizer, demo_event):
+    """A provincial event with its own few branch venues is not offered the 37 national ones (a trap:
+    one click added 37 provinces to a meeting of one province's cities)."""
+    demo_event.venues.filter(kind="branch").exclude(code__in=["110000", "120000"]).delete()
+    client.force_login(organizer)
+    body = client.get(f"/manage/{demo_event.slug}/").content.decode()
+    assert 'id="national-branches"' not in body and "分会场管理" in body
 
 
 def test_public_notice_offers_each_venues_receipt_forms(client, demo_event):
