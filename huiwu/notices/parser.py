@@ -1812,14 +1812,37 @@ def parse(text: str) -> dict[str, Any]:
     return parse_with_sources(text)[0]
 
 
+_CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’"
+# NFKC made the notice's full-width punctuation ASCII for the grammar; people read it as written
+_WIDE_PUNCT = [
+    (re.compile(rf"(?<=[{_CJK}]),|,(?=[{_CJK}])"), "，"),
+    (re.compile(rf"(?<=[{_CJK}]);|;(?=[{_CJK}])"), "；"),
+    (re.compile(rf"(?<=[{_CJK}]):"), "："),  # 9:30 keeps its colon
+    (re.compile(rf"(?<=[{_CJK}])!"), "！"),
+    (re.compile(rf"(?<=[{_CJK}])\?"), "？"),
+    (re.compile(rf"\((?=[^()\n]*[{_CJK}][^()\n]*\))"), "（"),
+    (re.compile(r"(?<=（)([^()\n]*)\)"), r"\1）"),
+]
+
+
+def display_punctuation(text: str) -> str:
+    """Chinese punctuation back where NFKC folded it: ',' beside a Chinese character is '，', ':'
+    after one is '：', '(' … ')' around Chinese text '（…）'. One character for one, so offsets hold;
+    times (9:30), numbers (1,000), e-mail addresses and Latin text are left as they are."""
+    for pattern, wide in _WIDE_PUNCT:
+        text = pattern.sub(wide, text)
+    return text
+
+
 def notice_body(text: str) -> str:
-    """The notice without the page around it: its title, then doc number to signature."""
+    """The notice without the page around it: its title, then doc number to signature, in the
+    notice's own punctuation (the grammar reads the folded text)."""
     doc = find_body(normalise(text))
     title = re.sub(r"\s*\n\s*", "", doc.sub(doc.title_span)).strip() if doc.title_span else ""
     body = doc.text[doc.start:doc.end].strip()
     if title and not body.startswith(title):
-        return f"{title}\n\n{body}"
-    return body
+        body = f"{title}\n\n{body}"
+    return display_punctuation(body)
 
 
 def get_path(result: dict[str, Any], path: str) -> Any:

@@ -740,3 +740,16 @@ def test_a_meeting_named_after_drills_or_tests_has_no_rehearsal_from_its_own_tim
     assert P.rehearsal(doc)[0]["starts_at"] == "2022-05-09T15:00:00+08:00"
     drill = _doc("定于5月10日上午9:00召开全省应急演练工作推进会。")
     assert P.rehearsal(drill)[0] == {"starts_at": None, "ends_at": None, "contact": None}
+
+
+def test_notice_body_keeps_the_notices_chinese_punctuation():
+    """The grammar reads NFKC-folded text; the body people read on the notice page is written as the
+    notice was: full-width commas, colons and brackets, while 9:30, numbers and addresses stay."""
+    text = ("关于召开工作会议的通知\n\n各省辖市卫生健康委：\n\n定于2026年12月22日（星期二）上午9:30—11:30召开会议，"
+            "请于12月16日17:00前报送至邮箱a.b@example.gov.cn。\n（一）主会场：省卫生健康委；河南省疾控中心负责人。\n"
+            "联系人：孙丽，电话：0371-85961234，共1,200元(USD)。\n\n河南省卫生健康委员会办公室\n2026年12月1日")
+    body = P.notice_body(text)
+    assert "各省辖市卫生健康委：" in body and "（星期二）上午9:30—11:30召开会议，" in body
+    assert "（一）主会场：省卫生健康委；河南省疾控中心负责人。" in body
+    assert "联系人：孙丽，电话：0371-85961234，共1,200元(USD)" in body and "a.b@example.gov.cn" in body
+    assert P.display_punctuation("9:30,10:00") == "9:30,10:00"
