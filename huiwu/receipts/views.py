@@ -270,7 +270,10 @@ def upload(request, event, venue):
     for w in report.get("warnings", []):
         messages.warning(request, w)
     if report.get("status") == "accepted":
-        messages.success(request, _("已从文件导入回执：%(n)d 人。") % {"n": len(report.get("attendees", []))})
+        # said as the web form says it: the version, and where the confirmation mail goes (it is sent)
+        messages.success(request, _("已从文件导入回执（第%(v)d版，%(n)d人）。") % {
+            "v": report.get("version") or 1, "n": len(report.get("attendees", []))} + _confirmation_promise(
+            venue, unit, request.user, services.is_organizer(request.user, event)))
         return redirect("venues:detail", event.slug, venue.code)
     messages.error(request, _("文件未导入：请按下列提示修改文件后重新上传，或在本页直接填写。"))
     for e in report.get("errors", []):

@@ -163,7 +163,10 @@ def test_every_role_of_a_provincial_health_notice(live_app, browser, phone, chro
         c.click("button:has-text('上传并导入')")
         c.wait_for_load_state("networkidle")
         said = " ".join(c.locator(".messages").all_inner_texts())
-        assert "已从文件导入回执：2 人" in said and "缺视频调试负责人" not in said, said
+        assert "已从文件导入回执（第1版，2人）" in said and "缺视频调试负责人" not in said, said
+        assert "确认邮件将发送至：jy-wjw@example.gov.cn" in said, said
+        assert any(mail["kind"] == "receipt.confirmation" and "jy-wjw@example.gov.cn" in mail["to"]
+                   for mail in _outbox(live_app, slug))  # the promise is kept
         assert "已提交第1版" in c.locator("#receipt-card").inner_text()
         assert "孙悦 13903911002" in c.locator("#tech-contact").inner_text()
         _look(c, screenshot, "roles-branch-uploaded-desktop")
