@@ -118,12 +118,13 @@ def test_main_venue_attendee_declares_a_test_on_a_phone(live_app, org_token, pho
         m.fill("#sampled_at", (start - timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M"))
 
     # the meeting's start as the page states it, and a sample taken 20 hours before it
+    import re
+
     start_text = m.get_by_text("会议开始").inner_text()
-    month, rest = start_text.split("：")[1].split("月")
-    day, clock = rest.split("日")
-    hh, mm = clock.strip().split(":")
+    year, month, day, hh, mm = re.search(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})", start_text).groups()
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
-    start = datetime(now.year + (1 if int(month) < now.month else 0), int(month), int(day), int(hh), int(mm))
+    year = int(year) if year else now.year + (1 if int(month) < now.month else 0)
+    start = datetime(year, int(month), int(day), int(hh), int(mm))
     fill("pending")
     m.get_by_role("button", name="提交申报").click()
     m.wait_for_load_state("networkidle")
