@@ -22,6 +22,8 @@ def overview(request, event):
         "event": event, "stats": summarise(rows, event.registration_deadline),
         "lifecycle": lifecycle_buttons(event), "warnings": event_services.date_warnings(event),
         "table_head": header(COLUMNS), "table_rows": render_rows(rows, event, COLUMNS),
+        # the main venue's door page (its code is always `main`), when the event has one
+        "main_code": next((r.code for r in rows if r.kind == "main"), ""),
     })
 
 

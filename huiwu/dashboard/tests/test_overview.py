@@ -117,3 +117,16 @@ def test_a_column_of_fields_reads_with_the_venues_query(client, organizer, demo_
     row = body.split('data-code="110000"', 1)[1].split("</tr>", 1)[0]
     assert f'data-label="探针">{bj.host_unit.name}|None</td>' in row
     assert {r.code: r.tech for r in overview.overview_rows(demo_event, [column])}["110000"] == "110000"
+
+
+def test_the_action_bar_reaches_duplicates_rehearsals_and_check_in(client, organizer, demo_event):
+    """A first-time organizer found no way from the overview to the duplicates report, the rehearsal
+    schedule and board, or the door page: each is a button beside 分会场管理, and each answers."""
+    client.force_login(organizer)
+    body = client.get(f"/manage/{demo_event.slug}/").content.decode()
+    bar = body.split('id="lifecycle"', 1)[1].split("</div>", 1)[0]
+    slug = demo_event.slug
+    for link in (f"/manage/{slug}/duplicates/", f"/manage/{slug}/rehearsal/schedule/", f"/manage/{slug}/rehearsal/",
+                 f"/checkin/{slug}/board/", f"/checkin/{slug}/door/main/"):
+        assert f'href="{link}"' in bar, link
+        assert client.get(link).status_code == 200, link
