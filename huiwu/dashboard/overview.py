@@ -172,6 +172,8 @@ def _approval_cell(r: VenueRow, ctx: Context) -> str:
     if r.kind != Venue.Kind.BRANCH:
         return "—"
     ok = r.approval_status == Venue.Approval.APPROVED
+    if not ok and not ctx.event.approval_required:  # the notice asks no local approval: nothing is missing
+        return SafeString(f'<span class="muted">{ctx.word(gettext_noop("无需报批"))}</span>')
     label = ctx.choice(Venue.Approval, r.approval_status)
     return SafeString(f'<span class="{"ok" if ok else "warn"}">{label}</span>')
 

@@ -130,3 +130,14 @@ def test_the_action_bar_reaches_duplicates_rehearsals_and_check_in(client, organ
                  f"/checkin/{slug}/board/", f"/checkin/{slug}/door/main/"):
         assert f'href="{link}"' in bar, link
         assert client.get(link).status_code == 200, link
+
+
+def test_the_approval_column_says_none_is_needed_when_the_event_asks_none(client, organizer, demo_event):
+    client.force_login(organizer)
+    url = f"/manage/{demo_event.slug}/"
+    row = client.get(url).content.decode().split('data-code="110000"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="warn">未报批</span>' in row
+    demo_event.approval_required = False
+    demo_event.save(update_fields=["approval_required"])
+    row = client.get(url).content.decode().split('data-code="110000"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="muted">无需报批</span>' in row and "未报批" not in row.replace("无需报批", "")
