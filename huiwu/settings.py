@@ -110,6 +110,8 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------
 DATABASE_URL = os.environ.get("HUIWU_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'huiwu.sqlite3'}"
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["ENGINE"] = "huiwu.core.pgbackend"  # Django's, without a health check per request on a busy connection
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import secrets
 import time
@@ -28,6 +27,8 @@ from .models import ApiToken, Invitation, LoginFailure, Membership, Role
 
 User = get_user_model()
 _INVITE_SALT = "huiwu.invitation"
+#: roles bound to one venue; the others (organizer, health) cover the whole event
+VENUE_ROLES = frozenset({Role.COORDINATOR, Role.DOOR, Role.MAIN_UNIT})
 
 
 @transaction.atomic
@@ -46,7 +47,7 @@ def add_user(
     """Create (or extend) a user with one role; roles bound to a venue need `venue`."""
     if role not in Role.values:
         raise ValidationError(_("未知角色“%(role)s”，可选：%(roles)s。") % {"role": role, "roles": ", ".join(Role.values)})
-    if role in (Role.COORDINATOR, Role.DOOR, Role.MAIN_UNIT) and venue is None:
+    if role in VENUE_ROLES and venue is None:
         raise ValidationError(_("该角色必须绑定会场，请用 --venue 指定会场代码。"))
     if venue is not None:
         event = venue.event
@@ -104,11 +105,11 @@ def user_for_token(key: str) -> Any | None:
     if not key:
         return None
     digest = _hash(key)
-    from .tenancy import Access
+    from .tenancy import Access, clone
 
     hit = _TOKENS.get(digest)
     if hit is not None and time.monotonic() - hit[0] < TOKEN_TTL:
-        user = copy.copy(hit[1])
+        user = clone(hit[1])
         # this request's own view of the kept memberships: refreshed (for this request) before a refusal
         user._huiwu_access = Access(user=user, memberships=hit[2], from_cache=True)
         return user
@@ -128,7 +129,7 @@ def user_for_token(key: str) -> Any | None:
     if len(_TOKENS) > 10000:
         _TOKENS.clear()
     _TOKENS[digest] = (time.monotonic(), user, memberships)
-    return copy.copy(user)
+    return clone(user)
 
 
 # -- invitation links ------------------------------------------------------------------------
@@ -150,18 +151,39 @@ def create_invitation(venue: Venue, *, actor: Any = None, email: str = "", role:
     token = signing.dumps({"i": inv.pk, "v": venue.pk}, salt=_INVITE_SALT)
     record("invitation.create", actor=actor, venue=venue, obj=inv, after={"role": role, "email": email})
     base_url = base_url or settings.HUIWU_BASE_URL
-    if email and base_url:
-        _mail_invitation(inv, base_url.rstrip("/") + reverse("accounts:invitation", args=[token]))
+    #: whether a mail with the link was queued (pages say so only then)
+    inv.mailed = bool(email and base_url) and _mail_invitation(
+        inv, base_url.rstrip("/") + reverse("accounts:invitation", args=[token])) is not None
     return inv, token
 
 
-def _mail_invitation(inv: Invitation, link: str) -> None:
+def invitation_duty(inv: Invitation) -> str:
+    """What the invited person will do, for the link's page and its mail: 负责深圳市分会场的回执填报."""
+    venue = inv.venue
+    if inv.role == Role.DOOR:
+        return _("负责%(venue)s的入场核验（签到）") % {"venue": venue.name}
+    if inv.role == Role.HEALTH:
+        return _("担任本次会议的防疫专员（审核健康申报）")
+    if inv.role == Role.ORGANIZER:
+        return _("作为主办方共同管理本次会议")
+    return _("负责%(venue)s的回执填报") % {"venue": venue.name}
+
+
+def _mail_invitation(inv: Invitation, link: str) -> Any:
+    """Queue the invitation mail; the OutboxMail row, or None when nothing was queued."""
     from huiwu.core.mail import queue_mail
 
     venue = inv.venue
     event = venue.event
     deadline = event.registration_deadline
     days = settings.HUIWU_INVITATION_DAYS
+    if inv.role not in (Role.COORDINATOR, Role.MAIN_UNIT):
+        body = _("您好！\n\n您受邀在“%(event)s”中%(duty)s。"
+                 "请打开下面的链接设置账号和密码（%(days)s天内有效，仅可使用一次）：\n\n%(link)s\n\n"
+                 "如有疑问，请联系主办方。\n") % {"event": event.title, "duty": invitation_duty(inv),
+                                            "days": days, "link": link}
+        return queue_mail([inv.email], _("【账号邀请】%(event)s · %(role)s") % {
+            "event": event.title, "role": inv.get_role_display()}, body, kind="invitation", event=event, venue=venue)
     body = ngettext(
         "您好！\n\n您受邀负责“%(event)s”%(venue)s的回执填报。"
         "请打开下面的链接设置账号和密码（%(days)s天内有效，仅可使用一次）：\n\n%(link)s\n\n",
@@ -175,7 +197,7 @@ def _mail_invitation(inv: Invitation, link: str) -> None:
         body += _("回执截止时间：%(deadline)s（%(zone)s）。\n") % {"deadline": long_dt(deadline, event.time_zone),
                                                            "zone": zone_label(event.time_zone)}
     body += _("如有疑问，请联系主办方。\n")
-    queue_mail([inv.email], _("【回执填报邀请】%(event)s · %(venue)s") % {"event": event.title, "venue": venue.name},
+    return queue_mail([inv.email], _("【回执填报邀请】%(event)s · %(venue)s") % {"event": event.title, "venue": venue.name},
                body, kind="invitation", event=event, venue=venue)
 
 
@@ -215,8 +237,11 @@ def accept_invitation(token: str, username: str, password: str, display_name: st
         raise InvitationError(_("“%(title)s”已归档，不能再接受邀请。") % {"title": event.title})
     if User.objects.filter(username=username).exists():
         raise InvitationError(_("用户名“%(name)s”已被使用，请换一个。") % {"name": username})
-    user = add_user(username, inv.role, password, venue=inv.venue, unit=inv.unit,
-                    display_name=display_name, email=inv.email)
+    if inv.role in VENUE_ROLES:
+        user = add_user(username, inv.role, password, venue=inv.venue, unit=inv.unit,
+                        display_name=display_name, email=inv.email)
+    else:  # health and organizer are event-wide: the link's venue (the main venue) only carried the event
+        user = add_user(username, inv.role, password, event=event, display_name=display_name, email=inv.email)
     inv.used_at = timezone.now()
     inv.used_by = user
     inv.save(update_fields=["used_at", "used_by"])
@@ -228,6 +253,97 @@ def revoke_invitation(inv: Invitation, actor: Any = None) -> None:
     inv.revoked_at = timezone.now()
     inv.save(update_fields=["revoked_at"])
     record("invitation.revoke", actor=actor, venue=inv.venue, obj=inv)
+
+
+# -- the organizer's 人员与账号 page ----------------------------------------------------------------
+#: roles an organizer invites from the staff page (coordinators and main-venue units are invited per venue)
+STAFF_ROLES = (Role.DOOR, Role.HEALTH, Role.ORGANIZER)
+#: the order the page lists roles in
+ROLE_ORDER = (Role.ORGANIZER, Role.HEALTH, Role.DOOR, Role.COORDINATOR, Role.MAIN_UNIT)
+
+
+def invite_staff(event: Event, role: str, *, venue: Venue | None = None, email: str = "", actor: Any = None,
+                 base_url: str = "") -> tuple[Invitation, str]:
+    """An invitation link for door staff (bound to `venue`), a health officer or a co-organizer of `event`.
+
+    An Invitation always names a venue (its link is signed with it): health and organizer links carry
+    the event's main venue, and `accept_invitation` gives them an event-wide role, not a venue-bound one.
+    """
+    if role not in STAFF_ROLES:
+        raise ValidationError(_("这里只能邀请入场核验、防疫专员或主办方账号；分会场联系人请在分会场页面邀请。"))
+    if role == Role.DOOR:
+        if venue is None or venue.event_id != event.pk:
+            raise ValidationError(_("请为入场核验人员选择会场。"))
+    else:
+        venue = Venue.objects.filter(event=event, kind=Venue.Kind.MAIN).first()
+        if venue is None:
+            raise ValidationError(_("本会议还没有主会场，请先在“编辑会议信息”中添加主会场再邀请。"))
+    return create_invitation(venue, actor=actor, email=email, role=role, base_url=base_url)
+
+
+def staff_invitations(event: Event) -> Any:
+    """The event's invitation links, newest first, with their venue and who made and used them."""
+    return (Invitation.objects.filter(venue__event=event).select_related("venue", "created_by", "used_by")
+            .order_by("-created_at"))
+
+
+def event_staff(event: Event) -> list[dict[str, Any]]:
+    """Everyone with a role on `event` (office-wide organizers included), grouped by role in ROLE_ORDER.
+
+    Each row: the membership, its user and venue, and who invited them and when (the accepted
+    Invitation; None for accounts made on the command line).
+    """
+    from django.db.models import Q
+
+    memberships = list(
+        Membership.objects.filter(Q(event=event) | Q(role=Role.ORGANIZER, event__isnull=True))
+        .select_related("user", "venue", "unit").order_by("venue__code", "user__username")
+    )
+    used = {
+        (inv.used_by_id, inv.role, inv.venue_id if inv.role in VENUE_ROLES else None): inv
+        for inv in Invitation.objects.filter(venue__event=event, used_by__in={m.user_id for m in memberships})
+        .select_related("created_by").order_by("used_at")
+    }
+    groups = []
+    for role in ROLE_ORDER:
+        rows = [{"m": m, "user": m.user, "venue": m.venue, "invitation": used.get((m.user_id, m.role, m.venue_id))}
+                for m in memberships if m.role == role]
+        groups.append({"role": role, "label": Role(role).label, "rows": rows})
+    return groups
+
+
+def revoke_unused_invitation(event: Event, pk: Any, actor: Any = None) -> bool:
+    """Revoke one of `event`'s links that nobody has used yet; False when there is no such link."""
+    inv = Invitation.objects.select_related("venue").filter(
+        venue__event=event, pk=pk, used_at__isnull=True, revoked_at__isnull=True).first()
+    if inv is None:
+        return False
+    revoke_invitation(inv, actor=actor)
+    return True
+
+
+@transaction.atomic
+def remove_role(membership: Membership, event: Event, actor: Any) -> None:
+    """Take one role on `event` away from an account (the account itself stays, with its other roles).
+
+    Refused: a role on another event, an office-wide organizer (it covers every event, not this page's
+    to take), and the organizer's own last organizer role on this event (nobody would be left to undo it).
+    """
+    membership = Membership.objects.select_for_update().select_related("user", "venue").filter(pk=membership.pk).first()
+    if membership is None or membership.event_id != event.pk:
+        raise ValidationError(_("该角色不属于本会议，或已被移除。"))
+    if membership.role == Role.ORGANIZER and membership.user_id == getattr(actor, "pk", None):
+        from django.db.models import Q
+
+        others = Membership.objects.filter(Q(event=event) | Q(event__isnull=True), user=actor,
+                                           role=Role.ORGANIZER).exclude(pk=membership.pk)
+        if not others.exists():
+            raise ValidationError(_("不能移除您自己在本会议的最后一个主办方角色；请由另一位主办方操作。"))
+    before = {"user": membership.user.username, "role": membership.role,
+              "venue": membership.venue.code if membership.venue else None}
+    membership.delete()
+    record("user.role_removed", actor=actor, event=event, venue=membership.venue, obj=membership.user,
+           before=before)
 
 
 # -- login throttling --------------------------------------------------------------------------
