@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from huiwu.accounts.tenancy import scoped
+from huiwu.core.errors import ApiError
 from huiwu.events import services as event_services
 
 from .overview import COLUMNS, header, overview_rows, render_rows, summarise
@@ -46,7 +47,11 @@ def remind(request, event):
     """E-mail a reminder to every venue (every invited main-venue unit) that has not filed yet."""
     from huiwu.receipts.services import remind_unfiled
 
-    out = remind_unfiled(event, actor=request.user)
+    try:
+        out = remind_unfiled(event, actor=request.user)
+    except ApiError as exc:  # a draft (or a closed event): nobody to remind yet
+        messages.error(request, exc.message)
+        return redirect("dashboard:overview", event.slug)
     messages.success(request, ngettext("已向 %(n)d 个未报会场（单位）发送提醒邮件。", "已向 %(n)d 个未报会场（单位）发送提醒邮件。",
                                        out["sent"]) % {"n": out["sent"]})
     if out["no_address"]:

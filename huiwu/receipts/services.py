@@ -31,7 +31,7 @@ from huiwu.core.errors import ApiError, CapacityFull, DeadlinePassed, DuplicateP
 from huiwu.core.mail import outbox_row, queue_mail, queue_mails
 from huiwu.core.text import PhoneError, clean_name, fold, mask_mobile, normalize_mobile
 from huiwu.events.models import Event, Unit
-from huiwu.events.services import check_filing_open, effective_deadline
+from huiwu.events.services import check_filing_open, check_published, effective_deadline
 from huiwu.venues.locking import events_under_share_lock, lock_venue, lock_venues
 from huiwu.venues.models import Venue, VenueUnit
 
@@ -1189,7 +1189,9 @@ def notify_organizer_change(venue: Venue, what: str, unit: Unit | None = None) -
 
 
 def remind_unfiled(event: Event, *, actor: Any = None) -> dict:
-    """E-mail every venue (every invited unit at the main venue) that has not filed yet."""
+    """E-mail every venue (every invited unit at the main venue) that has not filed yet; only while
+    the event is published (a draft's coordinators cannot sign in or be invited yet: ApiError)."""
+    check_published(event, _("发送回执提醒邮件"))
     filed = set(Receipt.objects.filter(venue__event=event).values_list("venue_id", "unit_id"))
     sent, no_address = 0, []
     with transaction.atomic():

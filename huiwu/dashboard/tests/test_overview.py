@@ -141,3 +141,20 @@ def test_the_approval_column_says_none_is_needed_when_the_event_asks_none(client
     demo_event.save(update_fields=["approval_required"])
     row = client.get(url).content.decode().split('data-code="110000"', 1)[1].split("</tr>", 1)[0]
     assert '<span class="muted">无需报批</span>' in row and "未报批" not in row.replace("无需报批", "")
+
+
+def test_no_reminders_on_a_draft(client, organizer, demo_event):
+    """A draft's venues cannot be invited or file: the button waits for publishing, and a POST is
+    refused with a message saying so (it answered 已向 0 个… and asked for invitation links)."""
+    from huiwu.receipts.models import OutboxMail
+
+    demo_event.status = "draft"
+    demo_event.save(update_fields=["status"])
+    client.force_login(organizer)
+    url = f"/manage/{demo_event.slug}/"
+    form = client.get(url).content.decode().split('id="remind-form"', 1)[1].split("</form>", 1)[0]
+    assert "disabled" in form and "发布会议后才能发送回执提醒" in form
+    mails = OutboxMail.objects.count()
+    body = client.post(f"{url}remind/", follow=True).content.decode()
+    assert OutboxMail.objects.count() == mails
+    assert "会议尚未发布，不能发送回执提醒邮件" in body and "已向 0" not in body and "生成邀请链接" not in body
