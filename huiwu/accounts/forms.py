@@ -29,3 +29,32 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return data
+
+
+class StaffInvitationForm(forms.Form):
+    """The 人员与账号 page's invitation: door staff for one venue, a health officer or a co-organizer."""
+
+    role = forms.ChoiceField(label=_("角色"), choices=[
+        ("door", _("入场核验（签到人员，绑定一个会场）")),
+        ("health", _("防疫专员（审核健康申报，全会议）")),
+        ("organizer", _("主办方（共同管理本会议）")),
+    ])
+    venue = forms.ChoiceField(label=_("会场（入场核验人员必选）"), required=False)
+    email = forms.EmailField(label=_("邮箱（可选：填写后链接通过邮件发送）"), required=False,
+                             error_messages={"invalid": _("邮箱格式不对，请检查，例如 name@example.cn。")})
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._venues = {v.code: v for v in venues}
+        self.fields["venue"].choices = [("", _("— 请选择会场 —"))] + [(v.code, v.name) for v in venues]
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("venue") or ""
+        data["venue"] = self._venues.get(code)
+        if data.get("role") == "door" and data["venue"] is None:
+            self.add_error("venue", _("入场核验人员必须绑定会场，请选择会场。"))
+        if data.get("role") != "door":
+            data["venue"] = None
+        data["email"] = (data.get("email") or "").strip()
+        return data

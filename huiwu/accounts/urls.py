@@ -13,6 +13,7 @@ urlpatterns = [
 
 # mounted at the site root by huiwu/urls.py
 manage_urlpatterns = [
+    path("manage/<slug:event>/staff/", views.staff, name="staff"),
     path("manage/<slug:event>/venues/<str:venue>/invitations/", views.invitations, name="invitations"),
     path("manage/<slug:event>/venues/<str:venue>/people/", password_views.venue_people, name="people"),
 ]

@@ -77,9 +77,87 @@ def accept_invitation(request, token):
             form.add_error("username", str(exc))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("账号已设置好，请填报本会场的回执。"))
-            return redirect("venues:detail", inv.venue.event.slug, inv.venue.code)
-    return render(request, "accounts/invitation.html", {"form": form, "inv": inv})
+            return _first_page(request, inv)
+    return render(request, "accounts/invitation.html", {"form": form, "inv": inv,
+                                                        "duty": services.invitation_duty(inv)})
+
+
+def _first_page(request, inv):
+    """Where a newly set-up account starts: the page of the work it was invited for."""
+    from .models import Role
+
+    event, venue = inv.venue.event, inv.venue
+    if inv.role == Role.DOOR:
+        messages.success(request, _("账号已设置好，这是本会场的入场核验页面。"))
+        return redirect("checkin:door", event.slug, venue.code)
+    if inv.role == Role.HEALTH:
+        messages.success(request, _("账号已设置好，这是本会议的健康申报审核页面。"))
+        return redirect("admission:health", event.slug)
+    if inv.role == Role.ORGANIZER:
+        messages.success(request, _("账号已设置好，您已是本会议的主办方。"))
+        return redirect("dashboard:overview", event.slug)
+    messages.success(request, _("账号已设置好，请填报本会场的回执。"))
+    return redirect("venues:detail", event.slug, venue.code)
+
+
+@scoped("event.manage")
+def staff(request, event):
+    """人员与账号: the event's accounts by role, inviting door staff, health officers and co-organizers
+    by link, revoking unused links and taking a role away."""
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from huiwu.core.errors import ApiError
+    from huiwu.venues.models import Venue
+
+    from .forms import StaffInvitationForm
+    from .models import Membership
+
+    venues = list(Venue.objects.filter(event=event).order_by("-kind", "code"))
+    form = StaffInvitationForm(request.POST if request.POST.get("action") == "invite" else None, venues=venues)
+    link = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        here = redirect("accounts_manage:staff", event.slug)
+        if action == "revoke":
+            if services.revoke_unused_invitation(event, request.POST.get("invitation"), actor=request.user):
+                messages.success(request, _("邀请链接已撤销，它不能再用来设置账号。"))
+            else:
+                messages.error(request, _("该链接已被使用或已撤销，无需再撤销。"))
+            return here
+        if action == "remove":
+            m = Membership.objects.filter(pk=request.POST.get("membership") or 0, event=event).first()
+            try:
+                if m is None:
+                    raise ValidationError(_("该角色不属于本会议，或已被移除。"))
+                services.remove_role(m, event, request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("已移除 %(user)s 的“%(role)s”角色。") % {
+                    "user": m.user, "role": m.get_role_display()})
+            return here
+        if action == "invite" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                inv, token = services.invite_staff(event, data["role"], venue=data.get("venue"), email=data["email"],
+                                                   actor=request.user, base_url=urls_abs.base_url())
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            except ApiError as exc:
+                form.add_error(None, exc.message)
+            else:
+                link = urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))
+                if inv.mailed:
+                    messages.success(request, _("邀请邮件已放入发送队列，将发往 %(email)s；下面的链接也可以直接复制转交。") % {
+                        "email": inv.email})
+                form = StaffInvitationForm(venues=venues)
+    from django.utils import timezone
+
+    return render(request, "accounts/staff.html", {
+        "event": event, "groups": services.event_staff(event), "invitations": services.staff_invitations(event),
+        "form": form, "link": link, "now": timezone.now(),
+    })
 
 
 @scoped("event.manage")
