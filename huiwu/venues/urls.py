@@ -7,6 +7,7 @@ urlpatterns = [
     path("manage/<slug:event>/main-units/", views.main_units, name="main_units"),
     path("manage/<slug:event>/main-units/quotas/", views.quotas, name="quotas"),
     path("manage/<slug:event>/venues/", views.branches, name="branches"),
+    path("manage/<slug:event>/venues/open-all/", views.open_all, name="open_all"),
     path("manage/<slug:event>/venues/<str:venue>/remove/", views.remove_branch, name="remove"),
     path("manage/<slug:event>/venues/<str:venue>/", views.detail, name="detail"),
     path("manage/<slug:event>/venues/<str:venue>/invite/", views.invite, name="invite"),

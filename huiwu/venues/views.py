@@ -147,6 +147,20 @@ def set_open(request, event, venue):
 
 @require_POST
 @scoped("event.manage")
+def open_all(request, event):
+    """Open every venue not open yet in one click; those awaiting approval are named, not opened."""
+    opened, refused = services.open_all(event, actor=request.user)
+    if opened:
+        messages.success(request, ngettext("已开设 %(n)d 个会场。", "已开设 %(n)d 个会场。", len(opened)) % {"n": len(opened)})
+    elif not refused:
+        messages.info(request, _("所有会场都已开设。"))
+    for why in refused:
+        messages.warning(request, why)
+    return redirect("venues:branches", event.slug)
+
+
+@require_POST
+@scoped("event.manage")
 def extend(request, event, venue):
     """Grant this venue a later receipt deadline (empty removes the extension); audited."""
     form = ExtensionForm(request.POST)
@@ -334,6 +348,7 @@ def branches(request, event):
         "unslotted": list(unslotted.values_list("name", flat=True)[:10]) if scheduled else [],
         "unslotted_count": unslotted.count() if scheduled else 0,
         "read_only": event.status == "archived",
+        "unopened": event.venues.filter(is_open=False).count(),
     }, status=status)
 
 
@@ -388,4 +403,5 @@ def quotas(request, event):
         "event": event, "main": main, "rows": [{**r, "typed": typed[r["id"]], "error": errors.get(r["id"], "")} for r in rows],
         "total": sum(r["quota"] for r in rows), "warnings": services.quota_warnings(event) if status == 200 else [],
         "read_only": event.status == "archived",
+        "unopened": event.venues.filter(is_open=False).count(),
     }, status=status)
