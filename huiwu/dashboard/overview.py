@@ -233,7 +233,8 @@ def _rehearsal_cell(r: VenueRow, ctx: Context) -> str:
 
 
 COLUMNS: list[Column] = [
-    Column("code", lambda: _("代码"), lambda r, c: SafeString(r.code)),
+    # the main venue's code `main` is internal: its cell stays empty
+    Column("code", lambda: _("代码"), lambda r, c: SafeString(r.code if r.kind == Venue.Kind.BRANCH else "")),
     Column("venue", lambda: _("会场"), _venue_cell),
     Column("unit", lambda: _("承办单位"), lambda r, c: r.unit, css=lambda r: "wrap"),
     Column("approval", lambda: _("审批"), _approval_cell),
