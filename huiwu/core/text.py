@@ -1,8 +1,9 @@
 """Text normalisation shared by every input channel (web, API, files, mail).
 
 People type full-width digits, pad two-character names with spaces to align them, and write
-phones as `+86 138-0013-8000`. Everything typed goes through `fold` (NFKC), names through
-`clean_name`, phones through `normalize_mobile`.
+phones as `+86 138-0013-8000`. Everything read or matched goes through `fold` (NFKC), names through
+`clean_name`, phones through `normalize_mobile`; a person's own words (reasons, notes, addresses)
+through `free_text`, which keeps their Chinese punctuation.
 """
 
 from __future__ import annotations
@@ -38,6 +39,20 @@ def fold(value: object) -> str:
         return ""
     text = unicodedata.normalize("NFKC", strip_control_chars(str(value)))
     return _SPACES.sub(" ", text).strip()
+
+
+_LINE_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def free_text(value: object) -> str:
+    """What a person wrote in their own words (a reason, a note, an address): control characters
+    dropped, each line trimmed, runs of blank lines cut to one; NFC only, so the writer's ，：；（）
+    stay as typed. `fold` (NFKC: ， → ,) is for what is read or matched: names, phones, codes."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", strip_control_chars(str(value)))
+    lines = [_LINE_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def clean_name(value: object) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiwu.audit.services import record
-from huiwu.core.text import fold
+from huiwu.core.text import fold, free_text
 from huiwu.events.models import Event, Unit
 from huiwu.receipts.models import Attendee
 
@@ -77,7 +77,7 @@ def check_approval_file(upload: Any) -> tuple[str, str]:
 
 def update_details(venue: Venue, *, address: str, room: str, actor: Any = None) -> Venue:
     """A venue's address and meeting room, as its coordinator writes them."""
-    address, room = fold(address)[:200], fold(room)[:100]
+    address, room = free_text(address)[:200], free_text(room)[:100]
     before = {"address": venue.address, "room": venue.room}
     if before == {"address": address, "room": room}:
         return venue
@@ -145,7 +145,7 @@ def decide_approval(venue: Venue, *, status: str, note: str = "", actor: Any = N
         raise _invalid("status", _("该会场尚未填写审批机关和审批文件，无法确认批准。"))
     before = {"status": venue.approval_status, "is_open": venue.is_open}
     venue.approval_status = status
-    venue.approval_note = fold(note)[:300]
+    venue.approval_note = free_text(note)[:300]
     if status != Venue.Approval.APPROVED and not venue.approval_waived:
         venue.is_open = False
     venue.save()
@@ -652,7 +652,7 @@ def request_extension(venue: Venue, until: datetime | None, reason: str = "", *,
         raise _invalid("until", _("申请的时间须早于会议开始。"))
     ExtensionRequest.objects.filter(venue=venue, status=ExtensionRequest.Status.PENDING).update(
         status=ExtensionRequest.Status.REFUSED, note=_("已被新的申请取代"), decided_at=timezone.now())
-    req = ExtensionRequest.objects.create(venue=venue, requested_by=actor, until=until, reason=fold(reason)[:300])
+    req = ExtensionRequest.objects.create(venue=venue, requested_by=actor, until=until, reason=free_text(reason)[:300])
     record("venue.extension_requested", actor=actor, venue=venue, obj=req,
            after={"until": until.isoformat(), "reason": req.reason})
     return req
@@ -676,7 +676,7 @@ def decide_extension(req: Any, grant: bool, *, note: str = "", actor: Any = None
     if req.status != ExtensionRequest.Status.PENDING:
         raise ApiError("conflict", _("这个延期申请已经处理过了（%(s)s）。") % {"s": req.get_status_display()}, 409)
     req.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
-    req.decided_by, req.decided_at, req.note = actor, timezone.now(), fold(note)[:300]
+    req.decided_by, req.decided_at, req.note = actor, timezone.now(), free_text(note)[:300]
     req.save()
     record("venue.extension_granted" if grant else "venue.extension_refused", actor=actor, venue=venue, obj=req,
            after={"until": req.until.isoformat(), "note": req.note})

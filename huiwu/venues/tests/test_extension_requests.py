@@ -98,3 +98,21 @@ def test_granting_past_the_rehearsal_warns(client, organizer, demo_event):
     late = timezone.localtime(demo_event.rehearsal_starts_at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     resp = client.post(f"/manage/{demo_event.slug}/venues/110000/extend/", {"until": late}, follow=True)
     assert "晚于视频调试开始" in resp.content.decode()
+
+
+def test_the_reason_keeps_its_chinese_punctuation(client, coordinator, organizer, demo_event):
+    """A reason is the coordinator's own words: ，：（） reach the organizer as typed (NFKC turned ， into ,)."""
+    reason = "领导名单待定，预计周五（12月4日）确定：请谅解。"
+    _ask(client, coordinator, demo_event, reason=reason)
+    assert ExtensionRequest.objects.get().reason == reason
+    client.force_login(organizer)
+    overview = client.get(f"/manage/{demo_event.slug}/").content.decode()
+    assert reason in overview.split('id="extensions-pending"', 1)[1]
+
+
+def test_free_text_keeps_punctuation_while_names_and_phones_fold():
+    from huiwu.core.text import clean_name, fold, free_text, normalize_mobile
+
+    assert free_text(" 因故，\x00延期（两天）\r\n\r\n\r\n  第二行　 ") == "因故，延期（两天）\n\n第二行"
+    assert fold("因故，延期") == "因故,延期" and clean_name("王　立") == "王立"
+    assert normalize_mobile("１３８ ００１３ ８０００") == "13800138000"
