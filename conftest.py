@@ -273,6 +273,17 @@ def browser_login(page, url: str, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def browser_accept_invitation(page, link: str, name: str, username: str, password: str) -> None:
+    """Open an invitation link and set up the account through its real form."""
+    page.goto(link)
+    page.fill("input[name=display_name]", name)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.fill("input[name=password2]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.fixture
 def login():
     return browser_login
