@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiwu.audit.services import record
+from huiwu.core.text import fold
 from huiwu.venues.models import Venue
 
 from .models import Event, EventAttachment, EventContact, Unit
@@ -203,6 +205,34 @@ def check_filing_open(event: Event) -> None:
                           code="event_not_published")
     raise EventClosed(_("“%(title)s”已%(status)s，回执填报已关闭，不能再提交或修改。如确需更改，请联系主办方。")
                       % {"title": event.title, "status": status_label(event.status)})
+
+
+_PARAGRAPH = re.compile(r"\s*(.*?)(?:\n[ \t\u3000]*\n\s*|\Z)", re.S)
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"\s+", "", fold(text)).rstrip(":")
+
+
+def notice_page_parts(event: Event) -> tuple[str, str]:
+    """The public notice page's heading and body text. A body taken from the notice starts with the
+    notice's own title, document number and addressees, which the page already shows above it:
+    those leading paragraphs are dropped from the body so each is read once, the notice's full
+    title (教育部办公厅关于举办…的通知) becoming the heading."""
+    heading, rest = event.title, (event.notice_text or "").strip()
+    title, doc, to = _header_key(event.title), _header_key(event.doc_number), _header_key(event.addressees)
+    for i in range(3):
+        m = _PARAGRAPH.match(rest)
+        para = m.group(1) if m else ""
+        key = _header_key(para)
+        if not key:
+            break
+        if i == 0 and title and title in key and "\n" not in para.strip() and key not in (doc, to):
+            heading = para.strip()
+        elif key not in (doc, to):
+            break
+        rest = rest[m.end():]
+    return heading, rest
 
 
 def check_published(event: Event, what: str) -> None:

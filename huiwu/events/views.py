@@ -31,8 +31,9 @@ def notice(request, slug):
     venues = list(event.venues.select_related("host_unit").order_by("order"))
     main = next((v for v in venues if v.kind == Venue.Kind.MAIN), None)
     branches = [v for v in venues if v.kind == Venue.Kind.BRANCH]
+    heading, body = services.notice_page_parts(event)
     return render(request, "events/notice.html", {
-        "event": event, "main": main, "branches": branches,
+        "event": event, "main": main, "branches": branches, "heading": heading, "body": body,
         "contacts": event.contacts.all(), "attachments": event.attachments.all(),
     })
 
