@@ -147,11 +147,14 @@ def staff(request, event):
             except ApiError as exc:
                 form.add_error(None, exc.message)
             else:
-                link = urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))
+                # shown once after the redirect (a reload of the answer must not make a second link and mail)
+                request.session["staff_new_link"] = urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))
                 if inv.mailed:
                     messages.success(request, _("邀请邮件已放入发送队列，将发往 %(email)s；下面的链接也可以直接复制转交。") % {
                         "email": inv.email})
-                form = StaffInvitationForm(venues=venues)
+                return here
+    else:
+        link = request.session.pop("staff_new_link", "")
     from django.utils import timezone
 
     return render(request, "accounts/staff.html", {

@@ -25,10 +25,14 @@ def _accept(client, body: str, username: str, name: str = "赵门岗"):
 
 def test_door_invitation_lands_on_its_own_venue_door_only(client, organizer, demo_event):
     client.force_login(organizer)
-    resp = client.post(_url(demo_event), {"action": "invite", "role": "door", "venue": "440300", "email": ""})
+    resp = client.post(_url(demo_event), {"action": "invite", "role": "door", "venue": "440300", "email": ""}, follow=True)
     body = resp.content.decode()
     assert resp.status_code == 200 and 'id="new-link"' in body
     assert "邮件已放入发送队列" not in body and not OutboxMail.objects.exists()  # no address, no mail claimed
+    again = client.get(_url(demo_event)).content.decode()  # a reload neither shows the link again nor makes one
+    assert 'id="new-link"' not in again and Invitation.objects.count() == 1
+    overview = client.get(f"/manage/{demo_event.slug}/").content.decode()
+    assert 'id="staff-link"' in overview and f'href="{_url(demo_event)}"' in overview
     inv = Invitation.objects.get(role="door")
     assert inv.venue.code == "440300" and inv.created_by == organizer
     client.logout()
@@ -50,7 +54,7 @@ def test_health_and_organizer_invitations_are_event_wide_and_mailed(client, orga
                                                                      django_capture_on_commit_callbacks):
     client.force_login(organizer)
     body = client.post(_url(demo_event), {"action": "invite", "role": "health", "venue": "440300",
-                                          "email": "health@example.cn"}).content.decode()
+                                          "email": "health@example.cn"}, follow=True).content.decode()
     assert "邀请邮件已放入发送队列，将发往 health@example.cn" in body
     mail = OutboxMail.objects.get(kind="invitation")
     assert mail.to == ["health@example.cn"] and "防疫专员" in mail.body and "回执填报" not in mail.body
@@ -65,7 +69,7 @@ def test_health_and_organizer_invitations_are_event_wide_and_mailed(client, orga
     assert client.get(f"/manage/{demo_event.slug}/venues/110000/admission/").status_code in (200, 403)
 
     client.force_login(organizer)
-    body = client.post(_url(demo_event), {"action": "invite", "role": "organizer", "email": ""}).content.decode()
+    body = client.post(_url(demo_event), {"action": "invite", "role": "organizer", "email": ""}, follow=True).content.decode()
     client.logout()
     resp = _accept(client, body, "co_org", "李主办")
     assert resp["Location"] == f"/manage/{demo_event.slug}/"
@@ -76,18 +80,18 @@ def test_health_and_organizer_invitations_are_event_wide_and_mailed(client, orga
 
 def test_bad_input_is_refused_with_a_reason(client, organizer, demo_event):
     client.force_login(organizer)
-    body = client.post(_url(demo_event), {"action": "invite", "role": "door", "venue": ""}).content.decode()
+    body = client.post(_url(demo_event), {"action": "invite", "role": "door", "venue": ""}, follow=True).content.decode()
     assert "入场核验人员必须绑定会场" in body
-    body = client.post(_url(demo_event), {"action": "invite", "role": "health", "email": "不是邮箱"}).content.decode()
+    body = client.post(_url(demo_event), {"action": "invite", "role": "health", "email": "不是邮箱"}, follow=True).content.decode()
     assert "邮箱格式不对" in body and 'value="不是邮箱"' in body
-    body = client.post(_url(demo_event), {"action": "invite", "role": "coordinator", "venue": "440300"}).content.decode()
+    body = client.post(_url(demo_event), {"action": "invite", "role": "coordinator", "venue": "440300"}, follow=True).content.decode()
     assert "选择一个有效的选项" in body or "有效" in body
     assert not Invitation.objects.exists()
 
 
 def test_revoke_unused_link_only(client, organizer, demo_event):
     client.force_login(organizer)
-    body = client.post(_url(demo_event), {"action": "invite", "role": "door", "venue": "110000"}).content.decode()
+    body = client.post(_url(demo_event), {"action": "invite", "role": "door", "venue": "110000"}, follow=True).content.decode()
     inv = Invitation.objects.get()
     client.post(_url(demo_event), {"action": "revoke", "invitation": inv.pk})
     inv.refresh_from_db()
@@ -154,6 +158,6 @@ def test_coordinators_cannot_reach_the_page(client, request, who, demo_event):
     user = request.getfixturevalue(who)
     client.force_login(user)
     assert client.get(_url(demo_event)).status_code in (403, 404)
-    resp = client.post(_url(demo_event), {"action": "invite", "role": "organizer"})
+    resp = client.post(_url(demo_event), {"action": "invite", "role": "organizer"}, follow=True)
     assert resp.status_code in (403, 404) and not Invitation.objects.exists()
     assert client.get("/manage/no-such-event/staff/").status_code == 404

@@ -1,0 +1,85 @@
+"""人员与账号 in a real browser against `huiwu up`: an organizer reaches the page from the overview,
+invites door staff for a branch venue with an e-mail address (the mail really queued), the door
+person accepts the link on a phone and lands on their venue's door page, and the organizer then
+sees them listed under 入场核验. Its own event (staff-walk) and venue code (510100, 成都市) no other
+live test uses. Screenshots at 1280 and 390 px; nothing may overflow or show English."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import browser_accept_invitation
+
+SLUG = "staff-walk"
+CODE = "510100"
+SETUP = (
+    "from datetime import timedelta; from django.utils import timezone; "
+    "from huiwu.events.models import Event; from huiwu.venues.models import Venue; "
+    "t = timezone.now() + timedelta(days=10); "
+    f"e = Event.objects.create(slug='{SLUG}', title='人员与账号演练会', status='published', starts_at=t, "
+    "ends_at=t + timedelta(hours=2)); "
+    "Venue.objects.create(event=e, kind='main', code='main', name='主会场', capacity=80); "
+    f"Venue.objects.create(event=e, kind='branch', code='{CODE}', name='成都市分会场', capacity=30, order=1)"
+)
+
+
+def _look(page, screenshot, name: str) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
+    text = page.inner_text("body")
+    assert not re.findall(r"[A-Za-z][A-Za-z ,.'-]{14,}", text), (page.url, text)
+    screenshot(page, name)
+
+
+def test_organizer_invites_door_staff_who_accepts_on_a_phone(live_app, browser, phone, chromium, login, screenshot):
+    url = live_app.url
+    live_app.huiwu("shell", "-c", SETUP)
+    live_app.huiwu("user", "add", "sw_org", "--role", "organizer", "--event", SLUG, "--password-stdin",
+                   stdin="Sw-org-pass-2026!\n")
+    org = browser.new_page()
+    login(org, url, "sw_org", "Sw-org-pass-2026!")
+    org.goto(f"{url}/manage/{SLUG}/")
+    org.click("#staff-link")
+    org.wait_for_selector("#staff-invite")
+    org.select_option("select[name=role]", "door")
+    org.select_option("select[name=venue]", CODE)
+    org.fill("input[name=email]", "cd-door@example.org")
+    with org.expect_navigation():
+        org.click("#staff-invite-submit")
+    assert "邀请邮件已放入发送队列，将发往 cd-door@example.org" in org.inner_text(".messages")
+    link = org.input_value("#new-link")
+    assert "/accounts/invite/" in link
+    assert "成都市分会场" in org.locator("#staff-invitations tbody tr").first.inner_text()
+    _look(org, screenshot, "staff-invited-1280")
+
+    out = live_app.huiwu("shell", "-c", (
+        "import json; from huiwu.receipts.models import OutboxMail; "
+        f"print(json.dumps([[m.to, m.body] for m in OutboxMail.objects.filter(event__slug='{SLUG}')], "
+        "ensure_ascii=False))"))
+    [(to, body)] = json.loads(out.strip().splitlines()[-1])
+    assert to == ["cd-door@example.org"] and "成都市分会场的入场核验" in body and link in body
+
+    door = phone.new_page()
+    door.goto(link)
+    assert "您受邀负责成都市分会场的入场核验（签到）" in door.inner_text("body")
+    _look(door, screenshot, "staff-accept-390")
+    browser_accept_invitation(door, link, "周门岗", "cd_door", "Cd-door-pass-2026!")
+    assert door.url.endswith(f"/checkin/{SLUG}/door/{CODE}/"), door.url
+    _look(door, screenshot, "staff-door-page-390")
+    assert door.goto(f"{url}/manage/{SLUG}/staff/").status == 403  # door staff do not manage accounts
+
+    org.reload()  # the invitation answered with a redirect: a reload makes no second link or mail
+    assert org.locator("#staff-invitations tbody tr").count() == 1
+    row = org.locator("#role-door tr[data-user=cd_door]")
+    assert "成都市分会场" in row.inner_text() and "sw_org 邀请" in row.inner_text()
+    _look(org, screenshot, "staff-list-1280")
+
+    narrow = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True)
+    try:
+        page = narrow.new_page()
+        login(page, url, "sw_org", "Sw-org-pass-2026!")
+        page.goto(f"{url}/manage/{SLUG}/staff/")
+        _look(page, screenshot, "staff-list-390")
+    finally:
+        narrow.close()
