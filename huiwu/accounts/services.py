@@ -329,7 +329,7 @@ def remove_role(membership: Membership, event: Event, actor: Any) -> None:
     Refused: a role on another event, an office-wide organizer (it covers every event, not this page's
     to take), and the organizer's own last organizer role on this event (nobody would be left to undo it).
     """
-    membership = Membership.objects.select_for_update().select_related("user", "venue").filter(pk=membership.pk).first()
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("user", "venue").filter(pk=membership.pk).first()
     if membership is None or membership.event_id != event.pk:
         raise ValidationError(_("该角色不属于本会议，或已被移除。"))
     if membership.role == Role.ORGANIZER and membership.user_id == getattr(actor, "pk", None):

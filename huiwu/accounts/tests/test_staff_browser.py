@@ -83,3 +83,13 @@ def test_organizer_invites_door_staff_who_accepts_on_a_phone(live_app, browser, 
         _look(page, screenshot, "staff-list-390")
     finally:
         narrow.close()
+
+    # taking the role away asks first, then the door page is gone for that account
+    questions = []
+    org.on("dialog", lambda d: (questions.append(d.message), d.accept()))
+    with org.expect_navigation():
+        org.locator("#role-door tr[data-user=cd_door] button:has-text('移除角色')").click()
+    assert questions == ["移除 周门岗 的“入场核验”角色？"]
+    assert "已移除 周门岗 的“入场核验”角色" in org.inner_text(".messages")
+    assert org.locator("#role-door tr[data-user=cd_door]").count() == 0
+    assert door.goto(f"{url}/checkin/{SLUG}/door/{CODE}/").status == 404
