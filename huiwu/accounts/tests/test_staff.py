@@ -161,3 +161,17 @@ def test_coordinators_cannot_reach_the_page(client, request, who, demo_event):
     resp = client.post(_url(demo_event), {"action": "invite", "role": "organizer"}, follow=True)
     assert resp.status_code in (403, 404) and not Invitation.objects.exists()
     assert client.get("/manage/no-such-event/staff/").status_code == 404
+
+
+def test_a_draft_or_archived_event_sends_no_invitation(client, organizer, demo_event):
+    from huiwu.events.models import Event
+
+    client.force_login(organizer)
+    Event.objects.filter(pk=demo_event.pk).update(status="draft")
+    body = client.post(_url(demo_event), {"action": "invite", "role": "health", "email": "h@example.cn"},
+                       follow=True).content.decode()
+    assert "会议尚未发布，不能生成邀请链接" in body and 'value="h@example.cn"' in body  # what was typed stays
+    Event.objects.filter(pk=demo_event.pk).update(status="archived")
+    assert client.get(_url(demo_event)).status_code == 200  # an archived event's accounts can still be read
+    assert client.post(_url(demo_event), {"action": "invite", "role": "health"}).status_code == 403
+    assert not Invitation.objects.exists() and not OutboxMail.objects.exists()
