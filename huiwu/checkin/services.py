@@ -334,7 +334,9 @@ def _people(event: Event, ids: list[int]) -> dict[int, DoorPerson]:
                f"LEFT JOIN {c} c ON c.attendee_id = a.id "
                f"LEFT JOIN {d} d ON d.attendee_id = a.id AND d.current "
                f"WHERE a.event_id = %s AND a.id {where}")
-        rows = _prepared(sql, [event.pk, *params])
+        with connection.cursor() as cur:
+            cur.execute(sql, [event.pk, *params])
+            rows = cur.fetchall()
         for (aid, venue_id, status, name, unit, position, code, vname, address, kind,
              cid, at, late, verdict, nonce, device, did, answers, dverdict, drules, dtitles, submitted) in rows:
             if venue_id not in venues:
@@ -349,30 +351,6 @@ def _people(event: Event, ids: list[int]) -> dict[int, DoorPerson]:
             attendee = DoorPerson(aid, venue_id, status, name, unit, position, venues[venue_id], checkin, declaration)
             out[aid] = attendee
     return out
-
-
-def _prepared(sql: str, params: list) -> list[tuple]:
-    """Run one of the scan's own statements; its rows.
-
-    On PostgreSQL through a server-side binding cursor with psycopg's `prepare=True`: each
-    connection parses and plans the scan's read and write once, and values travel as typed
-    parameters instead of being quoted into the text in Python (Django's cursor does that on every
-    execution). Queries are logged as Django logs them when it is asked to (tests count them).
-    """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    import psycopg
-
-    connection.ensure_connection()
-    started = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cur:
-        cur.execute(sql, params, prepare=True)
-        rows = cur.fetchall() if cur.description else []
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
-    return rows
 
 
 def _db_moment(value: Any) -> datetime:
@@ -505,10 +483,12 @@ def _write_arrival(ci: CheckIn, audit: AuditEntry) -> bool:
         _ARRIVAL_SQL.append(_arrival_sql())
     sql, audit_keep = _ARRIVAL_SQL[0]
     values = list(insert_values(ci)) + [v for keep, v in zip(audit_keep, insert_values(audit), strict=True) if keep]
-    rows = _prepared(sql, values)
-    if not rows:
+    with connection.cursor() as cur:
+        cur.execute(sql, values)
+        row = cur.fetchone()
+    if row is None:
         return False
-    ci.pk = rows[0][0]
+    ci.pk = row[0]
     ci._state.adding, ci._state.db = False, connection.alias
     return True
 
