@@ -27,6 +27,16 @@ def _inputs_without_hint(html: str) -> list[str]:
     return bad
 
 
+def test_no_template_asks_for_a_time_in_the_browsers_clock_style():
+    """type=time is drawn in the computer's style (03:00 PM on an English system): times are typed
+    as 24-hour 时:分 text with a pattern and an example instead."""
+    found = [f"{path.relative_to(ROOT)}" for path in ROOT.rglob("*.html")
+             if re.search(r'<input\b[^>]*\btype="time"', path.read_text(encoding="utf-8"))]
+    assert found == [], found
+    schedule = (ROOT / "rehearsals" / "templates" / "rehearsals" / "schedule.html").read_text(encoding="utf-8")
+    assert 'name="time" inputmode="numeric" pattern=' in schedule and "24小时制" in schedule
+
+
 def test_no_template_has_a_bare_date_input():
     """Inputs written in a template carry aria-describedby and a {% date_hint %} beside them."""
     found, bare = 0, []
