@@ -427,13 +427,14 @@ def _is_retry(attendee: DoorPerson | None, nonce: str) -> bool:
     return bool(nonce) and attendee is not None and attendee.checkin is not None and attendee.checkin.nonce == nonce
 
 
-def _retried(ci: CheckIn | Arrival, attendee: DoorPerson, seat: str, event: Event, nonce: str) -> Result:
+def _retried(ci: CheckIn | Arrival, attendee: DoorPerson, seat: str, event: Event, nonce: str,
+             welcome: str = "") -> Result:
     """The answer to a scan sent again (a retry, a batch synced twice): the arrival it made.
 
     An arrival keeps its scan's nonce, so scans that check someone in need no row of their own in
     `Scan` (which keeps the answers of the others: refused, already, invalid)."""
     hm = local_hm(ci.at, event)
-    return Result(OK, _("签到成功 %(time)s") % {"time": hm}, person(attendee, seat), {"verdict": ci.verdict},
+    return Result(OK, (welcome or _("签到成功 %(time)s")) % {"time": hm}, person(attendee, seat), {"verdict": ci.verdict},
                   ci.late, ci.at, hm, nonce=nonce)
 
 
@@ -584,10 +585,11 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
         return seats[a.venue_id].get(a.pk, "")
 
     pending: list[int] = []
+    welcome = _("签到成功 %(time)s")  # translated once for the batch
     for i, code in codes.items():
         a = people.get(code.attendee_id)
         if _is_retry(a, nonces[i]):
-            results[i] = _retried(a.checkin, a, seat(a), event, nonces[i])
+            results[i] = _retried(a.checkin, a, seat(a), event, nonces[i], welcome)
             continue
         early = _judge(event, code, a, venue, None, seat(a) if a is not None else "")
         if early is not None:
@@ -602,7 +604,6 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
     decls = {a.pk: a.door_declaration for a in judged.values() if a.door_declaration is not None}
     verdicts = dict(admission._verdicts(list(judged.values()), event, rules, decls, undeclared))
     shown: dict[int, dict] = {}  # verdict_dict once per verdict (the undeclared of a venue share one)
-    welcome = _("签到成功 %(time)s")
     winners: dict[int, int] = {}  # attendee -> index of the earliest scan of them in this batch
     cutoff = late_after(event)
     for i in sorted(pending, key=lambda j: (_at(_parse_at(items[j].get("at")), now), j)):
