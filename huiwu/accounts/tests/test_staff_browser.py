@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from conftest import browser_accept_invitation
 
 SLUG = "staff-walk"
@@ -31,9 +33,19 @@ def _look(page, screenshot, name: str) -> None:
     screenshot(page, name)
 
 
-def test_organizer_invites_door_staff_who_accepts_on_a_phone(live_app, browser, phone, chromium, login, screenshot):
-    url = live_app.url
+@pytest.fixture
+def staff_event(live_app):
+    """The test's own event on the shared server, deleted afterwards: the CLI's default event and the
+    other live tests count on the demo being the only one."""
     live_app.huiwu("shell", "-c", SETUP)
+    yield SLUG
+    live_app.huiwu("shell", "-c", "from huiwu.events.models import Event; "
+                   f"Event.objects.filter(slug='{SLUG}').delete()")
+
+
+def test_organizer_invites_door_staff_who_accepts_on_a_phone(live_app, staff_event, browser, phone, chromium, login,
+                                                              screenshot):
+    url = live_app.url
     live_app.huiwu("user", "add", "sw_org", "--role", "organizer", "--event", SLUG, "--password-stdin",
                    stdin="Sw-org-pass-2026!\n")
     org = browser.new_page()
