@@ -19,6 +19,8 @@ from pathlib import Path
 
 import openpyxl
 
+from conftest import browser_accept_invitation
+
 NOTICE = Path(__file__).with_name("notice_henan_health.txt")
 SLUG_CODE = "419001"  # 济源示范区: a region code outside the prefecture pattern, filed by upload
 CITY = "410100"  # 郑州市
@@ -52,16 +54,6 @@ def _outbox(live_app, slug: str) -> list[dict]:
 
 def _invite_link(page) -> str:
     return re.search(r"https?://\S+/accounts/invite/\S+/", page.locator(".messages").first.inner_text()).group(0)
-
-
-def _accept(page, link: str, name: str, username: str, password: str) -> None:
-    page.goto(link)
-    page.fill("input[name=display_name]", name)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.fill("input[name=password2]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def test_every_role_of_a_provincial_health_notice(live_app, browser, phone, chromium, login, screenshot):
@@ -121,7 +113,7 @@ def test_every_role_of_a_provincial_health_notice(live_app, browser, phone, chro
 
         # -- a main-venue unit, on a phone: accepts and files its own person on the web
         m = phone.new_page()
-        _accept(m, unit_link, "陈静", "hn_cdc", "Hn-cdc-pass-2026!")
+        browser_accept_invitation(m, unit_link, "陈静", "hn_cdc", "Hn-cdc-pass-2026!")
         assert "/venues/main/" in m.url, m.url
         m.click("#receipt-card a:has-text('填报回执')")
         m.fill("input[name=name] >> nth=0", "陈静")
@@ -136,7 +128,7 @@ def test_every_role_of_a_provincial_health_notice(live_app, browser, phone, chro
         # -- a branch coordinator: the Excel template from its page, filled and uploaded
         c = own()
         c.on("dialog", lambda d: d.accept())
-        _accept(c, branch_link, "赵磊", "hn_jiyuan", "Hn-jiyuan-2026!")
+        browser_accept_invitation(c, branch_link, "赵磊", "hn_jiyuan", "Hn-jiyuan-2026!")
         assert f"/venues/{SLUG_CODE}/" in c.url
         with c.expect_download() as dl:
             c.click("#receipt-card a[href$='receipt/template.xlsx']")

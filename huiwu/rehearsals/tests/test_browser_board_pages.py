@@ -4,25 +4,18 @@ shows page 2, and the way back to the clock's page."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 
 import pytest
 
 from conftest import start_live_app, stop_live_app
 
+from .test_browser import _call
+
 SLUG = "lifelong-learning-week-2021"
 #: 16 prefecture-level cities added to the demo's 37 branch venues
 EXTRA = ["130100", "130200", "130300", "130400", "130500", "130600", "130700", "130800", "130900", "131000",
          "131100", "140100", "140200", "140300", "140400", "140500"]
-
-
-def _call(method: str, url: str, token: str, data=None):
-    req = urllib.request.Request(url, data=json.dumps(data).encode() if data is not None else None, method=method,
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read())
 
 
 @pytest.fixture(scope="module")
