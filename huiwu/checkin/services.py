@@ -16,6 +16,7 @@ the same arrival at once one insert wins and the other reads it back as `already
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -438,9 +439,7 @@ def _retried(ci: CheckIn | Arrival, attendee: DoorPerson, seat: str, event: Even
                   ci.late, ci.at, hm, nonce=nonce)
 
 
-_ARRIVAL_SQL: list[tuple[str, list[bool]]] = []
-
-
+@functools.cache
 def _arrival_sql() -> tuple[str, list[bool]]:
     """`_write_arrival`'s statement for PostgreSQL (made once per process) and which of the audit
     entry's insert values it takes (all but object_id, which is the new arrival's id)."""
@@ -480,9 +479,7 @@ def _write_arrival(ci: CheckIn, audit: AuditEntry) -> bool:
                 return False
             raise
         return True
-    if not _ARRIVAL_SQL:
-        _ARRIVAL_SQL.append(_arrival_sql())
-    sql, audit_keep = _ARRIVAL_SQL[0]
+    sql, audit_keep = _arrival_sql()
     values = list(insert_values(ci)) + [v for keep, v in zip(audit_keep, insert_values(audit), strict=True) if keep]
     with connection.cursor() as cur:
         cur.execute(sql, values)
