@@ -61,3 +61,37 @@ def test_organizer_sees_the_37_branch_venues_in_a_browser(live_app, organizer_pa
     m.goto(f"{live_app.url}/e/{SLUG}/")
     assert "教育部机关北楼二层报告厅" in m.content()
     screenshot(m, "notice-phone")
+
+
+def test_single_threaded_workers_each_open_their_own_database_connection():
+    """`HUIWU_THREADS=1` runs gunicorn's sync workers, which serve requests in the process's main
+    thread: a database connection `huiwu up` opened before forking (for `init`) would be shared by
+    every worker, and concurrent requests would read each other's rows (500s, or worse, another
+    request's data)."""
+    import threading
+
+    from conftest import start_live_app, stop_live_app
+
+    app = start_live_app(extra_env={"HUIWU_WORKERS": "3", "HUIWU_THREADS": "1"})
+    try:
+        app.huiwu("user", "add", "syncuser", "--role", "organizer", "--password-stdin", stdin="s3cret-pass\n")
+        token = app.huiwu("token", "create", "syncuser").strip()
+        failures: list[str] = []
+
+        def client() -> None:
+            for _ in range(25):
+                try:
+                    venues = _get(f"{app.url}/api/v1/events/{SLUG}/venues", token)
+                    if len(venues) != 38:
+                        failures.append(f"{len(venues)} venues")
+                except Exception as exc:  # a 500, a reset connection: what a shared connection gives
+                    failures.append(repr(exc))
+
+        threads = [threading.Thread(target=client) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert failures == []
+    finally:
+        stop_live_app(app)

@@ -31,6 +31,12 @@ class Command(BaseCommand):
             shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
             settings.HUIWU_BASE_URL = os.environ["HUIWU_BASE_URL"] = f"http://{shown}:{port}"
         call_command("init", historical=historical, stdout=self.stdout)
+        # gunicorn forks its workers from this process: a connection `init` left open would be
+        # inherited by every one of them, and sync workers (HUIWU_THREADS=1) serve requests in the
+        # thread that owns it, so their queries would cross on one socket
+        from django.db import connections
+
+        connections.close_all()
         self.stdout.write(_("huiwu 正在运行：%(url)s  （Ctrl+C 停止）") % {"url": f"http://{host}:{port}/"})
         self.stdout.flush()
         queue = None
