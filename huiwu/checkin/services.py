@@ -41,8 +41,8 @@ from huiwu.admission import engine
 from huiwu.admission import services as admission
 from huiwu.admission.models import Declaration
 from huiwu.audit.models import AuditEntry
-from huiwu.audit.services import entry, record
-from huiwu.core.bulk import insert_columns, insert_values
+from huiwu.audit.services import entry_values, record
+from huiwu.core.bulk import insert_columns, row_values
 from huiwu.events.models import Event
 from huiwu.receipts.models import Attendee
 from huiwu.venues.models import Venue
@@ -186,6 +186,8 @@ def _kept_rules(event: Event) -> tuple[list, dict]:
 
 _SEATS: dict[int, tuple[float, dict[int, str]]] = {}
 SEAT_TTL = 30.0
+#: Venue instances a scan uses (`door_venue`, `_row_venue`), kept: one built per scan costs more than its read
+_DOOR_VENUES: dict[tuple, Venue] = {}
 
 
 def seat_labels(venue: Venue) -> dict[int, str]:
@@ -341,9 +343,7 @@ def _people(event: Event, ids: list[int]) -> dict[int, DoorPerson]:
         for (aid, venue_id, status, name, unit, position, code, vname, address, kind,
              cid, at, late, verdict, nonce, device, did, answers, dverdict, drules, dtitles, submitted) in rows:
             if venue_id not in venues:
-                venues[venue_id] = Venue(id=venue_id, event_id=event.pk, code=code, name=vname, address=address,
-                                         kind=kind)
-                venues[venue_id].event = event
+                venues[venue_id] = _row_venue(event, venue_id, code, vname, address, kind)
             checkin = None if cid is None else Arrival(_db_moment(at), bool(late), verdict, nonce, device)
             declaration = None if did is None else Declaration(
                 id=did, attendee_id=aid, event_id=event.pk, answers=_db_json(answers), verdict=dverdict,
@@ -352,6 +352,17 @@ def _people(event: Event, ids: list[int]) -> dict[int, DoorPerson]:
             attendee = DoorPerson(aid, venue_id, status, name, unit, position, venues[venue_id], checkin, declaration)
             out[aid] = attendee
     return out
+
+
+def _row_venue(event: Event, venue_id: int, code: str, name: str, address: str, kind: str) -> Venue:
+    """The venue of a person `_people` read, as a Venue with just these fields, kept while they stay
+    the same (a scan would otherwise build one, which costs more than reading it)."""
+    key = (event.pk, event.created_at, venue_id, code, name, address, kind)
+    venue = _DOOR_VENUES.get(key)
+    if venue is None:
+        venue = _DOOR_VENUES[key] = Venue(id=venue_id, event_id=event.pk, code=code, name=name, address=address,
+                                          kind=kind)
+    return venue
 
 
 def _db_moment(value: Any) -> datetime:
@@ -407,10 +418,12 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
     result = Result(OK, _("签到成功 %(time)s") % {"time": hm}, att, verdict_dict(dv), late, moment, hm, nonce=nonce)
     if late:
         result.message = _("迟到 %(time)s（应于%(due)s前到场）") % {"time": hm, "due": local_hm(late_after(event), event)}
-    ci = CheckIn(event=event, venue_id=attendee.venue_id, attendee_id=attendee.pk, at=moment, late=late,
-                 verdict=dv.verdict, device=device[:40], nonce=nonce, offline=offline, by=by)
-    audit = entry("checkin.scan", actor=user, event=event, venue=attendee.venue, obj=ci,
-                  after={"attendee": attendee.pk, "late": late, "offline": offline, "device": device[:40]})
+    ci = {"event_id": event.pk, "venue_id": attendee.venue_id, "attendee_id": attendee.pk, "at": moment,
+          "late": late, "verdict": dv.verdict, "device": device[:40], "nonce": nonce, "offline": offline,
+          "by_id": by.pk if by is not None else None}
+    audit = entry_values("checkin.scan", actor=user, event_id=event.pk, venue_id=attendee.venue_id,
+                         object_type=CheckIn._meta.label_lower,
+                         after={"attendee": attendee.pk, "late": late, "offline": offline, "device": device[:40]})
     if not _write_arrival(ci, audit):
         # another door (or this scan, sent again meanwhile) won the race: read the winner back
         ci = CheckIn.objects.get(attendee_id=attendee.pk)
@@ -460,9 +473,9 @@ def _arrival_sql() -> tuple[str, list[bool]]:
     return sql, au_keep
 
 
-def _write_arrival(ci: CheckIn, audit: AuditEntry) -> bool:
-    """Insert the arrival and its audit entry; False when the person was checked in meanwhile
-    (nothing written).
+def _write_arrival(ci: dict[str, Any], audit: dict[str, Any]) -> bool:
+    """Insert the arrival and its audit entry (column values by attname); False when the person
+    was checked in meanwhile (nothing written).
 
     PostgreSQL: one statement (a data-modifying CTE: the audit entry is inserted only from the
     arrival actually inserted), so a scan costs one round trip and one commit. Other databases: the
@@ -471,24 +484,20 @@ def _write_arrival(ci: CheckIn, audit: AuditEntry) -> bool:
     if connection.vendor != "postgresql":
         try:
             with transaction.atomic():
-                ci.save(force_insert=True)
-                audit.object_id = str(ci.pk)
-                audit.save(force_insert=True)
+                row = CheckIn(**ci)
+                row.save(force_insert=True)
+                AuditEntry(**{**audit, "object_id": str(row.pk)}).save(force_insert=True)
         except IntegrityError:
-            if CheckIn.objects.filter(attendee_id=ci.attendee_id).exists():
+            if CheckIn.objects.filter(attendee_id=ci["attendee_id"]).exists():
                 return False
             raise
         return True
     sql, audit_keep = _arrival_sql()
-    values = list(insert_values(ci)) + [v for keep, v in zip(audit_keep, insert_values(audit), strict=True) if keep]
+    values = [*row_values(CheckIn, ci),
+              *(v for keep, v in zip(audit_keep, row_values(AuditEntry, audit), strict=True) if keep)]
     with connection.cursor() as cur:
         cur.execute(sql, values)
-        row = cur.fetchone()
-    if row is None:
-        return False
-    ci.pk = row[0]
-    ci._state.adding, ci._state.db = False, connection.alias
-    return True
+        return cur.fetchone() is not None
 
 
 def _replay(status: str, body: dict, nonce: str) -> Result:
@@ -860,7 +869,13 @@ def door_venue(user: Any, event: Event) -> Venue | None:
                  if m.role == Role.DOOR and m.event_id == event.pk and m.venue_id)
     if not ids:
         return None
-    return Venue(pk=ids[0], event=event)  # only its id is used by the scan: no query
+    # only its id is used by the scan: no query, and the instance is kept (building one per scan
+    # costs more than the rest of this function)
+    key = (event.pk, event.created_at, ids[0])
+    venue = _DOOR_VENUES.get(key)
+    if venue is None:
+        venue = _DOOR_VENUES[key] = Venue(pk=ids[0], event_id=event.pk)
+    return venue
 
 
 def purge_keys_for_tests() -> None:
@@ -868,3 +883,4 @@ def purge_keys_for_tests() -> None:
     _KEYS.clear()
     _SEATS.clear()
     _RULES.clear()
+    _DOOR_VENUES.clear()

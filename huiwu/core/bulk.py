@@ -13,7 +13,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Field,
+    FloatField,
+    ForeignKey,
+    IntegerField,
+    Model,
+    TextField,
+)
+from django.utils import timezone
 
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple]) -> list[int]:
@@ -47,6 +57,40 @@ def insert_values(obj: Any) -> tuple:
     """An unsaved instance's values for `insert_columns`, prepared for the database (auto_now filled)."""
     return tuple(f.get_db_prep_save(f.pre_save(obj, True), connection)
                  for f in obj._meta.concrete_fields if not f.primary_key)
+
+
+#: fields whose preparation returns a value of these types unchanged
+_AS_IS_FIELDS = (CharField, TextField, IntegerField, BooleanField, FloatField, ForeignKey)
+_AS_IS_TYPES = frozenset({str, int, bool, float})
+_PLANS: dict[type[Model], tuple[frozenset[str], list[tuple[str, Field, bool]]]] = {}
+
+
+def row_values(model: type[Model], values: dict[str, Any]) -> tuple:
+    """`insert_values` from plain values by attname, without a model instance: a path that runs
+    hundreds of times a second (a scan) skips building two (a tenth of its CPU).
+
+    Fields not given take their default, auto_now(_add) ones the time; each value is prepared by its
+    field, as saving an instance would, unless the field takes it as it is (text, numbers, booleans).
+    """
+    if model not in _PLANS:
+        plan = [(f.attname, f, isinstance(f, _AS_IS_FIELDS)) for f in model._meta.concrete_fields if not f.primary_key]
+        _PLANS[model] = frozenset(a for a, _f, _as_is in plan), plan
+    names, plan = _PLANS[model]
+    unknown = values.keys() - names
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {sorted(unknown)}")
+    out = []
+    now = None
+    for attname, f, as_is in plan:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now = now or timezone.now()  # as saving an instance does, whatever was given
+        elif attname in values:
+            value = values[attname]
+        else:
+            value = f.get_default()
+        out.append(value if value is None or (as_is and type(value) in _AS_IS_TYPES)
+                   else f.get_db_prep_save(value, connection))
+    return tuple(out)
 
 
 def insert_objects(objs: list[Any]) -> list[Any]:

@@ -114,3 +114,16 @@ def test_an_event_changed_elsewhere_holds_within_a_second(api_client, door_bj, p
     monkeypatch.setattr(tenancy, "RECENT_TTL", 0.0)
     r = _post(client, seeded.slug, services.code_for(people[1]))
     assert r.status_code == 409 and r.json()["error"]["code"] == "event_archived"
+
+
+def test_a_venue_renamed_is_named_anew_at_the_next_wrong_venue_scan(api_client, door_sh, people, seeded, beijing):
+    """The venue instances a scan keeps are kept by their fields: a new name is a new one."""
+    client = api_client(door_sh)
+    r = _post(client, seeded.slug, services.code_for(people[0]))
+    assert r.status_code == 409 and r.json()["error"]["venue"]["name"] == beijing.name
+    beijing.name, beijing.address = "北京市分会场（新址）", "北京市西城区新址 1 号"
+    beijing.save(update_fields=["name", "address"])
+    r = _post(client, seeded.slug, services.code_for(people[0]))
+    assert r.status_code == 409 and r.json()["error"]["venue"] == {"code": beijing.code, "name": "北京市分会场（新址）",
+                                                                  "address": "北京市西城区新址 1 号"}
+    assert "北京市分会场（新址）" in r.json()["error"]["message"]
