@@ -2,6 +2,7 @@
 
 import json
 import urllib.request
+from pathlib import Path
 
 SLUG = "lifelong-learning-week-2021"
 
@@ -72,7 +73,7 @@ def test_single_threaded_workers_each_open_their_own_database_connection():
 
     from conftest import start_live_app, stop_live_app
 
-    app = start_live_app(extra_env={"HUIWU_WORKERS": "3", "HUIWU_THREADS": "1"})
+    app = start_live_app(extra_env={"HUIWU_WORKERS": "3", "HUIWU_THREADS": "1", "HUIWU_LOG_LEVEL": "WARNING"})
     try:
         app.huiwu("user", "add", "syncuser", "--role", "organizer", "--password-stdin", stdin="s3cret-pass\n")
         token = app.huiwu("token", "create", "syncuser").strip()
@@ -93,5 +94,21 @@ def test_single_threaded_workers_each_open_their_own_database_connection():
         for t in threads:
             t.join()
         assert failures == []
+        # HUIWU_LOG_LEVEL=WARNING: no access line per request (the default, INFO, writes one)
+        assert '"gunicorn.access"' not in (Path(app.data_dir) / "server.log").read_text()
     finally:
         stop_live_app(app)
+
+
+def test_each_request_is_one_access_line_at_the_default_log_level(live_app):
+    import time
+
+    urllib.request.urlopen(live_app.url + "/healthz?access-line-check").read()
+    deadline = time.monotonic() + 10  # the line is written after the answer is sent
+    while time.monotonic() < deadline:
+        log = (Path(live_app.data_dir) / "server.log").read_text()
+        if any('"gunicorn.access"' in line and "access-line-check" in line for line in log.splitlines()):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("no access line for the request:\n" + log[-2000:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -10,6 +11,20 @@ import sys
 from django.core.management import BaseCommand, call_command
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+
+def _logger_class():
+    from gunicorn.glogging import Logger
+
+    class AccessLogger(Logger):
+        """gunicorn's logger, except that a request's access line is not even put together when its
+        level is off (gunicorn builds it whenever logging is configured: a twentieth of a scan's CPU)."""
+
+        def access(self, resp, req, environ, request_time):
+            if self.access_log.isEnabledFor(logging.INFO):
+                super().access(resp, req, environ, request_time)
+
+    return AccessLogger
 
 
 class Command(BaseCommand):
@@ -56,6 +71,7 @@ class Command(BaseCommand):
                 self.cfg.set("timeout", 60)
                 self.cfg.set("graceful_timeout", 5)
                 self.cfg.set("accesslog", os.environ.get("HUIWU_ACCESS_LOG") or None)
+                self.cfg.set("logger_class", _logger_class())
                 self.cfg.set("proc_name", "huiwu")
                 self.cfg.set("umask", 0o077)  # files the workers create in the data dir: owner only
                 self.cfg.set("control_socket_disable", True)  # no socket in $HOME; nothing uses it
@@ -72,7 +88,9 @@ class Command(BaseCommand):
                     },
                     "root": {"handlers": ["console"], "level": "INFO"},
                     "loggers": {"gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False},
-                                "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+                                # one line per request at INFO, none when HUIWU_LOG_LEVEL is above it
+                                "gunicorn.access": {"handlers": ["console"], "propagate": False,
+                                                    "level": os.environ.get("HUIWU_LOG_LEVEL", "INFO")}},
                 })
 
             def load(self):
