@@ -82,11 +82,12 @@ MIDDLEWARE = [
     "huiwu.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "huiwu.core.middleware.CatalogueLocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Django's, passed by for API requests (huiwu/core/middleware.py: _PagesOnly)
+    "huiwu.core.middleware.CommonMiddleware",
+    "huiwu.core.middleware.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "huiwu.core.middleware.MessageMiddleware",
+    "huiwu.core.middleware.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "huiwu.urls"

@@ -7,6 +7,9 @@ import logging
 import re
 import uuid
 
+from django.contrib.messages import middleware as messages
+from django.middleware import clickjacking, common, csrf
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 
@@ -237,3 +240,32 @@ class CatalogueLocaleMiddleware:
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         response = self.inner.get_response(request)
         return self.inner.process_response(request, response)
+
+
+# -- middleware only pages need --------------------------------------------------------------------
+class _PagesOnly:
+    """A Django middleware that only pages need: an API request (/api/…) passes by it. The door
+    scans hundreds of times a second through the API, which needs no flash messages, no slash
+    redirects, no frame header on JSON and no CSRF middleware (django-ninja checks CSRF itself for
+    cookie-authenticated calls, and its views are exempt from the middleware's check)."""
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class CommonMiddleware(_PagesOnly, common.CommonMiddleware):
+    """Django's, for pages only (slash redirects)."""
+
+
+class CsrfViewMiddleware(_PagesOnly, csrf.CsrfViewMiddleware):
+    """Django's, for pages only (django-ninja checks CSRF itself for the door page's calls)."""
+
+
+class MessageMiddleware(_PagesOnly, messages.MessageMiddleware):
+    """Django's, for pages only (flash messages)."""
+
+
+class XFrameOptionsMiddleware(_PagesOnly, clickjacking.XFrameOptionsMiddleware):
+    """Django's, for pages only (JSON is not framed)."""
