@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -535,7 +535,7 @@ class DoorVerdict:
     def label(self) -> str:
         if self.unruled:
             return _("未设置规则")
-        return str(dict(Declaration.Verdict.choices)[self.verdict])
+        return str(Declaration.Verdict(self.verdict).label)
 
 
 def _undeclared(empty: engine.Verdict) -> DoorVerdict:
@@ -570,21 +570,36 @@ def evaluate_attendee(attendee: Attendee) -> engine.Verdict:
     return judge(attendee, decl.answers if decl and decl.answers is not None else {})
 
 
-def _verdicts(attendees: list[Attendee], event: Event, rules: list[AdmissionRule] | None = None,
-              decls: dict[int, Declaration] | None = None,
-              undeclared: dict[int, DoorVerdict] | None = None) -> list[tuple[Attendee, DoorVerdict]]:
+@dataclass
+class RuleSet:
+    """An event's admission rules made ready to judge many people with (`rule_set`; the door keeps
+    one for a second): the engine's form of the enabled rules, and per venue whether any of them
+    holds there and the verdict of someone who has not declared, each found once."""
+
+    rules: list[AdmissionRule]
+    as_dicts: list[dict]
+    unruled: dict[int, bool] = field(default_factory=dict)
+    undeclared: dict[int, DoorVerdict] = field(default_factory=dict)
+
+
+def rule_set(event: Event) -> RuleSet:
+    rules = rule_objects(event)
+    return RuleSet(rules, [r.as_dict() for r in rules if r.enabled])
+
+
+def verdicts(attendees: list[Any], event: Event, ruleset: RuleSet | None = None,
+             decls: dict[int, Declaration] | None = None) -> list[tuple[Any, DoorVerdict]]:
     """Door verdicts for many attendees of one event: one query for their declarations, one for the rules
-    (none when the caller passes the event's `rule_objects`: the check-in scan keeps them for a second;
+    (none when the caller passes a `rule_set` of the event: the check-in scan keeps one for a second;
     nor when it passes the current declarations by attendee id, read with the person).
 
     Everyone at a venue who has not declared gets the same verdict: it is judged once per venue and
-    kept in `undeclared` (venue id → verdict; a caller holding the same rules may pass it again)."""
-    undeclared = {} if undeclared is None else undeclared
+    kept in the rule set."""
     if decls is None:
         decls = {d.attendee_id: d for d in
                  Declaration.objects.filter(attendee__in=[a.pk for a in attendees], current=True)}
-    all_rules = rule_objects(event) if rules is None else rules
-    as_dicts = [r.as_dict() for r in all_rules if r.enabled]
+    ruleset = rule_set(event) if ruleset is None else ruleset
+    all_rules, as_dicts, unruled, undeclared = ruleset.rules, ruleset.as_dicts, ruleset.unruled, ruleset.undeclared
     titles: dict[str, str] = {}  # made when a purged declaration needs them (rule_title translates)
 
     def title(kind: str) -> str:
@@ -594,7 +609,6 @@ def _verdicts(attendees: list[Attendee], event: Event, rules: list[AdmissionRule
         return titles.get(kind, kind)
     tz = event_tz(event)
     out = []
-    unruled: dict[int, bool] = {}
     for a in attendees:
         d = decls.get(a.pk)
         if a.venue_id not in unruled:
@@ -631,14 +645,14 @@ def venue_verdicts(venue: Venue, unit_ids: set[int] | None = None) -> list[tuple
     qs = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE).select_related("event", "venue")
     if unit_ids is not None:
         qs = qs.filter(filed_by_unit_id__in=unit_ids)
-    return _verdicts(list(qs.order_by("order", "id")), venue.event)
+    return verdicts(list(qs.order_by("order", "id")), venue.event)
 
 
 def event_verdicts(event: Event) -> list[tuple[Attendee, DoorVerdict]]:
     """Every active attendee of the event with the door verdict, in venue order."""
     qs = (Attendee.objects.filter(event=event, status=Attendee.Status.ACTIVE).select_related("event", "venue")
           .order_by("venue__order", "venue_id", "order", "id"))
-    return _verdicts(list(qs), event)
+    return verdicts(list(qs), event)
 
 
 def verdict_summary(event: Event) -> list[dict]:

@@ -166,22 +166,21 @@ def local_hm(moment: datetime | None, event: Event) -> str:
     return f"{moment.astimezone(admission.event_tz(event)):%H:%M}"
 
 
-_RULES: dict[tuple, tuple[float, list, dict]] = {}
+_RULES: dict[tuple, tuple[float, admission.RuleSet]] = {}
 RULES_TTL = 1.0
 
 
-def _kept_rules(event: Event) -> tuple[list, dict]:
-    """The event's admission rules and the verdict of the undeclared per venue under them, kept one
-    second per process: a door scanning hundreds of people a second reads them once a second, and a
-    rule changed by the organizer holds at the door a second later."""
+def _kept_rules(event: Event) -> admission.RuleSet:
+    """The event's admission rules, made ready to judge with (the verdict of the undeclared per
+    venue found once), kept one second per process: a door scanning hundreds of people a second
+    reads them once a second, and a rule changed by the organizer holds at the door a second later."""
     key = (event.pk, event.created_at)  # an event made again under the same id is another event
     hit = _RULES.get(key)
     if hit is not None and time.monotonic() - hit[0] < RULES_TTL:
-        return hit[1], hit[2]
-    rules = admission.rule_objects(event)
-    _RULES[key] = (time.monotonic(), rules, {})
-    return rules, _RULES[key][2]
-
+        return hit[1]
+    ruleset = admission.rule_set(event)
+    _RULES[key] = (time.monotonic(), ruleset)
+    return ruleset
 
 
 _SEATS: dict[int, tuple[float, dict[int, str]]] = {}
@@ -403,8 +402,7 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
         _remember(event, venue, attendee, nonce, device, early, now, offline, user)
         return early
     decls = {attendee.pk: attendee.door_declaration} if attendee.door_declaration is not None else {}
-    rules, undeclared = _kept_rules(event)
-    dv = admission._verdicts([attendee], event, rules, decls, undeclared)[0][1]  # door_verdict's rules
+    dv = admission.verdicts([attendee], event, _kept_rules(event), decls)[0][1]  # door_verdict's rules
     refused = _judge(event, code, attendee, venue, dv, seat)
     if refused is not None:
         refused.nonce = nonce
@@ -606,9 +604,8 @@ def scan_batch(event: Event, items: list[dict], *, venue: Venue | None = None, u
         else:
             pending.append(i)
     judged = {codes[i].attendee_id: people[codes[i].attendee_id] for i in pending}
-    rules, undeclared = _kept_rules(event)
     decls = {a.pk: a.door_declaration for a in judged.values() if a.door_declaration is not None}
-    verdicts = dict(admission._verdicts(list(judged.values()), event, rules, decls, undeclared))
+    verdicts = dict(admission.verdicts(list(judged.values()), event, _kept_rules(event), decls))
     shown: dict[int, dict] = {}  # verdict_dict once per verdict (the undeclared of a venue share one)
     winners: dict[int, int] = {}  # attendee -> index of the earliest scan of them in this batch
     cutoff = late_after(event)
