@@ -221,25 +221,29 @@ def has_catalogue(language: str) -> bool:
 
 
 class CatalogueLocaleMiddleware:
-    """Django's LocaleMiddleware, but a language the browser asks for is used only when huiwu has a
-    catalogue for it: otherwise Django's own English (a weekday, "Tuesday") would appear inside
-    Chinese sentences. Pages stay Chinese until an English catalogue is complete."""
+    """Django's LocaleMiddleware (language from the cookie or Accept-Language; huiwu has no
+    language-prefixed URLs, so the path is not looked at), but a language the browser asks for is
+    used only when huiwu has a catalogue for it: otherwise Django's own English (a weekday,
+    "Tuesday") would appear inside Chinese sentences. Pages stay Chinese until an English catalogue
+    is complete."""
 
     def __init__(self, get_response):
-        from django.middleware.locale import LocaleMiddleware
-
-        self.inner = LocaleMiddleware(get_response)
+        self.get_response = get_response
 
     def __call__(self, request):
         from django.conf import settings
         from django.utils import translation
+        from django.utils.cache import patch_vary_headers
 
-        self.inner.process_request(request)
-        if not has_catalogue(translation.get_language() or settings.LANGUAGE_CODE):
-            translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-        response = self.inner.get_response(request)
-        return self.inner.process_response(request, response)
+        language = translation.get_language_from_request(request)
+        if not has_catalogue(language):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
 
 
 # -- middleware only pages need --------------------------------------------------------------------

@@ -309,6 +309,11 @@ def test_english_follows_once_a_catalogue_exists(tmp_path, client, db):
         assert client.get("/api/v1/events", HTTP_ACCEPT_LANGUAGE="en").json()["error"]["message"] == \
             "Missing or invalid token."
         assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "huiwu 会务 API"
+        english = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
+        assert english["Content-Language"] == "en" and "Accept-Language" in english["Vary"]
+    # no catalogue for the language asked for: Chinese, and the answer says so
+    french = client.get("/healthz", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french["Content-Language"] == "zh-hans" and "Accept-Language" in french["Vary"]
 
 
 #: the receipt messages an English catalogue needs for the tests below (plural entries as lists)
