@@ -182,6 +182,18 @@ class CpuAccount:
                 f"2 cores / that = {2000 / total:.0f} scans/s at most")
 
 
+def machine_speed() -> float:
+    """Milliseconds this machine takes for a fixed piece of pure Python (best of five): the same code
+    measures up to a third faster or slower from one hour to the next on the VM, and this figure,
+    printed beside the results, moves with it."""
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        sum(i * i for i in range(300_000))
+        best = min(best, time.perf_counter() - t)
+    return best * 1000
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))] * 1000
@@ -200,6 +212,8 @@ def main() -> None:
         print("note: HUIWU_DATABASE_URL is not PostgreSQL; measuring on SQLite", file=sys.stderr)
 
     from conftest import start_live_app, stop_live_app
+
+    speed = machine_speed()
 
     app = start_live_app(extra_env={"HUIWU_WORKERS": str(args.workers), "HUIWU_THREADS": str(args.threads),
                                     "HUIWU_LOG_LEVEL": "WARNING"})
@@ -237,7 +251,8 @@ def main() -> None:
         print(f"single scans: {len(results)} in {elapsed:.1f} s = {len(results) / elapsed:.0f} scans/s "
               f"(goal >= 500); p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms (goal <= 100 ms); "
               f"mean {statistics.mean(lat) * 1000:.1f} ms; statuses {by_status}")
-        print(cpu + f"; load average {os.getloadavg()[0]:.1f}")
+        print(cpu + f"; load average {os.getloadavg()[0]:.1f}; machine speed {speed:.1f} ms before, "
+              f"{machine_speed():.1f} ms after (a fixed Python loop; lower is faster)")
         assert arrivals == by_status.get(201, 0) + warm_ok, (arrivals, by_status, warm_ok)
         print(f"arrivals in the database: {arrivals} (= the 201s, warm-up included)")
 
