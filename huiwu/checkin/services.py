@@ -416,13 +416,13 @@ def scan(event: Event, code_text: str, *, venue: Venue | None = None, user: Any 
     result = Result(OK, _("签到成功 %(time)s") % {"time": hm}, att, verdict_dict(dv), late, moment, hm, nonce=nonce)
     if late:
         result.message = _("迟到 %(time)s（应于%(due)s前到场）") % {"time": hm, "due": local_hm(late_after(event), event)}
-    ci = {"event_id": event.pk, "venue_id": attendee.venue_id, "attendee_id": attendee.pk, "at": moment,
-          "late": late, "verdict": dv.verdict, "device": device[:40], "nonce": nonce, "offline": offline,
-          "by_id": by.pk if by is not None else None}
+    arrival = {"event_id": event.pk, "venue_id": attendee.venue_id, "attendee_id": attendee.pk, "at": moment,
+               "late": late, "verdict": dv.verdict, "device": device[:40], "nonce": nonce, "offline": offline,
+               "by_id": by.pk if by is not None else None}
     audit = entry_values("checkin.scan", actor=user, event_id=event.pk, venue_id=attendee.venue_id,
                          object_type=CheckIn._meta.label_lower,
                          after={"attendee": attendee.pk, "late": late, "offline": offline, "device": device[:40]})
-    if not _write_arrival(ci, audit):
+    if not _write_arrival(arrival, audit):
         # another door (or this scan, sent again meanwhile) won the race: read the winner back
         ci = CheckIn.objects.get(attendee_id=attendee.pk)
         if nonce and ci.nonce == nonce:
@@ -471,7 +471,7 @@ def _arrival_sql() -> tuple[str, list[bool]]:
     return sql, au_keep
 
 
-def _write_arrival(ci: dict[str, Any], audit: dict[str, Any]) -> bool:
+def _write_arrival(arrival: dict[str, Any], audit: dict[str, Any]) -> bool:
     """Insert the arrival and its audit entry (column values by attname); False when the person
     was checked in meanwhile (nothing written).
 
@@ -482,16 +482,16 @@ def _write_arrival(ci: dict[str, Any], audit: dict[str, Any]) -> bool:
     if connection.vendor != "postgresql":
         try:
             with transaction.atomic():
-                row = CheckIn(**ci)
+                row = CheckIn(**arrival)
                 row.save(force_insert=True)
                 AuditEntry(**{**audit, "object_id": str(row.pk)}).save(force_insert=True)
         except IntegrityError:
-            if CheckIn.objects.filter(attendee_id=ci["attendee_id"]).exists():
+            if CheckIn.objects.filter(attendee_id=arrival["attendee_id"]).exists():
                 return False
             raise
         return True
     sql, audit_keep = _arrival_sql()
-    values = [*row_values(CheckIn, ci),
+    values = [*row_values(CheckIn, arrival),
               *(v for keep, v in zip(audit_keep, row_values(AuditEntry, audit), strict=True) if keep)]
     with connection.cursor() as cur:
         cur.execute(sql, values)
