@@ -18,3 +18,21 @@ def test_scan_paths_and_pages_resolve_to_their_views():
     assert resolve("/api/v1/events/e1/attendance").url_name not in ("", None)
     assert resolve("/healthz").url_name == "healthz"
     assert resolve("/manage/e1/").url_name == "overview"
+
+
+def test_no_page_lives_under_api():
+    """Django's CSRF, messages and common middleware pass /api/… by (core.middleware._PagesOnly): a
+    page there would be served without the CSRF middleware's check."""
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                if route != "api/v1/":
+                    yield from walk(p.url_patterns, route)
+            else:
+                yield route
+
+    pages = list(walk(get_resolver().url_patterns))
+    assert pages and not [r for r in pages if r.lstrip("^/").startswith("api")]
