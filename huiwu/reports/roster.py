@@ -106,6 +106,8 @@ def build(event: Event, *, venue: Venue | None = None, columns: tuple[str, ...] 
     wanted = list(columns)
     phone_at = fields.index("phone") if "phone" in fields else -1
     cat_at = fields.index("category") if "category" in fields else -1
+    # the main venue's code is the system's own word ("main"); people read the venue column beside it
+    code_at = fields.index("venue__code") if "venue__code" in fields else -1
     venue_at = fields.index("venue__name")
 
     def rows() -> Iterator[tuple]:
@@ -114,6 +116,8 @@ def build(event: Event, *, venue: Venue | None = None, columns: tuple[str, ...] 
             row = list(raw)
             if cat_at >= 0:
                 row[cat_at] = cats.get(row[cat_at], row[cat_at])
+            if code_at >= 0 and row[code_at] == Venue.Kind.MAIN:
+                row[code_at] = ""
             if phone_at >= 0 and not show_phone:
                 row[phone_at] = mask_mobile(row[phone_at])
             out, it = [], iter(row)

@@ -42,6 +42,9 @@ def test_xlsx_rows_in_venue_order_and_no_formula(filled):
     assert rows[0] == ["序号", "会场代码", "会场", "姓名", "单位", "职务", "类别", "手机"]
     assert [r[3] for r in rows[1:]] == ["王立", "=HYPERLINK(\"http://evil\",\"x\")", "李四", "赵六"]
     assert rows[1][0] == 1 and rows[4][0] == 4
+    # the main venue has no code people would know ("main" is the system's): the venue column names it
+    assert rows[1][1] is None and rows[1][2] == filled.venues.get(code="main").name
+    assert rows[3][1] == "110000"
     assert rows[2][4] == "+北京市教委" and rows[2][5] == "@SUM(A1)" and rows[2][7] == "13900139000"
     sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     assert b"<f>" not in sheet
