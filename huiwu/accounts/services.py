@@ -281,6 +281,30 @@ def invite_staff(event: Event, role: str, *, venue: Venue | None = None, email: 
     return create_invitation(venue, actor=actor, email=email, role=role, base_url=base_url)
 
 
+def venues_without_coordinator(event: Event) -> list[Venue]:
+    """The event's branch venues that have neither a coordinator account nor a coordinator link
+    still usable (not used, revoked or expired), in the notice's order: the ones to invite."""
+    from django.db.models import Exists, OuterRef
+
+    live = Invitation.objects.filter(venue=OuterRef("pk"), role=Role.COORDINATOR, used_at__isnull=True,
+                                     revoked_at__isnull=True, expires_at__gt=timezone.now())
+    staffed = Membership.objects.filter(venue=OuterRef("pk"), event=event, role=Role.COORDINATOR)
+    return list(Venue.objects.filter(event=event, kind=Venue.Kind.BRANCH)
+                .exclude(Exists(live)).exclude(Exists(staffed)).order_by("order", "code"))
+
+
+def invite_coordinators(event: Event, *, actor: Any = None, base_url: str = "") -> list[tuple[Venue, str]]:
+    """One coordinator link for each branch venue that has no coordinator yet (`venues_without_coordinator`),
+    made at once: the organizer hands them out instead of visiting 37 venue pages. The venue and the
+    link's token, in order; each link is audited as one made on the venue's page."""
+    from huiwu.events.services import check_published
+
+    check_published(event, _("生成邀请链接"))
+    with transaction.atomic():
+        return [(venue, create_invitation(venue, actor=actor, base_url=base_url)[1])
+                for venue in venues_without_coordinator(event)]
+
+
 def staff_invitations(event: Event) -> Any:
     """The event's invitation links, newest first, with their venue and who made and used them."""
     return (Invitation.objects.filter(venue__event=event).select_related("venue", "created_by", "used_by")

@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from huiwu.core import urls_abs
@@ -137,6 +138,21 @@ def staff(request, event):
                 messages.success(request, _("已移除 %(user)s 的“%(role)s”角色。") % {
                     "user": m.user, "role": m.get_role_display()})
             return here
+        if action == "coordinators":
+            try:
+                made = services.invite_coordinators(event, actor=request.user, base_url=urls_abs.base_url())
+            except ApiError as exc:
+                messages.error(request, exc.message)
+                return here
+            # shown once after the redirect, as a single link is (a reload must not make them again)
+            request.session["staff_new_coordinator_links"] = [
+                [v.name, v.code, urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))] for v, token in made]
+            if made:
+                messages.success(request, ngettext("已为 %(n)s 个分会场生成联系人邀请链接。", "已为 %(n)s 个分会场生成联系人邀请链接。",
+                                                   len(made)) % {"n": len(made)})
+            else:
+                messages.info(request, _("所有分会场都已有联系人或有效的邀请链接，没有生成新链接。"))
+            return here
         if action == "invite" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -155,11 +171,14 @@ def staff(request, event):
                 return here
     else:
         link = request.session.pop("staff_new_link", "")
+    coordinator_links = request.session.pop("staff_new_coordinator_links", []) if request.method == "GET" else []
     from django.utils import timezone
 
     return render(request, "accounts/staff.html", {
         "event": event, "groups": services.event_staff(event), "invitations": services.staff_invitations(event),
-        "form": form, "link": link, "now": timezone.now(),
+        "form": form, "link": link, "now": timezone.now(), "coordinator_links": coordinator_links,
+        "all_coordinator_links": "\n".join(f"{name}（{code}）：{url}" for name, code, url in coordinator_links),
+        "uninvited": services.venues_without_coordinator(event),
     })
 
 

@@ -171,7 +171,43 @@ def test_a_draft_or_archived_event_sends_no_invitation(client, organizer, demo_e
     body = client.post(_url(demo_event), {"action": "invite", "role": "health", "email": "h@example.cn"},
                        follow=True).content.decode()
     assert "会议尚未发布，不能生成邀请链接" in body and 'value="h@example.cn"' in body  # what was typed stays
+    body = client.post(_url(demo_event), {"action": "coordinators"}, follow=True).content.decode()
+    assert "会议尚未发布，不能生成邀请链接" in body and 'id="coordinator-links"' not in body
     Event.objects.filter(pk=demo_event.pk).update(status="archived")
     assert client.get(_url(demo_event)).status_code == 200  # an archived event's accounts can still be read
     assert client.post(_url(demo_event), {"action": "invite", "role": "health"}).status_code == 403
     assert not Invitation.objects.exists() and not OutboxMail.objects.exists()
+
+
+def test_coordinator_links_for_every_uninvited_branch_at_once(client, organizer, coordinator, demo_event):
+    """The organizer makes one coordinator link per branch venue that has no coordinator and no usable
+    link, shown once; the links work like those made on a venue's page."""
+    from huiwu.accounts import services
+
+    client.force_login(organizer)
+    shanghai = demo_event.venues.get(code="310000")
+    services.create_invitation(shanghai, actor=organizer)  # a usable link already: not made again
+    expired, _t = services.create_invitation(demo_event.venues.get(code="120000"), actor=organizer)
+    Invitation.objects.filter(pk=expired.pk).update(expires_at="2020-01-01T00:00:00Z")  # expired: invited anew
+    page = client.get(_url(demo_event)).content.decode()
+    assert "35 个分会场还没有联系人" in page and 'id="invite-coordinators-submit"' in page
+    resp = client.post(_url(demo_event), {"action": "coordinators"}, follow=True)
+    body = resp.content.decode()
+    assert "已为 35 个分会场生成联系人邀请链接" in body
+    made = Invitation.objects.filter(role="coordinator", created_by=organizer).exclude(pk=expired.pk)
+    assert made.count() == 36  # Shanghai's earlier link and the 35 new ones
+    codes = set(made.values_list("venue__code", flat=True))
+    assert "110000" not in codes and "main" not in codes and "120000" in codes  # Beijing has its coordinator
+    links = re.search(r'<textarea id="coordinator-links"[^>]*>([^<]*)</textarea>', body).group(1).splitlines()
+    assert len(links) == 35 and links[0].startswith("天津市分会场（120000）：http")
+    assert AuditEntry.objects.filter(action="invitation.create").count() == 37
+    again = client.get(_url(demo_event)).content.decode()  # shown once; nothing left to invite
+    assert 'id="coordinator-links"' not in again and "每个分会场都已有联系人或有效的邀请链接" in again
+    resp = client.post(_url(demo_event), {"action": "coordinators"}, follow=True)
+    assert "没有生成新链接" in resp.content.decode() and Invitation.objects.count() == 37
+    client.logout()
+    link = re.search(r"(/accounts/invite/[^/\s]+/)", links[0]).group(1)
+    resp = client.post(link, {"display_name": "天津联系人", "username": "tj_coord", "password": PW, "password2": PW})
+    assert resp.status_code == 302
+    m = Membership.objects.get(user__username="tj_coord")
+    assert (m.role, m.venue.code) == ("coordinator", "120000")

@@ -33,6 +33,15 @@ def _look(page, screenshot, name: str) -> None:
     screenshot(page, name)
 
 
+def _signed_in_organizer(live_app, browser, login, username: str):
+    """A new organizer of the test's event, signed in on a desktop page."""
+    live_app.huiwu("user", "add", username, "--role", "organizer", "--event", SLUG, "--password-stdin",
+                   stdin="Sw-org-pass-2026!\n")
+    page = browser.new_page()
+    login(page, live_app.url, username, "Sw-org-pass-2026!")
+    return page
+
+
 @pytest.fixture
 def staff_event(live_app):
     """The test's own event on the shared server, deleted afterwards: the CLI's default event and the
@@ -46,10 +55,7 @@ def staff_event(live_app):
 def test_organizer_invites_door_staff_who_accepts_on_a_phone(live_app, staff_event, browser, phone, chromium, login,
                                                               screenshot):
     url = live_app.url
-    live_app.huiwu("user", "add", "sw_org", "--role", "organizer", "--event", SLUG, "--password-stdin",
-                   stdin="Sw-org-pass-2026!\n")
-    org = browser.new_page()
-    login(org, url, "sw_org", "Sw-org-pass-2026!")
+    org = _signed_in_organizer(live_app, browser, login, "sw_org")
     org.goto(f"{url}/manage/{SLUG}/")
     org.click("#staff-link")
     org.wait_for_selector("#staff-invite")
@@ -105,3 +111,35 @@ def test_organizer_invites_door_staff_who_accepts_on_a_phone(live_app, staff_eve
     assert "已移除 周门岗 的“入场核验”角色" in org.inner_text(".messages")
     assert org.locator("#role-door tr[data-user=cd_door]").count() == 0
     assert door.goto(f"{url}/checkin/{SLUG}/door/{CODE}/").status == 404
+
+
+def test_organizer_makes_every_coordinator_link_at_once(live_app, staff_event, browser, phone, login, screenshot):
+    """The 分会场联系人 card: one click makes a link for each branch without a coordinator, shown once
+    with 复制全部; the coordinator accepts on a phone and the card then has nothing left to invite."""
+    from playwright.sync_api import expect
+
+    url = live_app.url
+    org = _signed_in_organizer(live_app, browser, login, "sw_org2")
+    org.goto(f"{url}/manage/{SLUG}/staff/")
+    card = org.locator("#invite-coordinators")
+    assert "1 个分会场还没有联系人" in card.inner_text() and "成都市分会场" in card.inner_text()
+    with org.expect_navigation():
+        org.click("#invite-coordinators-submit")
+    assert "已为 1 个分会场生成联系人邀请链接" in org.inner_text(".messages")
+    [line] = org.input_value("#coordinator-links").splitlines()
+    assert line.startswith(f"成都市分会场（{CODE}）：http") and "/accounts/invite/" in line
+    org.click("#copy-coordinator-links")
+    expect(org.locator("#copy-coordinator-links")).to_have_text("已复制")
+    _look(org, screenshot, "staff-coordinator-links-1280")
+
+    coord = phone.new_page()
+    link = line.split("：", 1)[1]
+    coord.goto(link)
+    assert "您受邀负责成都市分会场的回执填报" in coord.inner_text("body")
+    browser_accept_invitation(coord, link, "成都联系人", "cd_coord", "Cd-coord-pass-2026!")
+    assert f"/manage/{SLUG}/venues/{CODE}/" in coord.url, coord.url
+    _look(coord, screenshot, "staff-coordinator-accepted-390")
+
+    org.reload()
+    assert "每个分会场都已有联系人或有效的邀请链接" in org.inner_text("#invite-coordinators")
+    assert org.locator("#coordinator-links").count() == 0  # the links were shown once

@@ -1,38 +1,4 @@
-/* The declaration links page: copy one SMS text, or every link at once; print the QR sheet. */
-(function () {
-  function copy(text, button) {
-    function done() {
-      var label = button.getAttribute("data-label") || button.textContent;
-      button.setAttribute("data-label", label);
-      button.textContent = button.getAttribute("data-done") || "✓";
-      setTimeout(function () { button.textContent = label; }, 1500);
-    }
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
-    } else {
-      fallback(text);
-      done();
-    }
-  }
-  function fallback(text) {
-    var area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    try { document.execCommand("copy"); } catch (e) { /* the text stays selectable on the page */ }
-    document.body.removeChild(area);
-  }
-  document.addEventListener("click", function (ev) {
-    var b = ev.target.closest("[data-copy]");
-    if (b) {
-      var source = document.getElementById(b.getAttribute("data-copy"));
-      if (source) copy(source.value !== undefined ? source.value : source.textContent, b);
-      return;
-    }
-    var p = ev.target.closest("#print");
-    if (p) window.print();
-  });
-})();
+/* The declaration links page: print the QR sheet (copying is huiwu/copy.js). */
+document.addEventListener("click", function (ev) {
+  if (ev.target.closest("#print")) window.print();
+});
