@@ -177,7 +177,8 @@ def staff(request, event):
     return render(request, "accounts/staff.html", {
         "event": event, "groups": services.event_staff(event), "invitations": services.staff_invitations(event),
         "form": form, "link": link, "now": timezone.now(), "coordinator_links": coordinator_links,
-        "all_coordinator_links": "\n".join(f"{name}（{code}）：{url}" for name, code, url in coordinator_links),
+        "all_coordinator_links": "\n".join(_("%(venue)s（%(code)s）：%(link)s") % {"venue": name, "code": code, "link": url}
+                                           for name, code, url in coordinator_links),
         "uninvited": services.venues_without_coordinator(event),
     })
 
