@@ -301,3 +301,15 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=full_page)
 
     return take
+
+
+def url_routes(resolver=None, prefix: str = ""):
+    """Every URL pattern of the site as (route, pattern), includes walked (the route with its prefixes)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            yield from url_routes(p, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
+from conftest import url_routes
 from huiwu.audit.models import AuditEntry
 from huiwu.receipts.models import Attendee
 
@@ -18,17 +18,8 @@ SECRET_NAME = "沪秘密甲"
 SECRET_PHONE = "13911112222"
 
 
-def _patterns(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            yield from _patterns(p, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p
-
-
 def _site_patterns():
-    for route, p in _patterns():
+    for route, p in url_routes():
         if route.startswith(("django-admin/", "api/v1/", "static/", "media/")):
             continue
         yield route, p

@@ -9,25 +9,16 @@ import json
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
+from conftest import url_routes
 from huiwu.core.text import fold, has_control_chars
 from huiwu.receipts.models import Attendee
 
 NUL = "%00"
 
 
-def _patterns(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            yield from _patterns(p, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p
-
-
 def _site_routes():
-    for route, _p in _patterns():
+    for route, _p in url_routes():
         if not route.startswith(("django-admin/", "api/v1/", "static/", "media/")):
             yield route
 
