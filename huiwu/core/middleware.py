@@ -17,6 +17,11 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+def is_api(request) -> bool:
+    """An API request: its answers are JSON (errors too) and never cached; page-only middleware passes it by."""
+    return request.path.startswith("/api/")
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
@@ -110,7 +115,7 @@ class CleanInputMiddleware:
         from django.utils.translation import gettext as _
 
         message = _("“%(field)s”中含有不可见的控制字符（如 NUL）。请删除后重新提交（可重新输入该内容）。") % {"field": field}
-        if request.path.startswith("/api/"):
+        if is_api(request):
             from django.http import JsonResponse
 
             return JsonResponse({"error": {"code": "invalid", "message": message,
@@ -194,7 +199,7 @@ class SecurityHeadersMiddleware:
         if not response.has_header("Content-Security-Policy"):
             response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         user = getattr(request, "user", None)
-        personal = bool(user is not None and user.is_authenticated) or request.path.startswith("/api/")
+        personal = bool(user is not None and user.is_authenticated) or is_api(request)
         if personal or not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store"
         return response
@@ -254,7 +259,7 @@ class _PagesOnly:
     cookie-authenticated calls, and its views are exempt from the middleware's check)."""
 
     def __call__(self, request):
-        if request.path_info.startswith("/api/"):
+        if is_api(request):
             return self.get_response(request)
         return super().__call__(request)
 

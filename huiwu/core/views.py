@@ -5,6 +5,8 @@ from django.shortcuts import render
 from huiwu.accounts.tenancy import Access, public
 from huiwu.events.models import Event
 
+from .middleware import is_api
+
 
 @public
 def home(request):
@@ -38,16 +40,12 @@ def _api_error(request, code: str, message: str, status: int):
                         json_dumps_params={"ensure_ascii": False})
 
 
-def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
-
-
 def bad_request(request, exception=None):
     """Django's 400 (a forged Host, a malformed request): error JSON under /api/, the page elsewhere."""
     from django.utils.translation import gettext as _
     from django.views import defaults
 
-    if _is_api(request):
+    if is_api(request):
         return _api_error(request, "invalid", _("请求无法处理，请检查请求的地址和内容。"), 400)
     return defaults.bad_request(request, exception)
 
@@ -57,7 +55,7 @@ def not_found(request, exception=None):
     from django.utils.translation import gettext as _
     from django.views import defaults
 
-    if _is_api(request):
+    if is_api(request):
         return _api_error(request, "not_found", _("找不到该资源，或您无权访问。请检查地址中的会议标识和会场代码。"), 404)
     return defaults.page_not_found(request, exception)
 
@@ -67,7 +65,7 @@ def server_error(request):
     from django.utils.translation import gettext as _
     from django.views import defaults
 
-    if _is_api(request):
+    if is_api(request):
         return _api_error(request, "server_error", _("服务器内部错误，请稍后重试；如仍失败，请联系主办方并提供请求编号 %(rid)s。")
                           % {"rid": getattr(request, "request_id", "")}, 500)
     return defaults.server_error(request)
