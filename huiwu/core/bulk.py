@@ -62,7 +62,8 @@ def insert_values(obj: Any) -> tuple:
 #: fields whose preparation returns a value of these types unchanged
 _AS_IS_FIELDS = (CharField, TextField, IntegerField, BooleanField, FloatField, ForeignKey)
 _AS_IS_TYPES = frozenset({str, int, bool, float})
-_PLANS: dict[type[Model], tuple[frozenset[str], list[tuple[str, Field, bool]]]] = {}
+#: per model: its field names, and per field (attname, field, taken as it is, set to now on insert)
+_PLANS: dict[type[Model], tuple[frozenset[str], list[tuple[str, Field, bool, bool]]]] = {}
 
 
 def row_values(model: type[Model], values: dict[str, Any]) -> tuple:
@@ -73,16 +74,18 @@ def row_values(model: type[Model], values: dict[str, Any]) -> tuple:
     field, as saving an instance would, unless the field takes it as it is (text, numbers, booleans).
     """
     if model not in _PLANS:
-        plan = [(f.attname, f, isinstance(f, _AS_IS_FIELDS)) for f in model._meta.concrete_fields if not f.primary_key]
-        _PLANS[model] = frozenset(a for a, _f, _as_is in plan), plan
+        plan = [(f.attname, f, isinstance(f, _AS_IS_FIELDS),
+                 getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+                for f in model._meta.concrete_fields if not f.primary_key]
+        _PLANS[model] = frozenset(p[0] for p in plan), plan
     names, plan = _PLANS[model]
     unknown = values.keys() - names
     if unknown:
         raise TypeError(f"{model.__name__} has no field {sorted(unknown)}")
     out = []
     now = None
-    for attname, f, as_is in plan:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+    for attname, f, as_is, stamped in plan:
+        if stamped:
             value = now = now or timezone.now()  # as saving an instance does, whatever was given
         elif attname in values:
             value = values[attname]
