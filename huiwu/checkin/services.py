@@ -185,7 +185,7 @@ def _kept_rules(event: Event) -> admission.RuleSet:
 
 _SEATS: dict[int, tuple[float, dict[int, str]]] = {}
 SEAT_TTL = 30.0
-#: Venue instances a scan uses (`door_venue`, `_row_venue`), kept: one built per scan costs more than its read
+#: Venue instances a scan uses, kept (`_kept_venue`)
 _DOOR_VENUES: dict[tuple, Venue] = {}
 
 
@@ -342,7 +342,7 @@ def _people(event: Event, ids: list[int]) -> dict[int, DoorPerson]:
         for (aid, venue_id, status, name, unit, position, code, vname, address, kind,
              cid, at, late, verdict, nonce, device, did, answers, dverdict, drules, dtitles, submitted) in rows:
             if venue_id not in venues:
-                venues[venue_id] = _row_venue(event, venue_id, code, vname, address, kind)
+                venues[venue_id] = _kept_venue(event, venue_id, code=code, name=vname, address=address, kind=kind)
             checkin = None if cid is None else Arrival(_db_moment(at), bool(late), verdict, nonce, device)
             declaration = None if did is None else Declaration(
                 id=did, attendee_id=aid, event_id=event.pk, answers=_db_json(answers), verdict=dverdict,
@@ -353,14 +353,13 @@ def _people(event: Event, ids: list[int]) -> dict[int, DoorPerson]:
     return out
 
 
-def _row_venue(event: Event, venue_id: int, code: str, name: str, address: str, kind: str) -> Venue:
-    """The venue of a person `_people` read, as a Venue with just these fields, kept while they stay
-    the same (a scan would otherwise build one, which costs more than reading it)."""
-    key = (event.pk, event.created_at, venue_id, code, name, address, kind)
+def _kept_venue(event: Event, venue_id: int, **fields: str) -> Venue:
+    """A Venue carrying just its id and `fields`, kept while they stay the same: a scan would
+    otherwise build one (`door_venue`, `_people`), which costs more than reading it."""
+    key = (event.pk, event.created_at, venue_id, *fields.items())
     venue = _DOOR_VENUES.get(key)
     if venue is None:
-        venue = _DOOR_VENUES[key] = Venue(id=venue_id, event_id=event.pk, code=code, name=name, address=address,
-                                          kind=kind)
+        venue = _DOOR_VENUES[key] = Venue(id=venue_id, event_id=event.pk, **fields)
     return venue
 
 
@@ -866,13 +865,7 @@ def door_venue(user: Any, event: Event) -> Venue | None:
                  if m.role == Role.DOOR and m.event_id == event.pk and m.venue_id)
     if not ids:
         return None
-    # only its id is used by the scan: no query, and the instance is kept (building one per scan
-    # costs more than the rest of this function)
-    key = (event.pk, event.created_at, ids[0])
-    venue = _DOOR_VENUES.get(key)
-    if venue is None:
-        venue = _DOOR_VENUES[key] = Venue(pk=ids[0], event_id=event.pk)
-    return venue
+    return _kept_venue(event, ids[0])  # only its id is used by the scan: no query
 
 
 def purge_keys_for_tests() -> None:
