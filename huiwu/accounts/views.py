@@ -116,7 +116,7 @@ def staff(request, event):
 
     venues = list(Venue.objects.filter(event=event).order_by("-kind", "code"))
     form = StaffInvitationForm(request.POST if request.POST.get("action") == "invite" else None, venues=venues)
-    link = ""
+    link, coordinator_links = "", []
     if request.method == "POST":
         action = request.POST.get("action")
         here = redirect("accounts_manage:staff", event.slug)
@@ -171,7 +171,7 @@ def staff(request, event):
                 return here
     else:
         link = request.session.pop("staff_new_link", "")
-    coordinator_links = request.session.pop("staff_new_coordinator_links", []) if request.method == "GET" else []
+        coordinator_links = request.session.pop("staff_new_coordinator_links", [])
     from django.utils import timezone
 
     return render(request, "accounts/staff.html", {
