@@ -289,8 +289,11 @@ def venues_without_coordinator(event: Event) -> list[Venue]:
     live = Invitation.objects.filter(venue=OuterRef("pk"), role=Role.COORDINATOR, used_at__isnull=True,
                                      revoked_at__isnull=True, expires_at__gt=timezone.now())
     staffed = Membership.objects.filter(venue=OuterRef("pk"), event=event, role=Role.COORDINATOR)
-    return list(Venue.objects.filter(event=event, kind=Venue.Kind.BRANCH)
-                .exclude(Exists(live)).exclude(Exists(staffed)).order_by("order", "code"))
+    venues = list(Venue.objects.filter(event=event, kind=Venue.Kind.BRANCH)
+                  .exclude(Exists(live)).exclude(Exists(staffed)).order_by("order", "code"))
+    for venue in venues:
+        venue.event = event  # known: an invitation per venue need not read it again
+    return venues
 
 
 def invite_coordinators(event: Event, *, actor: Any = None, base_url: str = "") -> list[tuple[Venue, str]]:
