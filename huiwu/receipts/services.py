@@ -8,6 +8,7 @@ checked under the venue's database lock in the same transaction as the insert.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -1231,14 +1232,28 @@ _HEADER_WORDS = {"姓名": "name", "名字": "name", "单位": "unit", "工作�
                  "联系电话": "phone", "电话": "phone", "类别": "category", "参会类别": "category"}
 
 
+def _single_spaced(line: str) -> list[str]:
+    """A line typed with single spaces (张明 北京市教育委员会 处长 13800138001), as people write in a
+    message: its words, without a leading serial number, a phone written in groups (139 0000 1111)
+    joined again; kept whole when the words outnumber the columns (then a space is inside a cell)."""
+    words: list[str] = []
+    given = line.split()
+    if len(given) > 2 and re.fullmatch(r"\d{1,3}", given[0]):
+        given = given[1:]  # a serial number
+    for word in given:
+        if words and re.fullmatch(r"[\d+\-]+", word) and re.fullmatch(r"[\d+\-]+", words[-1]):
+            words[-1] += word
+        else:
+            words.append(word)
+    return words if 1 < len(words) <= len(FIELDS) else [line.strip()]
+
+
 def parse_pasted(text: str) -> list[dict]:
-    """Rows copied from a spreadsheet (tab-separated; commas or wide spaces also work).
+    """Rows copied from a spreadsheet (tab-separated; commas, wide spaces or single spaces also work).
 
     Columns are 姓名、单位、职务、手机、类别 in that order unless a header row names them; a leading
     序号 column is dropped. The result is raw (validation happens on submit), like typed rows.
     """
-    import re
-
     lines = [ln for ln in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
     if not lines:
         return []
@@ -1247,7 +1262,11 @@ def parse_pasted(text: str) -> list[dict]:
         if sep:
             return [c.strip() for c in line.split("\t")]
         parts = re.split(r"\s*[,，;；]\s*", line.strip())
-        return parts if len(parts) > 1 else re.split(r"\s{2,}|\u3000+", line.strip())
+        if len(parts) == 1:
+            parts = re.split(r"\s{2,}|\u3000+", line.strip())
+        if len(parts) == 1:
+            parts = _single_spaced(line)
+        return parts
     order = list(FIELDS)
     rows = [cells_of(ln) for ln in lines[:MAX_ROWS + 1]]
     header = [fold(c).replace(" ", "") for c in rows[0]]

@@ -316,3 +316,15 @@ def test_upload_a_filled_file_on_the_page(coord, demo_event):
     resp = coord.post(f"/manage/{EV}/venues/110000/receipt/upload/",
                       {"receipt_file": SimpleUploadedFile("x.docx", b"MZ\x90\x00" * 10)}, follow=True)
     assert "文件未导入" in resp.content.decode() and Receipt.objects.count() == 1
+
+
+def test_rows_typed_with_single_spaces_are_split_into_columns():
+    from huiwu.receipts.services import parse_pasted
+
+    rows = parse_pasted("张明 北京市教育委员会 处长 13800138001\n1 王芳 北京开放大学 校长 139 0000 1111\n"
+                        "李华 北京市 教育委员会 社区 教育 指导 中心 主任\n")
+    assert rows[0] == {**rows[0], "name": "张明", "unit": "北京市教育委员会", "position": "处长", "phone": "13800138001"}
+    # a leading serial number is dropped; a phone written in groups is one cell
+    assert (rows[1]["name"], rows[1]["position"], rows[1]["phone"]) == ("王芳", "校长", "13900001111")
+    # more words than columns: the spaces belong inside a cell, the line is kept whole for the person to fix
+    assert rows[2]["name"] == "李华 北京市 教育委员会 社区 教育 指导 中心 主任" and rows[2]["unit"] == ""
