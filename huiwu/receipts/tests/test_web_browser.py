@@ -119,3 +119,11 @@ def test_row_errors_show_in_the_browser_and_paste_into_a_cell(live_app, browser,
     assert "1380000" in page.locator("tr.row.invalid input[name=phone]").input_value()
     assert "不是有效的手机号码" in page.locator("tr.row-errors").inner_text()
     screenshot(page, "receipt-errors-desktop")
+    # lines typed with single spaces (as in a chat message) go into the paste box: split as the server splits them
+    page.click("details.paste summary")
+    page.fill("#paste", "1 孙七 山西省教育厅 科员 139 0000 2222\n周八 山西开放大学 教师 13900003333")
+    page.click("#paste-apply")
+    filled = page.locator("tr.row").evaluate_all(
+        "trs => trs.map(tr => ['name', 'unit', 'position', 'phone'].map(f => tr.querySelector(`[name=${f}]`).value))")
+    assert ["孙七", "山西省教育厅", "科员", "13900002222"] in filled
+    assert ["周八", "山西开放大学", "教师", "13900003333"] in filled

@@ -46,6 +46,17 @@
       if (el.tagName === "SELECT") setSelect(el, values[k]); else el.value = (values[k] || "").trim();
     }
   }
+  /* a line typed with single spaces, as the server's _single_spaced reads it: no serial number, a phone
+     written in groups joined again, the line whole when its words outnumber the columns */
+  function singleSpaced(line) {
+    var given = line.trim().split(/\s+/), words = [];
+    if (given.length > 2 && /^\d{1,3}$/.test(given[0])) given = given.slice(1);
+    given.forEach(function (w) {
+      if (words.length && /^[\d+\-]+$/.test(w) && /^[\d+\-]+$/.test(words[words.length - 1])) words[words.length - 1] += w;
+      else words.push(w);
+    });
+    return words.length > 1 && words.length <= FIELDS.length ? words : [line.trim()];
+  }
   function parse(text) {
     var lines = text.replace(/\r\n?/g, "\n").split("\n").filter(function (l) { return l.trim(); });
     if (!lines.length) return {order: FIELDS, rows: []};
@@ -53,7 +64,8 @@
     var data = lines.map(function (l) {
       if (tabbed) return l.split("\t");
       var parts = l.trim().split(/\s*[,，;；]\s*/);
-      return parts.length > 1 ? parts : l.trim().split(/\s{2,}|\u3000+/);
+      if (parts.length === 1) parts = l.trim().split(/\s{2,}|\u3000+/);
+      return parts.length > 1 ? parts : singleSpaced(l);
     });
     var head = data[0].map(function (c) { return c.replace(/\s/g, ""); });
     var order = null;
