@@ -20,6 +20,9 @@ def test_board_and_state(client, organizer, door_bj, beijing, people, seeded):
     client.force_login(organizer)
     page = client.get(f"/checkin/{seeded.slug}/board/")
     assert page.status_code == 200 and "board.js" in page.content.decode()
+    # the way back to the overview (the projector view has no navigation)
+    assert f'href="/manage/{seeded.slug}/"' in page.content.decode()
+    assert f'href="/manage/{seeded.slug}/"' not in client.get(f"/checkin/{seeded.slug}/board/projector/").content.decode()
     state = client.get(f"/checkin/{seeded.slug}/board/state.json").json()
     assert client.get(f"/checkin/{seeded.slug}/board/state.json?v={state['version']}").status_code == 204
     services.scan(seeded, services.code_for(people[0]), venue=beijing, user=door_bj)
