@@ -52,6 +52,14 @@ def test_personal_page_shows_the_code_until_replaced(client, people):
     a = people[0]
     body = client.get(admission.declaration_path(a)).content.decode()
     assert 'id="checkin-code"' in body and "<svg" in body
+    assert "checkin/checkin.css" in body and 'id="checkin-arrived"' not in body
+
+
+def test_personal_page_says_when_the_person_was_checked_in(client, people, beijing, door_bj, seeded):
+    a = people[0]
+    result = services.scan(seeded, services.code_for(a), venue=beijing, user=door_bj)
+    body = client.get(admission.declaration_path(a)).content.decode()
+    assert f'id="checkin-arrived">已签到 {result.checked_in_hm}<' in body
 
 
 
