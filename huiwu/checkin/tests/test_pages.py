@@ -40,6 +40,7 @@ def test_security_list_has_main_venue_people_and_no_health(client, organizer, se
     client.force_login(organizer)
     body = client.get(f"/checkin/{seeded.slug}/security/").content.decode()
     assert "孙八" in body and "某司局" in body and "print.js" in body
+    assert f'href="/checkin/{seeded.slug}/board/" class="no-print"' in body
 
 
 def test_service_worker_is_served_for_the_checkin_scope(client):
