@@ -855,6 +855,25 @@ def security_list(event: Event) -> list[dict]:
     return out
 
 
+def code_cards(venue: Venue, unit_ids: set[int] | None = None) -> list[dict]:
+    """入场凭证: each active attendee's code with what the card prints (name, unit, position, seat),
+    in the list's order; `unit_ids` narrows it to a main-venue unit's own people.
+
+    For people who will not open a link on a phone: the coordinator prints the cards and hands
+    them out, as official meetings hand out 参会证. A replaced person's card stops working."""
+    event = venue.event
+    people = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE).order_by("order", "id")
+    if unit_ids is not None:
+        people = people.filter(filed_by_unit_id__in=unit_ids)
+    seats = seat_labels(venue)
+    cards = []
+    for a in people.only("id", "venue_id", "name", "unit", "position"):
+        code = code_for(a, event)
+        cards.append({"id": a.pk, "name": a.name, "unit": a.unit, "position": a.position,
+                      "seat": seats.get(a.pk, ""), "code": code, "qr": qr_svg(code)})
+    return cards
+
+
 def door_venue(user: Any, event: Event) -> Venue | None:
     """The venue a door account is bound to on this event (None for organizers), from the memberships
     the tenancy layer already loaded: a Venue carrying only its id."""

@@ -84,3 +84,13 @@ def board_state(request, event):
 def security(request, event):
     """The main venue's list for the security desk, for print."""
     return render(request, "checkin/security.html", {"event": event, "rows": services.security_list(event)})
+
+
+@scoped("venue.edit")
+def cards(request, event, venue):
+    """入场凭证 to print and cut: a card per person with their check-in code (a main-venue unit: its own)."""
+    from huiwu.receipts.services import own_unit_ids
+
+    rows = services.code_cards(venue, own_unit_ids(request.user, venue))
+    return render(request, "checkin/cards.html", {
+        "event": event, "venue": venue, "rows": rows, "arrive": services.local_hm(services.late_after(event), event)})

@@ -8,6 +8,7 @@ YUV 4:2:0 frames) that Chromium plays as its camera (`--use-file-for-fake-video-
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 import urllib.request
@@ -19,6 +20,7 @@ from playwright.sync_api import expect
 SLUG = "lifelong-learning-week-2021"
 CAMERA_VENUE = "620000"  # Gansu: no other live test touches it
 OFFLINE_VENUE = "520000"  # Guizhou: no other live test touches it (630000 is the capacity stampede's)
+CARDS_VENUE = "530000"  # Yunnan: no other live test touches it
 SHOTS = Path("/tmp/shots")
 
 
@@ -221,3 +223,32 @@ def test_two_boards_update_within_two_seconds(live_app, org_token, browser, logi
     assert "主会场安保名单" in sec.locator("h1").inner_text()
     sec.emulate_media(media="print")
     sec.screenshot(path=str(SHOTS / "checkin-security-print.png"))
+
+
+def test_cards_print_nine_to_an_a4_page(live_app, org_token, browser, phone, login, screenshot, tmp_path):
+    """入场凭证 reached from the venue page, printed by Chromium: every person's card, nine to a page."""
+    import subprocess
+
+    names = [f"凭证{i:02d}" for i in range(1, 11)]
+    _people(live_app, org_token, CARDS_VENUE, names)
+    page = browser.new_page()
+    login(page, live_app.url, "ci_org", "ci-org-pass-1")
+    page.goto(f"{live_app.url}/manage/{SLUG}/venues/{CARDS_VENUE}/")
+    page.click("#checkin-cards-link")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".code-card").count() == 10
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    screenshot(page, "checkin-cards-1280")
+    pdf = tmp_path / "cards.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+2$", info, re.M), info
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert [n for n in names if n in first] == names[:9]  # the tenth person starts page two
+    assert "打印" not in first and "会务" not in first  # no buttons, bar or footer on paper
+    small = phone.new_page()
+    login(small, live_app.url, "ci_org", "ci-org-pass-1")
+    small.goto(page.url)
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(small, "checkin-cards-390")
