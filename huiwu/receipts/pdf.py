@@ -42,7 +42,7 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
     """What was filed in this version, who filed it and when — for the unit's own records."""
     from huiwu.core.text import mask_mobile
 
-    from .services import format_deadline
+    from .services import CODES_NOTE, format_deadline
 
     venue = receipt.venue
     event = venue.event
@@ -103,6 +103,8 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
     if venue.kind == "branch":  # the main venue has no video rehearsal of its own
         story.append(_p(_("视频调试负责人：%(contact)s")
                         % {"contact": f"{tc['name']}  {phone(tc['phone'])}" if tc else _("未填写")}))
+    story.append(Spacer(1, 4 * mm))
+    story.append(_p(str(CODES_NOTE)))
     story.append(Spacer(1, 8 * mm))
     story.append(_p(_("本确认单由 huiwu 会务系统于 %(time)s 生成，内容以系统中该版本回执为准。")
                     % {"time": format_deadline(venue, timezone.now())}, _sub))

@@ -1154,6 +1154,11 @@ def receipt_text(receipt: Receipt) -> str:
     return "\n".join(lines)
 
 
+#: how the people filed get in on the day (the confirmation mail and PDF say it)
+CODES_NOTE = gettext_lazy("会议当天凭签到码入场：每位参会人员的个人申报链接中有本人的签到码；"
+                          "也可登录系统，在会场页面打印“入场凭证”发给本人。")
+
+
 def notify_receipt(receipt: Receipt, actor: Any = None) -> Any:
     """Confirmation to the venue's coordinator(s) (and the person who filed) after a submit."""
     return notify_receipts([(receipt, actor)])[0]
@@ -1173,7 +1178,7 @@ def notify_receipts(filed: list[tuple[Receipt, Any]]) -> list[Any]:
             head = _("主办方修改了本会场的回执，内容如下。") if by_org else _("您的回执已收到，内容如下。")
             tail = ("\n\n" + _("如需修改，请在%(deadline)s前登录系统。")
                     % {"deadline": format_deadline(receipt.venue, deadline)}) if deadline else ""
-            return head + "\n\n" + receipt_text(receipt) + tail
+            return head + "\n\n" + receipt_text(receipt) + tail + "\n\n" + CODES_NOTE
 
         subject = _("回执确认：%(venue)s 第%(version)d版") % {"venue": venue.name, "version": receipt.version}
         rows.append(outbox_row([*to, *extra], subject, body,

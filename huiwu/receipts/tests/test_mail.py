@@ -24,6 +24,7 @@ def test_confirmation_mail_arrives_through_the_queue(smtp_server, coordinator, d
     assert m["message"]["subject"].strip() == "回执确认：北京市分会场 第1版"
     body = m["message"].get_content()
     assert "王立" in body and "138****8000" in body and "13800138000" not in body
+    assert "凭签到码入场" in body and "入场凭证" in body  # how the people get in on the day
     assert OutboxMail.objects.get().sent_at is not None
 
 

@@ -284,7 +284,8 @@ def test_confirmation_pdf_renders_chinese_text(coord):
     pdf = coord.get(f"/manage/{EV}/venues/110000/receipt/confirmation.pdf").content
     assert b"/STSong-Light" in pdf and b"UniGB-UCS2-H" in pdf
     text = pdf_text(pdf)
-    for expected in ("回执确认单", "北京市分会场", "参会甲", "参会乙", "北京市教育委员会", "视频调试负责人", "赵敏", "13910002000"):
+    for expected in ("回执确认单", "北京市分会场", "参会甲", "参会乙", "北京市教育委员会", "视频调试负责人", "赵敏", "13910002000",
+                     "凭签到码入场", "入场凭证"):
         assert expected in text, (expected, text[:300])
 
 
