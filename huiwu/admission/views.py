@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from huiwu.accounts.models import Role
 from huiwu.accounts.tenancy import public, scoped
 from huiwu.core.errors import ApiError, Invalid
 from huiwu.receipts.models import Attendee
+from huiwu.receipts.services import own_unit_ids
 
 from . import engine, services
 from .forms import AdoptForm, ReplacementForm
@@ -140,10 +140,7 @@ def declare(request, token):
 # -- the venue: coordinator, main-venue unit, door --------------------------------------------------------
 def _unit_filter(request, event, venue) -> set[int] | None:
     """A main-venue unit answers for its own people only; every other role sees the whole venue."""
-    roles = request.access.roles(event, venue)
-    if roles and roles <= {Role.MAIN_UNIT}:
-        return request.access.unit_ids(event, venue) or set()
-    return None
+    return own_unit_ids(request.user, venue)
 
 
 def _own_attendee(request, event, venue, attendee_id: int) -> Attendee:
