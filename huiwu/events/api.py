@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from huiwu.accounts.tenancy import Access, resolve_event
 from huiwu.core.api_types import choices
@@ -151,4 +151,4 @@ def delete_event(request, event: str):
 
     ev = resolve_event(request.auth, event, "event.manage", request)
     services.delete_draft(ev, actor=request.auth)
-    return 204, None
+    return Status(204, None)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Status
 
 from huiwu.core.errors import ApiError, Invalid
 from huiwu.events.api import EventOut
@@ -94,4 +95,4 @@ def create_event(request):
     except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a JSON whose fields have the wrong shape
         raise ApiError("invalid", _("通知 JSON 的字段格式不对（%(e)s），请使用 huiwu notice parse --json 的输出。")
                        % {"e": exc}, 422, {"body": [str(exc)]}) from exc
-    return 201, event
+    return Status(201, event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from huiwu.accounts.tenancy import Access, resolve_event, resolve_venue
 from huiwu.core.api_types import choices
@@ -115,7 +115,7 @@ def add_venue(request, event: str, payload: VenueIn):
                                   actor=request.auth)
     out = with_counts(ev, type(v).objects.filter(pk=v.pk))[0]
     out.notes = services.added_venue_notes(ev, v)
-    return 201, out
+    return Status(201, out)
 
 
 @router.delete("/events/{event}/venues/{venue}", response={204: None},
@@ -125,7 +125,7 @@ def remove_venue(request, event: str, venue: str):
 
     v = resolve_venue(request.auth, event, venue, "event.manage", request)
     services.remove_branch_venue(v, actor=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 class MainUnitOut(Schema):
@@ -171,7 +171,7 @@ def add_main_unit(request, event: str, payload: MainUnitIn):
 
     ev = _organizer_event(request, event)
     vu = services.add_main_unit(ev, payload.name, quota=payload.quota, actor=request.auth)
-    return 201, next(r for r in services.main_unit_rows(ev) if r["id"] == vu.pk)
+    return Status(201, next(r for r in services.main_unit_rows(ev) if r["id"] == vu.pk))
 
 
 class MainUnitWithWarnings(MainUnitOut):
@@ -202,7 +202,7 @@ def remove_main_unit(request, event: str, unit_id: int):
     ev = _organizer_event(request, event)
     vu = get_object_or_404(VenueUnit.objects.select_related("unit", "venue__event"), venue__event=ev, pk=unit_id)
     services.remove_main_unit(vu, actor=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 class InvitationOut(Schema):
@@ -262,7 +262,7 @@ def create_invitation(request, event: str, venue: str, payload: InvitationIn):
     inv, token = account_services.create_invitation(v, actor=request.auth, email=payload.email.strip(),
                                                     base_url=urls_abs.base_url(), **kwargs)
     inv.link = urls_abs.absolute_url(reverse("accounts:invitation", args=[token]))
-    return 201, inv
+    return Status(201, inv)
 
 
 @router.delete("/events/{event}/venues/{venue}/invitations/{invitation_id}", response={204: None},
@@ -277,4 +277,4 @@ def revoke_invitation(request, event: str, venue: str, invitation_id: int):
     inv = get_object_or_404(Invitation, venue=v, pk=invitation_id)
     if inv.revoked_at is None:
         account_services.revoke_invitation(inv, actor=request.auth)
-    return 204, None
+    return Status(204, None)
