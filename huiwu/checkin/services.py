@@ -855,6 +855,28 @@ def security_list(event: Event) -> list[dict]:
     return out
 
 
+def venue_arrivals(venue: Venue, unit_ids: set[int] | None = None, *, show_phone: bool = False) -> dict:
+    """Who is in and who is not yet at one venue (of `unit_ids` only, for a main-venue unit): the
+    list a coordinator phones the missing from on the day. Phones in full only for `show_phone`
+    (roles with attendee.phone), else masked; never health answers, only the door verdict."""
+    from huiwu.core.text import mask_mobile
+
+    event = venue.event
+    seats = seat_labels(venue)
+    arrivals = {c.attendee_id: c for c in CheckIn.objects.filter(venue=venue).only("attendee_id", "at", "late")}
+    arrived, missing = [], []
+    for a, dv in admission.venue_verdicts(venue, unit_ids):
+        ci = arrivals.get(a.pk)
+        row = {"id": a.pk, "name": a.name, "unit": a.unit, "position": a.position, "seat": seats.get(a.pk, ""),
+               "phone": a.phone if show_phone else mask_mobile(a.phone), "verdict": dv.verdict,
+               "verdict_label": dv.label, "at": ci.at if ci else None,
+               "hm": local_hm(ci.at, event) if ci else "", "late": bool(ci and ci.late)}
+        (arrived if ci else missing).append(row)
+    arrived.sort(key=lambda r: r["at"], reverse=True)  # the latest first
+    return {"arrived": arrived, "missing": missing, "expected": len(arrived) + len(missing),
+            "late": sum(r["late"] for r in arrived), "late_after": local_hm(late_after(event), event)}
+
+
 def code_cards(venue: Venue, unit_ids: set[int] | None = None) -> list[dict]:
     """入场凭证: each active attendee's code with what the card prints (name, unit, position, seat),
     in the list's order; `unit_ids` narrows it to a main-venue unit's own people.

@@ -11,5 +11,6 @@ urlpatterns = [
     path("checkin/<slug:event>/board/projector/", views.projector, name="projector"),
     path("checkin/<slug:event>/board/state.json", views.board_state, name="board_state"),
     path("checkin/<slug:event>/security/", views.security, name="security"),
+    path("checkin/<slug:event>/venues/<str:venue>/", views.venue, name="venue"),
     path("checkin/<slug:event>/venues/<str:venue>/cards/", views.cards, name="cards"),
 ]

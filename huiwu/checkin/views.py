@@ -86,6 +86,20 @@ def security(request, event):
     return render(request, "checkin/security.html", {"event": event, "rows": services.security_list(event)})
 
 
+@never_cache
+@scoped("venue.view")
+def venue(request, event, venue):
+    """One venue on the day: who has not arrived yet (to phone them), who has, and when."""
+    from huiwu.receipts.services import own_unit_ids
+
+    data = services.venue_arrivals(venue, own_unit_ids(request.user, venue),
+                                   show_phone=request.access.can("attendee.phone", event, venue))
+    return render(request, "checkin/venue.html", {
+        "event": event, "venue": venue, "data": data,
+        "is_organizer": request.access.is_organizer(event),
+        "can_scan": request.access.can("checkin.scan", event, venue)})
+
+
 @scoped("venue.edit")
 def cards(request, event, venue):
     """入场凭证 to print and cut: a card per person with their check-in code (a main-venue unit: its own)."""

@@ -1,5 +1,5 @@
 """{% checkin_code attendee %}: the attendee's check-in QR code (for their personal link page);
-{% checkin_links event venue %}: a venue page's links to its 入场凭证 and its door page."""
+{% checkin_links event venue %}: a venue page's links to its arrivals, its 入场凭证 and its door page."""
 
 from __future__ import annotations
 
@@ -31,14 +31,15 @@ def checkin_code(attendee) -> str:
 
 @register.simple_tag(takes_context=True)
 def checkin_links(context, event, venue) -> str:
-    """` · 入场凭证 · 签到门岗`, each for the roles that may open it."""
+    """` · 签到情况 · 入场凭证 · 签到门岗`, each for the roles that may open it."""
     from huiwu.accounts.tenancy import Access
 
     request = context.get("request")
     if request is None:
         return ""
     access = Access.for_user(request.user)
-    out = ""
+    out = format_html(' · <a href="{}" id="checkin-venue-link">{}</a>',
+                      reverse("checkin:venue", args=[event.slug, venue.code]), _("签到情况"))
     if access.can("venue.edit", event, venue):
         out += format_html(' · <a href="{}" id="checkin-cards-link">{}</a>',
                            reverse("checkin:cards", args=[event.slug, venue.code]), _("入场凭证（签到码打印）"))
