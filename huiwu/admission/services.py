@@ -163,6 +163,31 @@ def apply_preset(event: Event, name: str, actor: Any = None) -> list[AdmissionRu
     return adopt_rules(event, engine.PRESETS[name], actor, source=f"preset:{name}")
 
 
+@transaction.atomic
+def put_event_rule(event: Event, rule: dict, actor: Any = None) -> AdmissionRule:
+    """Add one event-wide rule from the rules page's form (no JSON to write), in place of a rule of
+    the same kind for the same venues. Venues' own local rules stay as they are."""
+    fields, _targets = _clean_rule({**rule, "venue_codes": []}, {})
+    if fields["venue_scope"] == "all":
+        replaced = AdmissionRule.objects.filter(event=event, venue=None, kind=fields["kind"])
+    else:  # a rule for all venues covers this scope too; it stays, the narrower rule is added beside it
+        replaced = AdmissionRule.objects.filter(event=event, venue=None, kind=fields["kind"],
+                                                venue_scope=fields["venue_scope"])
+    before = [r.as_dict() for r in replaced]
+    replaced.delete()
+    order = (AdmissionRule.objects.filter(event=event, venue=None).aggregate(m=Max("order"))["m"] or 0) + 1
+    created = AdmissionRule.objects.create(event=event, venue=None, order=order, source="manual", **fields)
+    record("admission.rule_put", actor=actor, event=event, obj=created, before=before, after=created.as_dict())
+    return created
+
+
+def remove_event_rule(rule: AdmissionRule, actor: Any = None) -> None:
+    """Delete one event-wide rule (switching it off keeps it; this is for a rule entered by mistake)."""
+    before = rule.as_dict()
+    AdmissionRule.objects.filter(pk=rule.pk).delete()
+    record("admission.rule_remove", actor=actor, event=rule.event, before=before)
+
+
 def set_rule_enabled(rule: AdmissionRule, enabled: bool, actor: Any = None) -> AdmissionRule:
     """Switch one rule on or off (kept either way, so the change can be undone)."""
     before = rule.enabled

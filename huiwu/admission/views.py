@@ -174,8 +174,9 @@ def venue_page(request, event, venue):
     })
 
 
-def _local_rule_from(post) -> dict:
-    """One local rule from the venue page's small form (window fields as the kind needs)."""
+def _rule_from(post) -> dict:
+    """One rule from a rule form (`_rule_fields.html`: the venue page's local rules, the rules page's
+    event rules): the window fields the kind needs."""
     kind = post.get("kind", "")
     rule: dict = {"kind": kind}
     if kind in ("symptoms", "risk_area_contact", "risk_area_stay"):
@@ -209,7 +210,7 @@ def local_rules(request, event, venue):
             services.set_local_rules(venue, keep, actor=request.user)
             messages.success(request, _("已删除本地规则。"))
         else:
-            new = _local_rule_from(request.POST)
+            new = _rule_from(request.POST)
             keep = [r.as_dict() for r in current if r.kind != new["kind"]]
             services.set_local_rules(venue, [*keep, new], actor=request.user)
             messages.success(request, _("已添加本地规则：%(t)s") % {"t": engine.rule_title(new)})
@@ -353,7 +354,8 @@ def health_detail(request, event, declaration_id):
 # -- organizer ---------------------------------------------------------------------------------------------
 @scoped("event.manage")
 def rules_page(request, event):
-    """The event's rules: presets, adopt pasted rules, switch rules on and off; verdict counts per venue."""
+    """The event's rules: presets, one rule at a time by a form, rules pasted as JSON, switch rules on
+    and off or delete them; verdict counts per venue."""
     form = AdoptForm()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -378,6 +380,15 @@ def rules_page(request, event):
                             rules = services.adopt_rules(event, data, actor=request.user, source="manual")
                             messages.success(request, ngettext("已采用%(n)s条规则。", "已采用%(n)s条规则。", len(rules)) % {"n": len(rules)})
                             return redirect("admission:rules", event.slug)
+            elif action == "put":
+                scope = request.POST.get("venues", "all")
+                rule = services.put_event_rule(event, {**_rule_from(request.POST), "venues": scope}, actor=request.user)
+                messages.success(request, _("已设置规则：%(t)s（%(scope)s）") % {
+                    "t": rule.title, "scope": _(engine.SCOPE_LABELS.get(rule.venue_scope, rule.venue_scope))})
+            elif action == "delete":
+                rule = get_object_or_404(AdmissionRule, pk=request.POST.get("rule") or 0, event=event, venue=None)
+                services.remove_event_rule(rule, actor=request.user)
+                messages.success(request, _("已删除规则：%(t)s") % {"t": rule.title})
             elif action == "toggle":
                 rule = get_object_or_404(AdmissionRule, pk=request.POST.get("rule") or 0, event=event)
                 services.set_rule_enabled(rule, not rule.enabled, actor=request.user)
@@ -391,7 +402,8 @@ def rules_page(request, event):
     return render(request, "admission/rules.html", {
         "event": event, "rules": services.rule_objects(event), "form": form,
         "summary": services.verdict_summary(event), "presets": engine.PRESETS,
-        "scope_labels": engine.SCOPE_LABELS,
+        "scope_labels": engine.SCOPE_LABELS, "kinds": AdmissionRule.Kind.choices,
+        "scope_choices": [(k, _(v)) for k, v in engine.SCOPE_LABELS.items()],
     })
 
 

@@ -197,6 +197,36 @@ def test_organizer_rules_page_presets_adopt_toggle(client, world):
     assert "不认识的规则类型" in bad
 
 
+def test_organizer_sets_and_deletes_rules_by_the_form(client, world):
+    """No JSON to write: one rule at a time, replacing a rule of the same kind for the same venues."""
+    event = world["event"]
+    client.force_login(world["users"]["organizer"])
+    url = _urls(world)["rules"]
+    page = client.get(url).content.decode()
+    assert 'id="rule-put"' in page and 'id="rules-json"' in page  # the JSON box is tucked away
+    client.post(url, {"action": "preset", "name": "empty"})
+    resp = client.post(url, {"action": "put", "venues": "all", "kind": "symptoms", "window_days": "7"}, follow=True)
+    assert "已设置规则：会前7天内无疑似症状（所有会场）" in resp.content.decode()
+    client.post(url, {"action": "put", "venues": "all", "kind": "symptoms", "window_days": "14"})
+    client.post(url, {"action": "put", "venues": "main", "kind": "nucleic_acid_test", "window_hours": "48",
+                      "applies_to": "returned_from_travel"})
+    rules = {r.title: r for r in AdmissionRule.objects.filter(event=event)}
+    assert set(rules) == {"会前14天内无疑似症状", "出差返回人员会前48小时内核酸检测结果无异常"}
+    assert rules["出差返回人员会前48小时内核酸检测结果无异常"].venue_scope == "main"
+    # the rules judge at once: a Beijing attendee with symptoms is not eligible under the form's rule
+    from huiwu.admission.services import door_verdict
+
+    assert door_verdict(world["attendee"]).verdict == "not_eligible"
+    bad = client.post(url, {"action": "put", "venues": "all", "kind": "symptoms", "window_days": "0"},
+                      follow=True).content.decode()
+    assert "天数应为1到60之间的整数" in bad and AdmissionRule.objects.filter(event=event).count() == 2
+    client.post(url, {"action": "delete", "rule": rules["会前14天内无疑似症状"].pk})
+    assert set(AdmissionRule.objects.filter(event=event).values_list("kind", flat=True)) == {"nucleic_acid_test"}
+    # a coordinator cannot
+    client.force_login(world["users"]["coordinator"])
+    assert client.post(url, {"action": "put", "venues": "all", "kind": "itinerary_code"}).status_code in (403, 404)
+
+
 def test_coordinator_adds_and_removes_a_local_rule(client, world):
     client.force_login(world["users"]["coordinator"])
     slug = world["event"].slug
