@@ -19,6 +19,18 @@ def test_login_is_rate_limited(client, organizer, settings):
 def test_login_works(client, organizer):
     resp = client.post(reverse("accounts:login"), {"username": "org", "password": "pw-12345678"})
     assert resp.status_code == 302 and client.session["_auth_user_id"] == str(organizer.pk)
+    assert resp.url == "/"
+
+
+def test_door_staff_land_on_their_door(client, make_user, demo_event):
+    """On the day, a door account signs in and is at its venue's door page, one tap less."""
+    make_user("door_bj", "door", venue=demo_event.venues.get(code="110000"))
+    resp = client.post(reverse("accounts:login"), {"username": "door_bj", "password": "pw-12345678"}, follow=True)
+    assert resp.redirect_chain[-1][0] == f"/checkin/{demo_event.slug}/door/110000/"
+    # a `next` still wins
+    client.logout()
+    resp = client.post(reverse("accounts:login") + "?next=/", {"username": "door_bj", "password": "pw-12345678"})
+    assert resp.url == "/"
 
 
 def test_invitation_link_lets_a_coordinator_set_a_password(client, demo_event, organizer):

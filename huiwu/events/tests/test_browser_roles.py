@@ -203,7 +203,7 @@ def test_every_role_of_a_provincial_health_notice(live_app, browser, phone, chro
         assert "孙悦" in a.inner_text("main") and "请提前 15 分钟入位" in a.inner_text("main")  # the notice's 提前15分钟
         _look(a, screenshot, "roles-declaration-phone")
 
-        # -- the health officer and door staff, reached from their home pages
+        # -- the health officer, reached from the home page, and door staff, at their door on signing in
         live_app.huiwu("user", "add", "hn_health", "--role", "health", "--event", slug, "--password-stdin",
                        stdin="Hn-health-2026!\n")
         live_app.huiwu("user", "add", "hn_door", "--role", "door", "--event", slug, "--venue", SLUG_CODE,
@@ -214,8 +214,8 @@ def test_every_role_of_a_provincial_health_notice(live_app, browser, phone, chro
         h.wait_for_load_state("networkidle")
         _look(h, screenshot, "roles-health-list-desktop")
         d = own(390)
-        login(d, url, "hn_door", "Hn-door-pass-2026!")
-        d.click(f"#door-link-{SLUG_CODE}")
+        login(d, url, "hn_door", "Hn-door-pass-2026!")  # door staff land on their door page
+        d.wait_for_url(f"**/checkin/{slug}/door/{SLUG_CODE}/")
         d.wait_for_selector("#roster-note:not(:empty)")  # the roster has arrived
         d.fill("#q", "赵磊")
         d.wait_for_selector("#hits li")
