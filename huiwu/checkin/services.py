@@ -877,12 +877,13 @@ def venue_arrivals(venue: Venue, unit_ids: set[int] | None = None, *, show_phone
             "late": sum(r["late"] for r in arrived), "late_after": local_hm(late_after(event), event)}
 
 
-def code_cards(venue: Venue, unit_ids: set[int] | None = None) -> list[dict]:
+def code_cards(venue: Venue, unit_ids: set[int] | None = None, *, actor: Any = None) -> list[dict]:
     """入场凭证: each active attendee's code with what the card prints (name, unit, position, seat),
     in the list's order; `unit_ids` narrows it to a main-venue unit's own people.
 
     For people who will not open a link on a phone: the coordinator prints the cards and hands
-    them out, as official meetings hand out 参会证. A replaced person's card stops working."""
+    them out, as official meetings hand out 参会证. A replaced person's card stops working.
+    Audited (who printed whose codes)."""
     event = venue.event
     people = Attendee.objects.filter(venue=venue, status=Attendee.Status.ACTIVE).order_by("order", "id")
     if unit_ids is not None:
@@ -893,6 +894,8 @@ def code_cards(venue: Venue, unit_ids: set[int] | None = None) -> list[dict]:
         code = code_for(a, event)
         cards.append({"id": a.pk, "name": a.name, "unit": a.unit, "position": a.position,
                       "seat": seats.get(a.pk, ""), "code": code, "qr": qr_svg(code)})
+    # the codes let their holders in: who printed whose is kept, as an export of names is
+    record("checkin.cards", actor=actor, event=event, venue=venue, after={"attendees": [c["id"] for c in cards]})
     return cards
 
 

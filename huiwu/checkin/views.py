@@ -105,6 +105,6 @@ def cards(request, event, venue):
     """入场凭证 to print and cut: a card per person with their check-in code (a main-venue unit: its own)."""
     from huiwu.receipts.services import own_unit_ids
 
-    rows = services.code_cards(venue, own_unit_ids(request.user, venue))
+    rows = services.code_cards(venue, own_unit_ids(request.user, venue), actor=request.user)
     return render(request, "checkin/cards.html", {
         "event": event, "venue": venue, "rows": rows, "arrive": services.local_hm(services.late_after(event), event)})

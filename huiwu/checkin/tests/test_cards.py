@@ -33,6 +33,11 @@ def test_cards_carry_each_active_persons_own_code(client, organizer, people, bei
         assert services.read_code(seeded, services.code_for(a)).attendee_id == a.pk
         assert a.phone not in cards[a.pk] and a.phone[-4:] not in cards[a.pk]
     assert [c["id"] for c in services.code_cards(beijing)] == [people[0].pk, people[2].pk]
+    # who printed whose codes is kept
+    from huiwu.audit.models import AuditEntry
+
+    printed = AuditEntry.objects.filter(action="checkin.cards", actor=organizer).get()
+    assert printed.after == {"attendees": [people[0].pk, people[2].pk]} and printed.venue_id == beijing.pk
 
 
 def test_cards_show_the_seat_and_when_to_arrive(client, organizer, people, beijing, seeded, monkeypatch):
