@@ -5,8 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from huiwu.receipts.models import Attendee
-
 
 class ReplacementForm(forms.Form):
     """The person who takes the place of a not-eligible attendee."""
@@ -16,7 +14,14 @@ class ReplacementForm(forms.Form):
     position = forms.CharField(label=_("职务"), max_length=80, required=False)
     phone = forms.CharField(label=_("手机"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    category = forms.ChoiceField(label=_("类别"), choices=Attendee.Category.choices, initial=Attendee.Category.OTHER)
+    category = forms.ChoiceField(label=_("类别"), required=False)
+
+    def __init__(self, *args, categories: list[tuple[str, str]] = (), **kwargs):
+        """`categories`: the event's for the venue (events.categories.of); none chosen is 其他."""
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("other", _("其他（不选）")), *categories]
+        if not categories:
+            del self.fields["category"]
 
 
 class AdoptForm(forms.Form):

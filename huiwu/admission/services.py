@@ -754,7 +754,7 @@ def replace_attendee(attendee: Attendee, data: dict, *, actor: Any = None) -> At
     """
     from huiwu.receipts.services import validate_attendee
 
-    clean, errors = validate_attendee(data)
+    clean, errors = validate_attendee(data, attendee.event)
     if errors:
         fields: dict[str, list[str]] = {}
         for e in errors:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from huiwu.accounts.tenancy import public, scoped
 from huiwu.core.errors import ApiError, Invalid
+from huiwu.events import categories
 from huiwu.receipts.models import Attendee
 from huiwu.receipts.services import own_unit_ids
 
@@ -287,7 +288,8 @@ def replace(request, event, venue, attendee_id):
     """Name the person who takes a not-eligible attendee's place (within the venue's capacity)."""
     attendee = _own_attendee(request, event, venue, attendee_id)
     verdict = services.door_verdict(attendee)
-    form = ReplacementForm(request.POST or None, initial={"unit": attendee.unit, "category": attendee.category})
+    form = ReplacementForm(request.POST or None, initial={"unit": attendee.unit, "category": attendee.category},
+                           categories=categories.of(event, venue.kind))
     if request.method == "POST" and form.is_valid():
         try:
             new = services.replace_attendee(attendee, form.cleaned_data, actor=request.user)

@@ -31,6 +31,8 @@ class EventOut(Schema):
     rehearsal_ends_at: datetime | None
     arrive_before_minutes: int
     approval_required: bool
+    #: the categories a receipt's people may be filed under: [{"value", "label", "venues": all|main|branch}]
+    attendee_categories: list[dict[str, str]] = []
 
 
 @router.get("/events", response=list[EventOut], summary=gettext_lazy("列出可访问的会议"))

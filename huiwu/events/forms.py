@@ -35,6 +35,12 @@ class EventForm(forms.ModelForm):
     main_capacity = forms.IntegerField(label=_("主会场人数上限"), required=False, min_value=1)
     branch_capacity = forms.IntegerField(label=_("每个分会场人数上限"), required=False, min_value=1,
                                          help_text=_("填写后所有分会场统一改为此数；单个会场可在会场页面或 API 单独调整。"))
+    main_categories = forms.CharField(label=_("主会场参会人员类别"), required=False, max_length=4000,
+                                      widget=forms.Textarea(attrs={"rows": 4}),
+                                      help_text=_("每行一类，按通知“参加人员”填写；回执中可选。不填则回执不设类别。"))
+    branch_categories = forms.CharField(label=_("分会场参会人员类别"), required=False, max_length=4000,
+                                        widget=forms.Textarea(attrs={"rows": 4}),
+                                        help_text=_("每行一类。两处都有的一类适用于所有会场。已填报人员的类别按名称保留。"))
 
     class Meta:
         model = Event

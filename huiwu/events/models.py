@@ -90,6 +90,8 @@ class Event(models.Model):
     arrive_before_minutes = models.PositiveSmallIntegerField(_("提前入场（分钟）"), default=0)
     #: a branch venue opens only after the local authority approves it
     approval_required = models.BooleanField(_("分会场须经审批"), default=True)
+    #: the notice's 参加人员 categories: [{"value", "label", "venues": all|main|branch}] (events.categories)
+    attendee_categories = models.JSONField(_("参会人员类别"), default=list, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

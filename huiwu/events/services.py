@@ -15,6 +15,7 @@ from huiwu.audit.services import record
 from huiwu.core.text import fold
 from huiwu.venues.models import Venue
 
+from . import categories
 from .models import Event, EventAttachment, EventContact, Unit
 from .regions import REGIONS
 
@@ -121,6 +122,7 @@ def load_demo_event(historical: bool = False) -> Event:
         rehearsal_contact_phone="18500219116",
         arrive_before_minutes=15,
         approval_required=True,
+        attendee_categories=categories.LEGACY,
         status=Event.Status.PUBLISHED,
         **dates,
     )
@@ -461,6 +463,18 @@ def _json_value(value: Any) -> Any:
 
 
 @transaction.atomic
+def set_categories(event: Event, main: str, branch: str, *, actor: Any = None) -> Event:
+    """The event's attendee categories from the lines typed for the main venue and the branches;
+    a category kept by name keeps its value, so the people filed under it keep it (audited)."""
+    before = list(event.attendee_categories or [])
+    after = categories.renumbered(before, categories.from_lines(main, branch))
+    if after != before:
+        Event.objects.filter(pk=event.pk).update(attendee_categories=after, updated_at=timezone.now())
+        event.attendee_categories = after
+        record("event.categories", actor=actor, event=event, before=before, after=after)
+    return event
+
+
 def update_event(event: Event, changes: dict[str, Any], *, actor: Any = None) -> tuple[Event, list[str]]:
     """Change what the notice gave (only EDITABLE_FIELDS); audited with before/after of what changed.
 

@@ -17,7 +17,7 @@ from huiwu.accounts.tenancy import public, public_events, scoped
 from huiwu.core.errors import ApiError
 from huiwu.venues.models import Venue
 
-from . import services
+from . import categories, services
 from .forms import AttachmentForm, ContactFormSet, EventForm
 from .models import Event
 
@@ -56,7 +56,9 @@ def _capacity(event, kind):
 @scoped("event.manage")
 def edit(request, event):
     """Everything the notice gave, editable: the event, capacities, contacts; warnings for odd dates."""
-    initial = {"main_capacity": _capacity(event, Venue.Kind.MAIN), "branch_capacity": _capacity(event, Venue.Kind.BRANCH)}
+    initial = {"main_capacity": _capacity(event, Venue.Kind.MAIN), "branch_capacity": _capacity(event, Venue.Kind.BRANCH),
+               "main_categories": categories.to_lines(event, Venue.Kind.MAIN),
+               "branch_categories": categories.to_lines(event, Venue.Kind.BRANCH)}
     contacts = [{"name": c.name, "org": c.org, "phones": "，".join(c.phones or []), "fax": c.fax}  # i18n: data
                 for c in event.contacts.all()]
     if request.method == "POST":
@@ -71,6 +73,9 @@ def edit(request, event):
                                             branch=form.cleaned_data.get("branch_capacity") if "branch_capacity" in form.changed_data else None,
                                             actor=request.user)
                     services.set_contacts(event, [f.as_contact() for f in formset.forms if f.cleaned_data], actor=request.user)
+                    if {"main_categories", "branch_categories"} & set(form.changed_data):
+                        services.set_categories(event, form.cleaned_data["main_categories"],
+                                                form.cleaned_data["branch_categories"], actor=request.user)
             except ApiError as exc:
                 form.add_error(None, exc.message)
             else:

@@ -55,7 +55,8 @@ class AttendeeOut(Schema):
     unit: str
     position: str
     phone: str
-    category: choices(Attendee.Category)  # type: ignore[valid-type]
+    #: a value of the event's categories (`GET /events/{event}`: attendee_categories), or "other"
+    category: str
     filed_by_unit: str | None = None
     warnings: list[str] = []
 

@@ -11,20 +11,6 @@ from django.utils.translation import gettext_lazy as _
 class Attendee(models.Model):
     """A person filed to attend one venue of an event."""
 
-    class Category(models.TextChoices):
-        # main venue (the seed's 参加人员 (一))
-        MINISTRY_LEAD = "ministry_lead", _("部委司局（单位）负责人")
-        ASSOCIATION_LEAD = "association_lead", _("协会（学会）负责人")
-        INTERNATIONAL = "international", _("国际组织代表")
-        # branch venues (the seed's 参加人员 (二))
-        DEPT_LEAD = "dept_lead", _("教育行政部门分管负责人")
-        DIVISION_LEAD = "division_lead", _("相关处室负责人")
-        OPEN_UNIVERSITY = "open_university", _("开放大学负责人")
-        COMMUNITY_CENTER = "community_center", _("社区教育指导服务中心负责人")
-        COMMUNITY_EDUCATOR = "community_educator", _("社区（老年）教育工作者代表")
-        LEARNING_STAR = "learning_star", _("“百姓学习之星”“终身学习品牌项目”代表")
-        OTHER = "other", _("其他")
-
     class Status(models.TextChoices):
         ACTIVE = "active", _("参会")
         REPLACED = "replaced", _("已更换")
@@ -41,7 +27,8 @@ class Attendee(models.Model):
     #: the attendee's own work unit as written on the receipt
     unit = models.CharField(_("单位"), max_length=120)
     position = models.CharField(_("职务"), max_length=80, blank=True)
-    category = models.CharField(_("类别"), max_length=24, choices=Category.choices, default=Category.OTHER)
+    #: a value of the event's `attendee_categories` (events.categories), or "other": none chosen
+    category = models.CharField(_("类别"), max_length=24, default="other")
     #: 11-digit mainland mobile number, normalised; masked for roles that do not need it
     phone = models.CharField(_("手机"), max_length=11, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)

@@ -20,7 +20,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .models import Attendee, Receipt
+from huiwu.events import categories
+
+from .models import Receipt
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -52,7 +54,6 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
                             bottomMargin=16 * mm,
                             title=_("回执确认单 %(venue)s 第%(version)d版") % {"venue": venue.name, "version": receipt.version},
                             author=_("huiwu 会务"))
-    cats = dict(Attendee.Category.choices)
     phone = (lambda p: p) if show_phone else mask_mobile
     story = [
         _p(event.title, _sub),
@@ -90,7 +91,7 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
         data.append([_p(str(i), _cell), _p(a.get("name", ""), _cell), _p(a.get("unit", ""), _cell),
                      _p(a.get("position", ""), _cell), _p(phone(a.get("phone", "")), _cell),
                      # none chosen is stored as "other": the column stays empty then
-                     _p(cats.get(a.get("category", ""), "") if a.get("category") != Attendee.Category.OTHER else "", _cell)]
+                     _p(categories.label(event, a.get("category", "")), _cell)]
                     + ([_p(seats.get(a.get("id"), "—"), _cell)] if seats else []))
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([

@@ -31,6 +31,7 @@ from huiwu.core.dates import zone_label
 from huiwu.core.errors import ApiError, CapacityFull, DeadlinePassed, DuplicatePerson, Invalid
 from huiwu.core.mail import outbox_row, queue_mail, queue_mails
 from huiwu.core.text import PhoneError, clean_name, fold, mask_mobile, normalize_mobile
+from huiwu.events import categories
 from huiwu.events.models import Event, Unit
 from huiwu.events.services import check_filing_open, check_published, effective_deadline
 from huiwu.venues.locking import events_under_share_lock, lock_venue, lock_venues
@@ -46,28 +47,30 @@ MAX_ROWS = 500
 #: the audit note of a change made by the organizer after the deadline: stored in the audit log
 #: and looked up by this exact text, so it is the same whatever language the organizer reads
 OVERRIDE_NOTE = "主办方在截止后修改"  # i18n: data
-CATEGORY_BY_LABEL = {fold(str(label)): value for value, label in Attendee.Category.choices}
 
 
 # -- validation ---------------------------------------------------------------------------------
-def _category(value: Any) -> tuple[str, str | None]:
+def _category(value: Any, index: dict[str, str] | None) -> tuple[str, str | None]:
+    """A typed category (its value or its label) as the value of one of the event's categories
+    (`categories.index`); with no index, the text as typed, to be matched later (`_validate_rows`)."""
     text = fold(value)
     if not text:
-        return Attendee.Category.OTHER, None
-    if text in Attendee.Category.values:
+        return categories.OTHER, None
+    if index is None:
         return text, None
-    if text in CATEGORY_BY_LABEL:
-        return CATEGORY_BY_LABEL[text], None
-    for label, val in CATEGORY_BY_LABEL.items():  # “相关处室负责人” typed without the quotes etc.
-        if text.replace("“", "").replace("”", "") == label.replace("“", "").replace("”", ""):
-            return val, None
-    return Attendee.Category.OTHER, _("类别“%(text)s”无法识别，请从列表中选择，或留空（记为“其他”）。") % {"text": text}
+    if not index:  # the event names no categories
+        return categories.OTHER, None
+    found = index.get(text) or index.get(categories.key(text))
+    if found:
+        return found, None
+    return categories.OTHER, _("类别“%(text)s”无法识别，请从列表中选择，或留空（记为“其他”）。") % {"text": text}
 
 
-def validate_attendee(data: dict) -> tuple[dict, list[dict]]:
+def validate_attendee(data: dict, event: Any = None) -> tuple[dict, list[dict]]:
     """Fold and check one attendee; returns (clean dict, [{"field", "message"}]) and never raises.
 
-    name and unit are required; phone is optional but must be a CN mobile when given.
+    name and unit are required; phone is optional but must be a CN mobile when given; the category
+    is one of `event`'s (without an event, as typed: a reading process checks it later).
     """
     data = data or {}
     errors: list[dict] = []
@@ -91,7 +94,7 @@ def validate_attendee(data: dict) -> tuple[dict, list[dict]]:
             phone = normalize_mobile(data.get("phone"))
         except PhoneError as exc:
             errors.append({"field": "phone", "message": str(exc)})
-    category, cat_error = _category(data.get("category"))
+    category, cat_error = _category(data.get("category"), categories.index(event) if event is not None else None)
     if cat_error:
         errors.append({"field": "category", "message": cat_error})
     clean = {"name": name, "unit": unit, "position": position, "phone": phone, "category": category}
@@ -480,16 +483,25 @@ def row_ref(i: int) -> str:
     return _("第%(row)d行") % {"row": i}
 
 
-def _validate_rows(attendees: list[dict], checked: list | None = None) -> tuple[list[dict], list[dict]]:
+def _validate_rows(attendees: list[dict], event: Any, checked: list | None = None) -> tuple[list[dict], list[dict]]:
     """Validate every row, and find the same person twice. `checked[i]`, when given and not
-    None, is validate_attendee(attendees[i]) done already (a batch import does it while reading)."""
+    None, is validate_attendee(attendees[i]) done already (a batch import does it while reading,
+    without the event: its category is matched to the event's here)."""
     clean_rows, errors = [], []
     if len(attendees) > MAX_ROWS:
         return [], [{"row": None, "field": "attendees", "message": ngettext(
             "名单超过%(max)d行，请检查文件。", "名单超过%(max)d行，请检查文件。", MAX_ROWS) % {"max": MAX_ROWS}}]
     seen: dict[tuple[str, str], int] = {}
+    index = categories.index(event)
     for i, data in enumerate(attendees, start=1):
-        clean, errs = (checked[i - 1] if checked is not None else None) or validate_attendee(data)
+        read = checked[i - 1] if checked is not None else None
+        if read is None:
+            clean, errs = validate_attendee(data, event)
+        else:
+            clean, errs = dict(read[0]), list(read[1])
+            clean["category"], cat_error = _category(clean["category"], index)
+            if cat_error:
+                errs.append({"field": "category", "message": cat_error})
         errors.extend({"row": i, **e} for e in errs)
         if not errs:
             key = person_key(clean)
@@ -572,7 +584,7 @@ def prepare_filing(
         return done(SubmitResult("accepted", receipt=latest, warnings=[_("相同文件已导入，未作更改。")],
                                  attendees=latest.snapshot.get("attendees", []),
                                  tech_contact=latest.snapshot.get("tech_contact")))
-    clean_rows, errors = _validate_rows(list(attendees or []), checked)
+    clean_rows, errors = _validate_rows(list(attendees or []), venue.event, checked)
     if not attendees and not errors:
         errors.append({"row": None, "field": "attendees", "message": _("回执中没有参会人员，请至少填写一人。")})
     tc_clean = None
@@ -881,7 +893,7 @@ def add_attendee(venue: Venue, data: dict, *, unit: Unit | None = None, actor: A
     With settings.HUIWU_CAPACITY_LOCK off (tests only) the count runs in its own transaction
     before the insert, which is the race the lock exists to remove.
     """
-    clean, errors = validate_attendee(data)
+    clean, errors = validate_attendee(data, venue.event)
     if errors:
         raise _invalid(errors)
     unit = filing_unit(venue, unit)
@@ -956,7 +968,7 @@ def update_attendee(attendee: Attendee, data: dict, *, actor: Any = None) -> Att
     venue = attendee.venue
     before = attendee_dict(attendee)
     merged = {**before, **{k: v for k, v in (data or {}).items() if k in FIELDS and v is not None}}
-    clean, errors = validate_attendee(merged)
+    clean, errors = validate_attendee(merged, venue.event)
     if errors:
         raise _invalid(errors)
     override = check_deadline(venue, actor)
@@ -1134,9 +1146,8 @@ def receipt_text(receipt: Receipt) -> str:
                                                          "version": receipt.version},
              _("提交时间：%(time)s") % {"time": format_deadline(venue, receipt.submitted_at)}, "",
              ngettext("参会人员 %(n)d 人：", "参会人员 %(n)d 人：", len(people)) % {"n": len(people)}]
-    cats = dict(Attendee.Category.choices)
     for i, a in enumerate(people, start=1):
-        cat = cats.get(a.get("category"), "") if a.get("category") not in ("", Attendee.Category.OTHER) else ""
+        cat = categories.label(venue.event, a.get("category", ""))
         lines.append(f"{i}. {a['name']}  {a['unit']}  {a.get('position') or ''}  {mask_mobile(a.get('phone', ''))}"
                      + (f"  [{cat}]" if cat else ""))
     tc = snap.get("tech_contact")

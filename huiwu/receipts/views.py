@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 
 from huiwu.accounts.tenancy import scoped
 from huiwu.core.errors import ApiError
+from huiwu.events import categories
 from huiwu.events.services import effective_deadline
 from huiwu.venues import services as venue_services
 from huiwu.venues.models import Venue, VenueUnit
 
 from . import services
 from .forms import ApprovalForm, VenueDetailsForm
-from .models import Attendee, Receipt
+from .models import Receipt
 
 
 def _int(value) -> int | None:
@@ -173,11 +174,8 @@ def _confirmation_promise(venue, unit, user, is_org: bool) -> str:
 
 
 def _categories(venue):
-    main_only = {"ministry_lead", "association_lead", "international"}
-    choices = Attendee.Category.choices
-    if venue.kind == Venue.Kind.MAIN:
-        return [c for c in choices if c[0] in main_only or c[0] == "other"]
-    return [c for c in choices if c[0] not in main_only]
+    """The categories the filing form offers at this venue: the event's for its kind of venue."""
+    return categories.of(venue.event, venue.kind)
 
 
 @scoped("venue.view")
@@ -188,7 +186,7 @@ def history(request, event, venue):
     if own is not None:
         qs = qs.filter(unit_id__in=own)
     show_phone = request.access.can("attendee.phone", event, venue)
-    cats = dict(Attendee.Category.choices)
+    cats = categories.labels(event)
     labels = {"unit": _("单位"), "position": _("职务"), "category": _("类别")}
     versions = []
     for r in qs:

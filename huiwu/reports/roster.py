@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from huiwu.core.spreadsheet import FORMULA_START, safe_cell
 from huiwu.core.text import mask_mobile
+from huiwu.events import categories
 from huiwu.events.models import Event
 from huiwu.receipts.models import Attendee
 from huiwu.venues.models import Venue
@@ -102,7 +103,7 @@ def build(event: Event, *, venue: Venue | None = None, columns: tuple[str, ...] 
     fields = [COLUMNS[k][1] for k in columns if COLUMNS[k][1]]
     if "venue__name" not in fields:
         fields.append("venue__name")
-    cats = {k: str(v) for k, v in Attendee.Category.choices}
+    cats = categories.labels(event)
     wanted = list(columns)
     phone_at = fields.index("phone") if "phone" in fields else -1
     cat_at = fields.index("category") if "category" in fields else -1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,17 +10,6 @@ from django.utils import timezone
 from huiwu.audit.models import AuditEntry
 from huiwu.events.models import Event
 from huiwu.events.services import change_status, date_warnings, update_event
-
-NOTICE = Path(__file__).with_name("notice_provincial.txt")
-
-
-@pytest.fixture
-def provincial(organizer):
-    from huiwu.notices.parser import parse
-    from huiwu.notices.services import create_event_from_notice
-
-    text = NOTICE.read_text("utf-8")
-    return create_event_from_notice(parse(text), organizer, notice_text=text)
 
 
 def _branch(event):

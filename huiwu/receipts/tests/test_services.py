@@ -25,11 +25,11 @@ def bj(demo_event):
     return demo_event.venues.get(code="110000")
 
 
-def test_validate_attendee_folds_and_normalises():
+def test_validate_attendee_folds_and_normalises(demo_event):
     clean, errors = services.validate_attendee({
         "name": "王  立", "unit": "ＡＢＣ教育厅", "position": " 处长 ", "phone": "１３８-００１３-８０００",
         "category": "相关处室负责人",
-    })
+    }, demo_event)
     assert errors == []
     assert clean == {"name": "王立", "unit": "ABC教育厅", "position": "处长", "phone": "13800138000",
                      "category": "division_lead"}
@@ -37,8 +37,9 @@ def test_validate_attendee_folds_and_normalises():
         assert services.validate_attendee({"name": "王立", "unit": "x", "phone": phone})[0]["phone"] == "13800138000"
 
 
-def test_validate_attendee_says_what_to_fix():
-    _clean, errors = services.validate_attendee({"name": "", "unit": "", "phone": "12345", "category": "嘉宾"})
+def test_validate_attendee_says_what_to_fix(demo_event):
+    _clean, errors = services.validate_attendee({"name": "", "unit": "", "phone": "12345", "category": "嘉宾"},
+                                                demo_event)
     fields = {e["field"]: e["message"] for e in errors}
     assert set(fields) == {"name", "unit", "phone", "category"}
     assert "请填写姓名" in fields["name"] and "手机" in fields["phone"]

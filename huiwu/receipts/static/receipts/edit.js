@@ -43,6 +43,7 @@
   function fill(tr, values, from) {
     for (var k = 0; k < values.length && from + k < FIELDS.length; k++) {
       var el = cell(tr, FIELDS[from + k]);
+      if (!el) continue;  // the event has no categories: no such column
       if (el.tagName === "SELECT") setSelect(el, values[k]); else el.value = (values[k] || "").trim();
     }
   }
