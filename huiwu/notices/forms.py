@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huiwu.core import widgets
 
-from .parser import event_name
+from .parser import attendee_categories, event_name, find_body
 
 #: each parser field in plain Chinese, for the review page and the list of fields not found
 FIELD_LABELS: dict[str, Any] = {
@@ -119,6 +119,10 @@ class ReviewForm(forms.Form):
                                help_text=_("每行一人：姓名 | 单位 | 电话（多个用逗号分开） | 传真"))
     attachments = forms.CharField(label=FIELD_LABELS["attachments"], required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}), help_text=_("每行一个附件"))
+    main_categories = forms.CharField(label=_("主会场参会人员类别"), required=False, max_length=4000,
+                                      widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一类，填报回执时可选"))
+    branch_categories = forms.CharField(label=_("分会场参会人员类别"), required=False, max_length=4000,
+                                        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一类，填报回执时可选"))
     rules = forms.CharField(label=FIELD_LABELS["admission_rules"], required=False,
                             widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
                             help_text=_("JSON 列表，每条规则一个对象；不需要的规则删去即可"))
@@ -136,7 +140,8 @@ class ReviewForm(forms.Form):
         "reg_fields": "registration.fields", "reh_starts_at": "rehearsal.starts_at",
         "reh_ends_at": "rehearsal.ends_at", "reh_contact_name": "rehearsal.contact",
         "reh_contact_phone": "rehearsal.contact", "contacts": "contacts", "attachments": "attachments",
-        "rules": "admission_rules",
+        "rules": "admission_rules", "main_categories": "attendee_categories",
+        "branch_categories": "attendee_categories",
     }
 
     @classmethod
@@ -149,6 +154,7 @@ class ReviewForm(forms.Form):
         if deadline and len(deadline) == 10:
             deadline = deadline + "T23:59"  # "11月20日前": through the end of that day
         contact = reh["contact"] or {}
+        kinds = attendee_categories(find_body(source))[0] if source else {"main": [], "branch": []}
         return {
             "source": source,
             "event_title": event_name(parsed["title"]) or "",
@@ -171,6 +177,7 @@ class ReviewForm(forms.Form):
                 for c in parsed["contacts"]
             ),
             "attachments": "\n".join(parsed["attachments"]),
+            "main_categories": "\n".join(kinds["main"]), "branch_categories": "\n".join(kinds["branch"]),
             "rules": json.dumps(parsed["admission_rules"], ensure_ascii=False, indent=1) if parsed["admission_rules"] else "",
         }
 
@@ -249,4 +256,6 @@ class ReviewForm(forms.Form):
             "contacts": d.get("contacts") or [],
             "attachments": _lines(d.get("attachments")),
             "admission_rules": d.get("rules") or [],
+            "attendee_categories": {"main": _lines(d.get("main_categories")),
+                                    "branch": _lines(d.get("branch_categories"))},
         }

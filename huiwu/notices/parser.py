@@ -1607,6 +1607,58 @@ def attachments(doc: Doc) -> tuple[list[str], Span | None]:
     return [], None
 
 
+_PEOPLE_HEAD = re.compile(
+    r"^\s*[一二三四五六七八九十]+\s*[、.]\s*(?:参加人员|参会人员|与会人员|出席人员|参会范围|参加范围|参会对象|参加对象)\s*$")
+_TOP_HEAD = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.]")
+_KIND_ITEM = re.compile(
+    r"^\s*(?:\(\s*[一二三四五六七八九十\d]+\s*\)|[一二三四五六七八九十]+\s*[、.]|\d+\s*[.、])?\s*(主会场|分会场)\s*[:]\s*(.+)$")
+#: a head count said beside the people (，每个分会场不超过25人; 总人数在二十人以内), not a kind of person
+_HEAD_COUNT = re.compile(r"人数|以内|左右|不超过|不多于|控制在|座位|名额|[\d一二三四五六七八九十百]+\s*人$")
+#: one kind of person ends with one of these words (the 、 after it starts the next)
+_PERSON_END = re.compile(r"(?:(?<=负责人)|(?<=负责同志)|(?<=代表)|(?<=人员)|(?<=干部)|(?<=主任)|(?<=局长)|(?<=校长))、")
+
+
+def attendee_categories(doc: Doc) -> tuple[dict[str, list[str]], Span | None]:
+    """The kinds of people the 参加人员 section names for the main venue and for the branch
+    venues: '(一)主会场:A;B;C(视频致辞)等。' → [A, B, C]. Not in `parse`'s schema (PRODUCT.md's);
+    the review page offers them as the event's attendee categories."""
+    t = doc.text
+    lines = doc.lines()
+    for i, (ls, le) in enumerate(lines):
+        if not _PEOPLE_HEAD.match(t[ls:le]):
+            continue
+        out: dict[str, list[str]] = {"main": [], "branch": []}
+        end = le
+        for s2, e2 in lines[i + 1:]:
+            line = t[s2:e2]
+            if _TOP_HEAD.match(line):
+                break
+            m = _KIND_ITEM.match(line)
+            if m:
+                # both on one line: '主会场:A;B。分会场:C'
+                kind, rest = m.group(1), m.group(2)
+                for part in re.split(r"(?<=[;；。,，])\s*(?=(?:主会场|分会场)\s*:)", rest):
+                    other = re.match(r"(主会场|分会场)\s*:\s*", part)
+                    if other:
+                        kind, part = other.group(1), part[other.end():]
+                    out["main" if kind == "主会场" else "branch"] = _people_kinds(part)
+                end = e2
+        if out["main"] or out["branch"]:
+            return out, (ls, end)
+    return {"main": [], "branch": []}, None
+
+
+def _people_kinds(text: str) -> list[str]:
+    items: list[str] = []
+    for part in re.split(r"[;；,，]", text.split("。", 1)[0]):
+        for kind in _PERSON_END.split(part):
+            kind = re.sub(r"等$", "", kind.strip(" 、")).strip()
+            kind = re.sub(r"\([^()]*\)$", "", kind).strip()  # a note after the last one: (视频致辞)
+            if 2 <= len(kind) <= 60 and kind not in items and not _HEAD_COUNT.search(kind):
+                items.append(display_punctuation(kind))
+    return items
+
+
 _SYMPTOM = re.compile(r"症状|发热|发烧|咳嗽|乏力")
 _CONTACT_RISK = re.compile(
     r"风险(?:地区|区)\s*(?:人员|来往人员|人群)?\s*(?:(?:旅居|驻留|居住|停留|旅行|逗留)史\s*[、和及或/]\s*)?接触史"

@@ -98,6 +98,19 @@ def _attachment_kind(title: str) -> str:
     return ""
 
 
+def _categories(parsed: dict[str, Any], notice_text: str) -> list[dict[str, str]]:
+    """The event's attendee categories: as reviewed (`attendee_categories` of the review page),
+    else what the notice's 参加人员 section names (the parser's schema has no such field)."""
+    from huiwu.events import categories
+
+    from .parser import attendee_categories, find_body, normalise
+
+    kinds = parsed.get("attendee_categories")
+    if kinds is None:
+        kinds = attendee_categories(find_body(normalise(notice_text)))[0] if notice_text else {}
+    return categories.from_lines("\n".join(kinds.get("main") or []), "\n".join(kinds.get("branch") or []))
+
+
 @transaction.atomic
 def create_event_from_notice(parsed: dict[str, Any], actor: Any, *, notice_text: str = "",
                              create_branches: bool | None = None,
@@ -157,6 +170,7 @@ def create_event_from_notice(parsed: dict[str, Any], actor: Any, *, notice_text:
         arrive_before_minutes=int(main.get("arrive_before_minutes") or 0),
         # a notice that does not ask for local approval does not get one invented
         approval_required=bool(branch.get("approval_required")),
+        attendee_categories=_categories(parsed, notice_text),
         status=Event.Status.DRAFT,
     )
     Venue.objects.create(

@@ -14,7 +14,7 @@ from huiwu.core.errors import ApiError
 
 from . import services
 from .forms import FIELD_LABELS, NoticeInputForm, ReviewForm
-from .parser import missing_fields, notice_body, parse_with_sources
+from .parser import attendee_categories, find_body, missing_fields, notice_body, parse_with_sources
 from .reading import MAX_TEXT_CHARS, NoticeFileError, check_text, read_notice_bytes
 
 
@@ -90,6 +90,9 @@ def plan_from_post(post) -> list[dict]:
 
 def _render_review(request, form: ReviewForm, text: str, status: int = 200, plan: list[dict] | None = None):
     result, spans, norm = parse_with_sources(text)
+    _kinds, people_span = attendee_categories(find_body(norm))
+    if people_span is not None:
+        spans = {**spans, "attendee_categories": people_span}
     missing = [{"path": p, "label": FIELD_LABELS[p]} for p in missing_fields(result)]
     if plan is None:
         from .branches import plan as plan_branches

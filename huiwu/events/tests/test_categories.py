@@ -23,12 +23,21 @@ def test_lines_become_categories_and_keep_their_values_when_edited():
     assert {c["label"]: c["value"] for c in again} == {"特邀代表": "c2", "新增类别": "c4", "市教育局分管负责人": "c3"}
 
 
-def test_an_event_from_another_notice_offers_no_2021_categories(client, provincial, organizer):
-    assert provincial.attendee_categories == []
+def test_an_event_from_another_notice_offers_its_own_categories(client, provincial, organizer):
+    """The notice's 参加人员 section gives them; the 2021 notice's are not among them."""
+    assert [c["label"] for c in provincial.attendee_categories] == [
+        "省教育厅有关处室负责人", "浙江省职业技术教育学会负责人", "浙江省高等职业院校协会负责人", "各设区市教育局分管负责同志及职成科负责人"]
     client.force_login(organizer)
-    page = client.get(f"/manage/{provincial.slug}/venues/{_branch(provincial).code}/receipt/").content.decode()
-    assert "百姓学习之星" not in page and 'name="category"' not in page  # no category column at all
-    # a typed category is then simply none chosen (a file with a 类别 column is not refused for it)
+    form = f"/manage/{provincial.slug}/venues/{_branch(provincial).code}/receipt/"
+    page = client.get(form).content.decode()
+    assert "各设区市教育局分管负责同志及职成科负责人" in page and "省教育厅有关处室负责人" not in page
+    assert "百姓学习之星" not in page
+    # cleared on the event page: no category column at all, and a typed category is none chosen
+    # (a file with a 类别 column is not refused for it)
+    from huiwu.events.services import set_categories
+
+    set_categories(provincial, "", "", actor=organizer)
+    assert 'name="category"' not in client.get(form).content.decode()
     clean, errors = receipts.validate_attendee({"name": "王立", "unit": "某局", "category": "嘉宾"}, provincial)
     assert errors == [] and clean["category"] == "other"
 
@@ -42,14 +51,15 @@ def test_organizer_sets_the_categories_and_receipts_use_them(client, provincial,
                               "branch_categories": "市教育局分管负责人\n特邀嘉宾"}, follow=True)
     assert resp.status_code == 200, resp.content.decode()[:2000]
     provincial.refresh_from_db()
-    assert categories.of(provincial, "branch") == [("c2", "特邀嘉宾"), ("c3", "市教育局分管负责人")]
+    assert [label for _v, label in categories.of(provincial, "branch")] == ["特邀嘉宾", "市教育局分管负责人"]
+    value = {label: v for v, label in categories.of(provincial)}
     assert AuditEntry.objects.filter(action="event.categories", event=provincial).count() == 1
     # the filing form offers the branch's, and a label typed in a file is filed as its value
     branch = _branch(provincial)
     form = client.get(f"/manage/{provincial.slug}/venues/{branch.code}/receipt/").content.decode()
     assert "市教育局分管负责人" in form and "省厅领导" not in form
     clean, errors = receipts.validate_attendee({"name": "王立", "unit": "某局", "category": "特邀 嘉宾"}, provincial)
-    assert errors == [] and clean["category"] == "c2"
+    assert errors == [] and clean["category"] == value["特邀嘉宾"]
     _clean, errors = receipts.validate_attendee({"name": "王立", "unit": "某局", "category": "百姓学习之星"}, provincial)
     assert errors and "无法识别" in errors[0]["message"]
     # filed, then printed by its name
@@ -61,7 +71,7 @@ def test_organizer_sets_the_categories_and_receipts_use_them(client, provincial,
     res = receipts.submit_receipt(branch, attendees=[{"name": "王立", "unit": "某局", "category": "市教育局分管负责人"}],
                                   tech_contact={"name": "赵敏", "phone": "13910002000"}, channel="web", actor=organizer)
     assert res.status == "accepted", res.errors
-    assert Attendee.objects.get(venue=branch).category == "c3"
+    assert Attendee.objects.get(venue=branch).category == value["市教育局分管负责人"]
     assert "[市教育局分管负责人]" in receipts.receipt_text(res.receipt)
     # renaming another category keeps this person's
     client.post(edit, {**_form(client, edit), "main_categories": "省厅领导", "branch_categories": "市教育局分管负责人"})

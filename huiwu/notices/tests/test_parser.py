@@ -753,3 +753,19 @@ def test_notice_body_keeps_the_notices_chinese_punctuation():
     assert "（一）主会场：省卫生健康委；河南省疾控中心负责人。" in body
     assert "联系人：孙丽，电话：0371-85961234，共1,200元(USD)" in body and "a.b@example.gov.cn" in body
     assert P.display_punctuation("9:30,10:00") == "9:30,10:00"
+
+
+def test_attendee_categories_from_the_people_section():
+    """Not in parse's schema (PRODUCT.md's): the review page offers them as the event's categories."""
+    kinds, span = P.attendee_categories(P.find_body(P.normalise(seed_text())))
+    assert kinds["main"] == ["教育部有关司局（单位）负责人", "中国成人教育协会负责人", "联合国教科文组织北京办事处负责人"]
+    # two kinds of person joined by 、 are two; the note (视频致辞) and 等 are dropped
+    assert kinds["branch"][1] == "继续教育（成人教育、终身教育）相关处室负责人"
+    assert kinds["branch"][-1] == "“百姓学习之星”“终身学习品牌项目”代表" and span is not None
+    text = ("关于召开全市教育工作会议的通知\n各区教育局：\n一、会议时间\n2026年3月5日9:00\n二、参会人员\n"
+            "主会场：各区教育局分管局长，市直属学校校长，主会场座位有限；分会场：各区中小学校长代表，每个分会场原则上20人左右。\n"
+            "三、有关要求\n请准时参会。\n")
+    kinds, _span = P.attendee_categories(P.find_body(P.normalise(text)))
+    # both venues on one line; head counts and notes about seats are no kind of person
+    assert kinds == {"main": ["各区教育局分管局长", "市直属学校校长"], "branch": ["各区中小学校长代表"]}
+    assert P.attendee_categories(P.find_body(P.normalise("关于X的通知\n一、时间\n明天\n")))[0] == {"main": [], "branch": []}

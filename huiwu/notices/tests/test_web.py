@@ -128,6 +128,10 @@ def test_create_event_from_the_reviewed_seed(client, organizer):
     assert AuditEntry.objects.filter(action="event.create", event=event).exists()
     assert event.notice_text.startswith("教育部办公厅关于举办") and "责任编辑" not in event.notice_text
     assert client.get(resp["Location"]).status_code == 200
+    # the notice's 参加人员 as the event's categories: three at the main venue, seven at the branches
+    assert [c["label"] for c in event.attendee_categories if c["venues"] == "main"] == [
+        "教育部有关司局（单位）负责人", "中国成人教育协会负责人", "联合国教科文组织北京办事处负责人"]
+    assert len([c for c in event.attendee_categories if c["venues"] == "branch"]) == 7
 
 
 def test_create_refuses_bad_review_and_keeps_nothing(client, organizer):
@@ -180,3 +184,14 @@ def test_seed_expected_is_what_the_form_round_trips():
     back = form.to_parsed()
     for key in ("addressees", "contacts", "attachments", "admission_rules", "event", "registration", "rehearsal"):
         assert back[key] == SEED_EXPECTED[key], key
+
+
+def test_review_shows_the_categories_and_creates_the_event_with_them_as_edited(client, organizer):
+    client.force_login(organizer)
+    page = client.post(URL, {"text": seed_text()}).content.decode()
+    assert 'name="main_categories"' in page and "中国成人教育协会负责人" in page
+    data = review_post(seed_text(), main_categories="部领导\n特邀嘉宾", branch_categories="特邀嘉宾\n省级开放大学负责人")
+    assert client.post(URL, data).status_code == 302
+    event = Event.objects.exclude(slug="lifelong-learning-week-2021").get()
+    assert [(c["label"], c["venues"]) for c in event.attendee_categories] == [
+        ("部领导", "main"), ("特邀嘉宾", "all"), ("省级开放大学负责人", "branch")]
