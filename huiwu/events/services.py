@@ -475,6 +475,7 @@ def set_categories(event: Event, main: str, branch: str, *, actor: Any = None) -
     return event
 
 
+@transaction.atomic
 def update_event(event: Event, changes: dict[str, Any], *, actor: Any = None) -> tuple[Event, list[str]]:
     """Change what the notice gave (only EDITABLE_FIELDS); audited with before/after of what changed.
 
