@@ -11,6 +11,7 @@ Events made before categories were per event carry the 2021 notice's list, with 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -49,9 +50,15 @@ def labels(event: Any) -> dict[str, str]:
     return out
 
 
+def labeller(event: Any) -> Callable[[str], str]:
+    """A person's category as printed (empty for none chosen), the labels read once for a list."""
+    names = labels(event)
+    return lambda value: "" if value in ("", OTHER) else names.get(value, value)
+
+
 def label(event: Any, value: str) -> str:
-    """A person's category as printed: empty for none chosen."""
-    return "" if value in ("", OTHER) else labels(event).get(value, value)
+    """One person's category as printed (`labeller` for many)."""
+    return labeller(event)(value)
 
 
 def key(text: Any) -> str:
@@ -66,7 +73,7 @@ def index(event: Any) -> dict[str, str]:
     if not event.attendee_categories:
         return {}
     out: dict[str, str] = {}
-    for c in event.attendee_categories or []:
+    for c in event.attendee_categories:
         out[c["value"]] = c["value"]
         out[key(c["label"])] = c["value"]
     out[OTHER] = OTHER

@@ -82,6 +82,7 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
     from huiwu.seating.services import seat_labels  # the venue's current seating plan, if any
 
     seats = seat_labels(venue)
+    category = categories.labeller(event)
     widths = [11 * mm, 22 * mm, 52 * mm, 30 * mm, 26 * mm, 37 * mm]
     if seats:
         head.append(_("座位"))
@@ -91,7 +92,7 @@ def confirmation_pdf(receipt: Receipt, *, show_phone: bool = True) -> bytes:
         data.append([_p(str(i), _cell), _p(a.get("name", ""), _cell), _p(a.get("unit", ""), _cell),
                      _p(a.get("position", ""), _cell), _p(phone(a.get("phone", "")), _cell),
                      # none chosen is stored as "other": the column stays empty then
-                     _p(categories.label(event, a.get("category", "")), _cell)]
+                     _p(category(a.get("category", "")), _cell)]
                     + ([_p(seats.get(a.get("id"), "—"), _cell)] if seats else []))
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([

@@ -72,6 +72,11 @@ def validate_attendee(data: dict, event: Any = None) -> tuple[dict, list[dict]]:
     name and unit are required; phone is optional but must be a CN mobile when given; the category
     is one of `event`'s (without an event, as typed: a reading process checks it later).
     """
+    return _validate(data, categories.index(event) if event is not None else None)
+
+
+def _validate(data: dict, index: dict[str, str] | None) -> tuple[dict, list[dict]]:
+    """validate_attendee with the event's category index made once (a list validates many rows)."""
     data = data or {}
     errors: list[dict] = []
     name = clean_name(data.get("name"))
@@ -94,7 +99,7 @@ def validate_attendee(data: dict, event: Any = None) -> tuple[dict, list[dict]]:
             phone = normalize_mobile(data.get("phone"))
         except PhoneError as exc:
             errors.append({"field": "phone", "message": str(exc)})
-    category, cat_error = _category(data.get("category"), categories.index(event) if event is not None else None)
+    category, cat_error = _category(data.get("category"), index)
     if cat_error:
         errors.append({"field": "category", "message": cat_error})
     clean = {"name": name, "unit": unit, "position": position, "phone": phone, "category": category}
@@ -496,7 +501,7 @@ def _validate_rows(attendees: list[dict], event: Any, checked: list | None = Non
     for i, data in enumerate(attendees, start=1):
         read = checked[i - 1] if checked is not None else None
         if read is None:
-            clean, errs = validate_attendee(data, event)
+            clean, errs = _validate(data, index)
         else:
             clean, errs = dict(read[0]), list(read[1])
             clean["category"], cat_error = _category(clean["category"], index)
@@ -1146,8 +1151,9 @@ def receipt_text(receipt: Receipt) -> str:
                                                          "version": receipt.version},
              _("提交时间：%(time)s") % {"time": format_deadline(venue, receipt.submitted_at)}, "",
              ngettext("参会人员 %(n)d 人：", "参会人员 %(n)d 人：", len(people)) % {"n": len(people)}]
+    label = categories.labeller(venue.event)
     for i, a in enumerate(people, start=1):
-        cat = categories.label(venue.event, a.get("category", ""))
+        cat = label(a.get("category", ""))
         lines.append(f"{i}. {a['name']}  {a['unit']}  {a.get('position') or ''}  {mask_mobile(a.get('phone', ''))}"
                      + (f"  [{cat}]" if cat else ""))
     tc = snap.get("tech_contact")
