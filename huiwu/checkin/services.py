@@ -23,6 +23,7 @@ import json
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -838,21 +839,33 @@ def duplicates(event: Event) -> list[dict]:
     return out
 
 
+def _day_rows(venue: Venue, unit_ids: set[int] | None = None,
+              phone: Callable[[str], str] | None = None) -> list[dict]:
+    """The venue's active people on the day (of `unit_ids` only, for a main-venue unit): name,
+    unit, position, seat, the door verdict and their arrival; the phone as `phone` shows it, if
+    given. Never health answers."""
+    event = venue.event
+    seats = seat_labels(venue)
+    arrivals = {c.attendee_id: c for c in CheckIn.objects.filter(venue=venue).only("attendee_id", "at", "late")}
+    rows = []
+    for a, dv in admission.venue_verdicts(venue, unit_ids):
+        ci = arrivals.get(a.pk)
+        rows.append({"id": a.pk, "name": a.name, "unit": a.unit, "position": a.position,
+                     "seat": seats.get(a.pk, ""), "verdict": dv.verdict, "verdict_label": dv.label,
+                     "rules": _("；").join(dv.rules) if dv.verdict != engine.ELIGIBLE else "",
+                     "at": ci.at if ci else None, "checked_in": local_hm(ci.at, event) if ci else "",
+                     "late": bool(ci and ci.late)})
+        if phone is not None:
+            rows[-1]["phone"] = phone(a.phone)
+    return rows
+
+
 def security_list(event: Event) -> list[dict]:
     """The main venue's people for the security desk: name, unit, position, seat, verdict, arrival."""
-    main = Venue.objects.filter(event=event, kind=Venue.Kind.MAIN).first()
+    main = Venue.objects.filter(event=event, kind=Venue.Kind.MAIN).select_related("event").first()
     if main is None:
         return []
-    seats = seat_labels(main)
-    arrivals = {c.attendee_id: c for c in CheckIn.objects.filter(venue=main)}
-    out = []
-    for a, dv in admission.venue_verdicts(main):
-        ci = arrivals.get(a.pk)
-        out.append({"name": a.name, "unit": a.unit, "position": a.position, "seat": seats.get(a.pk, ""),
-                    "verdict": dv.verdict, "verdict_label": dv.label,
-                    "rules": _("；").join(dv.rules) if dv.verdict != engine.ELIGIBLE else "",
-                    "checked_in": local_hm(ci.at, event) if ci else "", "late": bool(ci and ci.late)})
-    return out
+    return _day_rows(main)
 
 
 def venue_arrivals(venue: Venue, unit_ids: set[int] | None = None, *, show_phone: bool = False) -> dict:
@@ -861,20 +874,12 @@ def venue_arrivals(venue: Venue, unit_ids: set[int] | None = None, *, show_phone
     (roles with attendee.phone), else masked; never health answers, only the door verdict."""
     from huiwu.core.text import mask_mobile
 
-    event = venue.event
-    seats = seat_labels(venue)
-    arrivals = {c.attendee_id: c for c in CheckIn.objects.filter(venue=venue).only("attendee_id", "at", "late")}
     arrived, missing = [], []
-    for a, dv in admission.venue_verdicts(venue, unit_ids):
-        ci = arrivals.get(a.pk)
-        row = {"id": a.pk, "name": a.name, "unit": a.unit, "position": a.position, "seat": seats.get(a.pk, ""),
-               "phone": a.phone if show_phone else mask_mobile(a.phone), "verdict": dv.verdict,
-               "verdict_label": dv.label, "at": ci.at if ci else None,
-               "hm": local_hm(ci.at, event) if ci else "", "late": bool(ci and ci.late)}
-        (arrived if ci else missing).append(row)
+    for row in _day_rows(venue, unit_ids, phone=(lambda p: p) if show_phone else mask_mobile):
+        (arrived if row["at"] else missing).append(row)
     arrived.sort(key=lambda r: r["at"], reverse=True)  # the latest first
     return {"arrived": arrived, "missing": missing, "expected": len(arrived) + len(missing),
-            "late": sum(r["late"] for r in arrived), "late_after": local_hm(late_after(event), event)}
+            "late": sum(r["late"] for r in arrived), "late_after": local_hm(late_after(venue.event), venue.event)}
 
 
 def code_cards(venue: Venue, unit_ids: set[int] | None = None, *, actor: Any = None) -> list[dict]:
