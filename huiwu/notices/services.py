@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from huiwu.accounts.models import Membership, Role
 from huiwu.accounts.tenancy import Access
 from huiwu.audit.services import record
+from huiwu.events import categories
 from huiwu.events.models import Event, EventAttachment, EventContact
 from huiwu.venues.models import Venue
 
-from .parser import event_name
+from .parser import attendee_categories, event_name, find_body, normalise
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -101,10 +102,6 @@ def _attachment_kind(title: str) -> str:
 def _categories(parsed: dict[str, Any], notice_text: str) -> list[dict[str, str]]:
     """The event's attendee categories: as reviewed (`attendee_categories` of the review page),
     else what the notice's 参加人员 section names (the parser's schema has no such field)."""
-    from huiwu.events import categories
-
-    from .parser import attendee_categories, find_body, normalise
-
     kinds = parsed.get("attendee_categories")
     if kinds is None:
         kinds = attendee_categories(find_body(normalise(notice_text)))[0] if notice_text else {}
