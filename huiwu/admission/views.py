@@ -403,8 +403,7 @@ def rules_page(request, event):
             return redirect("admission:rules", event.slug)
     return render(request, "admission/rules.html", {
         "event": event, "rules": services.rule_objects(event), "form": form,
-        "summary": services.verdict_summary(event), "presets": engine.PRESETS,
-        "scope_labels": engine.SCOPE_LABELS, "kinds": AdmissionRule.Kind.choices,
+        "summary": services.verdict_summary(event), "kinds": AdmissionRule.Kind.choices,
         "scope_choices": [(k, _(v)) for k, v in engine.SCOPE_LABELS.items()],
     })
 
